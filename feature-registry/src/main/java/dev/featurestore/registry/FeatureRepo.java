@@ -1,0 +1,58 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry;
+
+import dev.featurestore.registry.config.RepoConfig;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.store.Registry;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * A feature repo: a folder with {@code featurestore.yaml} and {@code features/*.yaml}. This is the
+ * entry point other modules use.
+ *
+ * <pre>{@code
+ * FeatureRepo repo = FeatureRepo.open(Path.of("examples/rides"));
+ * Definitions current = repo.registry().latest().orElseThrow().definitions();
+ * }</pre>
+ */
+public interface FeatureRepo {
+  /**
+   * Opens a repo: reads and validates {@code featurestore.yaml} (the definition files are read
+   * lazily by {@link #definitions()}).
+   *
+   * @throws FeatureStoreException INVALID_DEFINITION when the folder or its settings are invalid
+   */
+  static FeatureRepo open(Path root) {
+    return dev.featurestore.registry.parse.FileFeatureRepo.open(root);
+  }
+
+  /** The repo folder (absolute, normalized). */
+  Path root();
+
+  /** The project settings. */
+  RepoConfig config();
+
+  /**
+   * Parses and validates every definition file.
+   *
+   * @throws DefinitionException with every problem found, each located by file:line:column
+   */
+  Definitions definitions();
+
+  /** The registry this repo applies to. */
+  Registry registry();
+
+  /**
+   * Resolves a path as written in the repo (a source's {@code parquet:}, the registry) to a URI:
+   * relative paths against the repo root, URIs as they are.
+   */
+  URI resolve(String path);
+
+  /** The folder for local state (embedded Redis data, watermarks): {@code <root>/.featurestore}. */
+  default Path stateDirectory() {
+    return root().resolve(".featurestore");
+  }
+}

@@ -1,0 +1,42 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * Where the online store lives, as written in {@code featurestore.yaml} under {@code online:}.
+ *
+ * <p>Every entry is a Lettuce Redis URI ({@code redis://}, {@code rediss://} for TLS, with {@code
+ * user:password@} for ACLs). With {@code cluster} false there is exactly one URI; with it true the
+ * URIs are the cluster's seed nodes.
+ *
+ * @param uris one standalone URI, or the seed nodes of a Redis Cluster
+ * @param cluster whether to use the Redis Cluster client
+ */
+public record RedisConfig(List<String> uris, boolean cluster) {
+  public RedisConfig {
+    uris = List.copyOf(requireNonNull(uris, "uris is null"));
+    if (uris.isEmpty()) {
+      throw new IllegalArgumentException("uris is empty");
+    }
+  }
+
+  /** A standalone Redis at one URI. */
+  public static RedisConfig standalone(String uri) {
+    return new RedisConfig(List.of(uri), false);
+  }
+
+  /** Returns the URIs with any password replaced by {@code ***}, for messages and logs. */
+  public List<String> redactedUris() {
+    return uris.stream().map(u -> u.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@")).toList();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisConfig[uris=" + redactedUris() + ", cluster=" + cluster + "]";
+  }
+}

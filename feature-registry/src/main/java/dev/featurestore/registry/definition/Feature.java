@@ -1,0 +1,28 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.definition;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One feature of a feature view.
+ *
+ * @param name the feature name
+ * @param type the value type
+ * @param sourceColumn the source column the values come from (the feature name unless renamed)
+ * @param description free text, empty when absent
+ */
+public record Feature(String name, ValueType type, String sourceColumn, String description) {
+  public Feature {
+    requireNonNull(name, "name is null");
+    requireNonNull(type, "type is null");
+    sourceColumn = sourceColumn == null ? name : sourceColumn;
+    description = description == null ? "" : description;
+  }
+
+  /** Creates a feature read from the column of the same name. */
+  public static Feature of(String name, ValueType type) {
+    return new Feature(name, type, name, "");
+  }
+}
