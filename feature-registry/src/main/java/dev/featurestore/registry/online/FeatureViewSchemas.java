@@ -6,45 +6,40 @@ package dev.featurestore.registry.online;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * The Avro schema of a feature view's values: a record of its features, all nullable, plus the
- * event timestamp. PLACEHOLDER in the registry branch: the coordinator's version on main replaces
- * this file (same two static methods).
+ * The Avro schema of a feature view's values: a record of the view's features, every one nullable
+ * with a null default (so a reader with an added feature resolves old values with it null), plus
+ * the event timestamp.
  */
 public final class FeatureViewSchemas {
-  /** The field holding the event timestamp (microseconds since the epoch, UTC). */
-  public static final String EVENT_TIMESTAMP = "__event_timestamp";
+  /** The record field holding the event timestamp (microseconds since the epoch, UTC). */
+  public static final String EVENT_TIMESTAMP_FIELD = "__event_timestamp";
 
   private FeatureViewSchemas() {}
 
-  /** Returns the value schema of a feature view of a project. */
+  /** Returns the value schema of a view of a project. */
   public static Schema schemaOf(String project, FeatureView view) {
-    List<Schema.Field> fields = new ArrayList<>();
+    SchemaBuilder.FieldAssembler<Schema> fields =
+        SchemaBuilder.record(view.name()).namespace("featurestore." + project).fields();
     for (Feature feature : view.features()) {
-      Schema nullable =
-          Schema.createUnion(Schema.create(Schema.Type.NULL), avroType(feature.type()));
-      fields.add(new Schema.Field(feature.name(), nullable, null, Schema.Field.NULL_DEFAULT_VALUE));
+      fields =
+          fields.name(feature.name()).type(nullable(avroType(feature.type()))).withDefault(null);
     }
-    Schema timestamp = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
-    fields.add(new Schema.Field(EVENT_TIMESTAMP, timestamp));
-    return Schema.createRecord(view.name(), null, "dev.featurestore." + project, false, fields);
+    return fields.name(EVENT_TIMESTAMP_FIELD).type(timestampMicros()).noDefault().endRecord();
   }
 
-  /** Returns the 64-bit Avro parsing fingerprint of a schema. */
+  /** Returns the 64-bit Avro parsing fingerprint (CRC-64-AVRO of the parsing canonical form). */
   public static long fingerprint(Schema schema) {
     return SchemaNormalization.parsingFingerprint64(schema);
   }
 
-  private static Schema avroType(ValueType type) {
-    if (type.isArray()) {
-      return Schema.createArray(avroType(type.elementType().orElseThrow()));
-    }
+  /** Returns the non-null Avro type for a value type. */
+  public static Schema avroType(ValueType type) {
     return switch (type) {
       case INT32 -> Schema.create(Schema.Type.INT);
       case INT64 -> Schema.create(Schema.Type.LONG);
@@ -53,8 +48,17 @@ public final class FeatureViewSchemas {
       case STRING -> Schema.create(Schema.Type.STRING);
       case BOOL -> Schema.create(Schema.Type.BOOLEAN);
       case BYTES -> Schema.create(Schema.Type.BYTES);
-      case TIMESTAMP -> LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
-      default -> throw new IllegalArgumentException("Unsupported type: " + type);
+      case TIMESTAMP -> timestampMicros();
+      case ARRAY_INT32, ARRAY_INT64, ARRAY_FLOAT32, ARRAY_FLOAT64, ARRAY_STRING ->
+          Schema.createArray(nullable(avroType(type.elementType().orElseThrow())));
     };
+  }
+
+  private static Schema timestampMicros() {
+    return LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+  }
+
+  private static Schema nullable(Schema schema) {
+    return Schema.createUnion(Schema.create(Schema.Type.NULL), schema);
   }
 }
