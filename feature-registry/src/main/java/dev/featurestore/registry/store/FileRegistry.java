@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,7 +176,9 @@ public final class FileRegistry implements Registry {
       }
       removeTemporaryFiles();
       long number = latest.map(v -> v.number() + 1).orElse(1L);
-      RegistryVersion version = new RegistryVersion(number, hash, Instant.now(), definitions);
+      RegistryVersion version =
+          new RegistryVersion(
+              number, hash, Instant.now().truncatedTo(ChronoUnit.MILLIS), definitions);
       Map<String, Long> fingerprints = writeSchemas(definitions);
       commit(version, fingerprints);
       cache.put(number, version);
