@@ -64,7 +64,7 @@ class FileRegistryTest {
     assertThat(registry.latest()).isEmpty();
     assertThat(registry.history()).isEmpty();
 
-    Instant before = Instant.now();
+    Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     ApplyResult first = registry.apply(TestDefinitions.rides());
     ApplyResult second = registry.apply(ridesWithTtl(1));
 
