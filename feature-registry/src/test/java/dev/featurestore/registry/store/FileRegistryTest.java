@@ -87,6 +87,20 @@ class FileRegistryTest {
   }
 
   @Test
+  void readingNeverWrites() {
+    Path location = dir.resolve("not-yet");
+    FileRegistry registry = FileRegistry.open(location);
+
+    assertThat(registry.latest()).isEmpty();
+    assertThat(registry.history()).isEmpty();
+    assertThat(registry.schema(42)).isEmpty();
+    assertThat(location).doesNotExist();
+
+    registry.apply(TestDefinitions.rides());
+    assertThat(location.resolve("versions/v000001.json")).isRegularFile();
+  }
+
+  @Test
   void identicalDefinitionsCreateNoVersion() throws IOException {
     FileRegistry registry = FileRegistry.open(dir);
     ApplyResult first = registry.apply(TestDefinitions.rides());
