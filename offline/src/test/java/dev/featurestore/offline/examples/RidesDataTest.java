@@ -1,0 +1,114 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.offline.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RidesDataTest {
+  private static final Instant NOW = Instant.parse("2026-11-22T08:00:00Z");
+
+  @Test
+  void isDeterministicForASeedAndNow() {
+    List<Object[]> first = new RidesData(NOW, 42).driverHourlyStats();
+    List<Object[]> second = new RidesData(NOW, 42).driverHourlyStats();
+    assertThat(first).hasSameSizeAs(second);
+    for (int i = 0; i < first.size(); i++) {
+      assertThat(first.get(i)).containsExactly(second.get(i));
+    }
+    assertThat(new RidesData(NOW, 42).rideRequestsCsv(100))
+        .isEqualTo(new RidesData(NOW, 42).rideRequestsCsv(100));
+  }
+
+  @Test
+  void activeDriverHasACorrectedNewestHourWhoseLaterCreatedRowWins() {
+    List<Object[]> rows = rowsOf(RidesData.ACTIVE_DRIVER);
+    Instant newest = rows.stream().map(r -> (Instant) r[1]).max(Comparator.naturalOrder()).get();
+    List<Object[]> newestRows = rows.stream().filter(r -> r[1].equals(newest)).toList();
+    assertThat(newest).isEqualTo(NOW.minusSeconds(300));
+    assertThat(newestRows).hasSize(2);
+    Object[] winner =
+        newestRows.stream().max(Comparator.comparing((Object[] r) -> (Instant) r[2])).get();
+    assertThat(winner[3]).isEqualTo(RidesData.CORRECTED_CONV_RATE);
+  }
+
+  @Test
+  void inactiveDriverIsOlderThanTheTtlButYoungerThanTtlPlusGrace() {
+    Duration ttl = Duration.ofHours(2);
+    Instant newest =
+        rowsOf(RidesData.INACTIVE_DRIVER).stream()
+            .map(r -> (Instant) r[1])
+            .max(Comparator.naturalOrder())
+            .get();
+    assertThat(newest).isBefore(NOW.minus(ttl)).isAfter(NOW.minus(ttl.multipliedBy(2)));
+  }
+
+  @Test
+  void unknownDriverHasNoData() {
+    assertThat(rowsOf(RidesData.UNKNOWN_DRIVER)).isEmpty();
+    assertThat(new RidesData(NOW, 42).driverDaily())
+        .noneMatch(r -> r[0].equals(RidesData.UNKNOWN_DRIVER));
+  }
+
+  @Test
+  void hourlyRowsArriveLateOutOfOrderAndWithDuplicateEventTimestamps() {
+    List<Object[]> rows = new RidesData(NOW, 42).driverHourlyStats();
+    long late =
+        rows.stream()
+            .filter(r -> Duration.between((Instant) r[1], (Instant) r[2]).toHours() >= 2)
+            .count();
+    assertThat(late).isBetween(rows.size() / 100L, rows.size() / 10L);
+    long distinctKeys = rows.stream().map(r -> r[0] + "@" + r[1]).distinct().count();
+    assertThat(rows.size() - distinctKeys).isBetween(rows.size() / 200L, rows.size() / 20L);
+    // Written in arrival (created) order, so event timestamps go backwards somewhere.
+    boolean createdSorted = true;
+    boolean eventSorted = true;
+    for (int i = 1; i < rows.size(); i++) {
+      createdSorted &= !((Instant) rows.get(i)[2]).isBefore((Instant) rows.get(i - 1)[2]);
+      eventSorted &= !((Instant) rows.get(i)[1]).isBefore((Instant) rows.get(i - 1)[1]);
+    }
+    assertThat(createdSorted).isTrue();
+    assertThat(eventSorted).isFalse();
+    assertThat(rows)
+        .allMatch(
+            r -> !((Instant) r[2]).isAfter(NOW) && !((Instant) r[2]).isBefore((Instant) r[1]));
+  }
+
+  @Test
+  void writesParquetThatReadsBack(@TempDir Path dir) throws Exception {
+    List<Object[]> rows = new RidesData(NOW, 42).driverDaily().subList(0, 3);
+    ParquetFiles.write(dir.resolve("driver_daily"), RidesData.DRIVER_DAILY_SCHEMA, rows);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ParquetPreview.print(
+        dir.resolve("driver_daily"), 2, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).split(" +"))
+        .containsExactly(
+            "driver_id", "event_timestamp", "trips_last_7d", "driver_rating", "embedding");
+    Object[] first = rows.get(0);
+    assertThat(lines.get(1).split(" {2,}"))
+        .containsExactly(
+            first[0].toString(),
+            first[1].toString(),
+            first[2].toString(),
+            first[3].toString(),
+            first[4].toString());
+  }
+
+  private static List<Object[]> rowsOf(long driver) {
+    return new RidesData(NOW, 42)
+        .driverHourlyStats().stream().filter(r -> r[0].equals(driver)).toList();
+  }
+}
