@@ -10,8 +10,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The registry commands of {@code bin/featurestore}: {@code plan}, {@code apply} and {@code
- * registry list|describe|history}.
+ * The registry commands of {@code bin/featurestore}: {@code plan}, {@code apply}, {@code registry
+ * list|describe|history} and {@code redis status|start|stop} (the embedded Redis).
  *
  * <p>Exit codes: 0 success (also when {@code plan} shows changes), 1 a user error (one paragraph on
  * stderr, the stack trace only with {@code --verbose}), 2 bad usage.
@@ -21,7 +21,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RegistryCli.Version.class,
     description = "Validate, plan and apply feature definitions; read the registry.",
-    subcommands = {PlanCommand.class, ApplyCommand.class, RegistryCommand.class})
+    subcommands = {
+      PlanCommand.class,
+      ApplyCommand.class,
+      RegistryCommand.class,
+      RedisCommand.class
+    })
 public final class RegistryCli {
   /** Exit code of a user or system error. */
   public static final int ERROR = 1;

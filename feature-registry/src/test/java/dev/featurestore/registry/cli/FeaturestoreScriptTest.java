@@ -45,7 +45,10 @@ class FeaturestoreScriptTest {
               "training-set",
               "materialize",
               "materialize-incremental",
-              "serve");
+              "serve",
+              "redis",
+              "generate-example-data",
+              "show");
     }
   }
 
