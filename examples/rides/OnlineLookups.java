@@ -24,7 +24,7 @@ public class OnlineLookups {
 
   static final String[][] REQUESTS = {
     {
-      "Drivers 1001 (fresh, its newest hour corrected), 1002 (no hourly row for 3h, TTL 2h),"
+      "Drivers 1001 (fresh, its newest hour corrected), 1002 (no hourly row for 2.5h, TTL 2h),"
           + " 9999 (no data)",
       "{\"features\": [\"driver_hourly_stats:conv_rate\", \"driver_hourly_stats:acc_rate\","
           + " \"driver_daily:rating\"], \"entities\": {\"driver_id\": [1001, 1002, 9999]}}"
@@ -68,7 +68,7 @@ public class OnlineLookups {
     while (keys < results.size() && isKey(names.get(keys).asText())) {
       keys++;
     }
-    String format = "  %-22s %-30s %-16s %-26s %s%n";
+    String format = "  %-30s %-16s %-16s %-21s %s%n";
     System.out.printf(format, "ENTITY", "FEATURE", "STATUS", "EVENT TIMESTAMP", "VALUE");
     int rows = results.get(0).path("values").size();
     for (int row = 0; row < rows; row++) {
@@ -85,9 +85,25 @@ public class OnlineLookups {
             names.get(f).asText(),
             column.path("statuses").get(row).asText(),
             column.path("event_timestamps").get(row).asText(),
-            column.path("values").get(row).toString());
+            text(column.path("values").get(row)));
       }
     }
+  }
+
+  /** A value as JSON, floating point numbers shortened to 6 significant digits. */
+  static String text(JsonNode value) {
+    if (value.isFloatingPointNumber()) {
+      return new java.math.BigDecimal(value.asText())
+          .round(new java.math.MathContext(6))
+          .stripTrailingZeros()
+          .toPlainString();
+    }
+    if (value.isArray()) {
+      java.util.List<String> elements = new java.util.ArrayList<>();
+      value.forEach(element -> elements.add(text(element)));
+      return "[" + String.join(", ", elements) + "]";
+    }
+    return value.toString();
   }
 
   static boolean isKey(String name) {

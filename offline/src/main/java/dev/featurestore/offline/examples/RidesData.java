@@ -82,8 +82,13 @@ final class RidesData {
       long driver = driverId(d);
       double baseConv = 0.3 + 0.6 * random.nextDouble();
       long baseTrips = 5 + random.nextInt(30);
-      for (int h = driver == INACTIVE_DRIVER ? 3 : 0; h < HOURS; h++) {
+      boolean inactive = driver == INACTIVE_DRIVER;
+      for (int h = inactive ? 2 : 0; h < HOURS; h++) {
         Instant event = now.minus(Duration.ofHours(h)).minusSeconds(60 + random.nextInt(540));
+        if (inactive) {
+          // Newest row 2h31m-2h40m old: past the 2h TTL, and still an hour short of TTL + grace.
+          event = event.minus(Duration.ofMinutes(30));
+        }
         boolean late = random.nextInt(100) < 3;
         Instant created =
             min(
