@@ -1,0 +1,93 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.testing;
+
+import dev.featurestore.registry.redis.RedisServerProcess;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * The one source of a real Redis for tests, shared by every test of a JVM:
+ *
+ * <ol>
+ *   <li>the address in {@code FEATURESTORE_TEST_REDIS} (e.g. {@code redis://127.0.0.1:6390}) if
+ *       set;
+ *   <li>else a Testcontainers {@code redis:7.2} container when a Docker engine is available;
+ *   <li>else a real redis-server (the binary embedded-redis ships, as the quickstart uses) started
+ *       on a free port.
+ * </ol>
+ *
+ * <p>Tests that need to lose Redis mid-run use {@link #startPrivate()}: a server of their own that
+ * they may stop and start.
+ */
+public final class RedisFixture {
+  /** Environment variable with the URI of an externally provided Redis. */
+  public static final String ENV = "FEATURESTORE_TEST_REDIS";
+
+  private static RedisFixture shared;
+
+  private final String uri;
+  private final String kind;
+
+  private RedisFixture(String uri, String kind) {
+    this.uri = uri;
+    this.kind = kind;
+  }
+
+  /** Returns the JVM-wide Redis, starting it on first use. */
+  public static synchronized RedisFixture shared() {
+    if (shared == null) {
+      shared = create();
+    }
+    return shared;
+  }
+
+  private static RedisFixture create() {
+    String configured = System.getenv(ENV);
+    if (configured != null && !configured.isBlank()) {
+      return new RedisFixture(configured.trim(), "environment");
+    }
+    if (dockerAvailable()) {
+      GenericContainer<?> container =
+          new GenericContainer<>("redis:7.2-alpine").withExposedPorts(6379);
+      container.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+      return new RedisFixture(
+          "redis://" + container.getHost() + ":" + container.getMappedPort(6379), "testcontainers");
+    }
+    RedisServerProcess server = RedisServerProcess.startEphemeral();
+    return new RedisFixture(server.uri(), "redis-server");
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /**
+   * Starts a private, non-persistent redis-server on a free port that the test may {@code stop()}
+   * and {@code start()} again (on the same port) to simulate losing Redis. Close it when done.
+   */
+  public static RedisServerProcess startPrivate() {
+    return RedisServerProcess.startEphemeral();
+  }
+
+  /** The Lettuce URI of the shared Redis. */
+  public String uri() {
+    return uri;
+  }
+
+  /** Where the Redis came from: environment, testcontainers or redis-server. */
+  public String kind() {
+    return kind;
+  }
+
+  @Override
+  public String toString() {
+    return "RedisFixture[" + kind + " " + uri + "]";
+  }
+}
