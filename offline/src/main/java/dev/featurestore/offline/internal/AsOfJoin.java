@@ -58,13 +58,33 @@ public final class AsOfJoin {
       List<PreparedView> views,
       List<String> outputNames) {
     int keyCount = keyColumns.size();
-    int[] offsets = new int[views.size() + 1];
+    // Views share feature slots of the same type: a source row carries only its own view's values,
+    // so the shuffled rows stay as narrow as the widest view.
+    List<DataType> slotTypes = new ArrayList<>();
+    int[][] slots = new int[views.size()][];
     long[] ttls = new long[views.size()];
     List<DataType> featureTypes = new ArrayList<>();
     for (int v = 0; v < views.size(); v++) {
-      offsets[v + 1] = offsets[v] + views.get(v).featureTypes().size();
+      List<DataType> types = views.get(v).featureTypes();
+      slots[v] = new int[types.size()];
+      List<Integer> used = new ArrayList<>();
+      for (int f = 0; f < types.size(); f++) {
+        int slot = -1;
+        for (int s = 0; s < slotTypes.size(); s++) {
+          if (slotTypes.get(s).equals(types.get(f)) && !used.contains(s)) {
+            slot = s;
+            break;
+          }
+        }
+        if (slot < 0) {
+          slot = slotTypes.size();
+          slotTypes.add(types.get(f));
+        }
+        used.add(slot);
+        slots[v][f] = slot;
+      }
       ttls[v] = views.get(v).ttlMicros();
-      featureTypes.addAll(views.get(v).featureTypes());
+      featureTypes.addAll(types);
     }
     StructType entitySchema = entities.schema();
 
@@ -73,11 +93,10 @@ public final class AsOfJoin {
       entitySide.add(col(quote(keyColumns.get(i))).as("k" + i));
     }
     entitySide.add(unix_micros(col(quote(timestampColumn))).as("ts"));
-    entitySide.add(lit(AsOfMerge.ENTITY).as("kind"));
-    entitySide.add(lit(null).cast(DataTypes.IntegerType).as("view"));
+    entitySide.add(lit(views.size()).as("tag"));
     entitySide.add(lit(null).cast(DataTypes.LongType).as("created"));
-    for (int f = 0; f < featureTypes.size(); f++) {
-      entitySide.add(lit(null).cast(featureTypes.get(f)).as("f" + f));
+    for (int s = 0; s < slotTypes.size(); s++) {
+      entitySide.add(lit(null).cast(slotTypes.get(s)).as("s" + s));
     }
     entitySide.add(
         struct(
@@ -95,15 +114,15 @@ public final class AsOfJoin {
         sourceSide.add(col(quote(names[i])).as("k" + i));
       }
       sourceSide.add(col(quote(names[keyCount])).as("ts"));
-      sourceSide.add(lit(AsOfMerge.SOURCE).as("kind"));
-      sourceSide.add(lit(v).as("view"));
+      sourceSide.add(lit(v).as("tag"));
       sourceSide.add(col(quote(names[keyCount + 1])).as("created"));
-      for (int f = 0; f < featureTypes.size(); f++) {
-        if (f >= offsets[v] && f < offsets[v + 1]) {
-          sourceSide.add(col(quote(names[keyCount + 2 + f - offsets[v]])).as("f" + f));
-        } else {
-          sourceSide.add(lit(null).cast(featureTypes.get(f)).as("f" + f));
-        }
+      Column[] slotColumns = new Column[slotTypes.size()];
+      for (int f = 0; f < slots[v].length; f++) {
+        slotColumns[slots[v][f]] = col(quote(names[keyCount + 2 + f])).as("s" + slots[v][f]);
+      }
+      for (int s = 0; s < slotColumns.length; s++) {
+        sourceSide.add(
+            slotColumns[s] != null ? slotColumns[s] : lit(null).cast(slotTypes.get(s)).as("s" + s));
       }
       sourceSide.add(lit(null).cast(entitySchema).as("entity"));
       union = union.union(rows.select(sourceSide.toArray(Column[]::new)));
@@ -116,7 +135,7 @@ public final class AsOfJoin {
       sortBy.add(col("k" + i));
     }
     sortBy.add(col("ts"));
-    sortBy.add(col("kind"));
+    sortBy.add(col("tag"));
     Dataset<Row> sorted =
         union
             .repartition(partitionBy.toArray(Column[]::new))
@@ -132,7 +151,8 @@ public final class AsOfJoin {
                   true,
                   org.apache.spark.sql.types.Metadata.empty()));
     }
-    return sorted.mapPartitions(new AsOfMerge(keyCount, offsets, ttls), Encoders.row(outSchema));
+    return sorted.mapPartitions(
+        new AsOfMerge(keyCount, slotTypes.size(), slots, ttls), Encoders.row(outSchema));
   }
 
   /** Quotes a column name for {@code col()} so dots and backticks are taken literally. */

@@ -18,30 +18,35 @@ import org.apache.spark.sql.RowFactory;
  * when the best row is older than the view's TTL). Memory is one row per view whatever the number
  * of rows per key.
  *
- * <p>Row layout ({@link UnionLayout}): keys, {@code ts} (epoch micros), {@code kind} (0 source, 1
- * entity), {@code view}, {@code created} (epoch micros or null), every view's feature columns, and
- * the entity row as a struct.
+ * <p>Row layout (built by {@link AsOfJoin}): keys, {@code ts} (epoch micros), {@code tag} (the view
+ * index for a source row, the number of views for an entity row, so that at equal timestamps source
+ * rows sort first), {@code created} (epoch micros or null), the feature slots (views share slots of
+ * the same type, which keeps the shuffled rows narrow), and the entity row as a struct.
  */
 final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
-  static final int SOURCE = 0;
-  static final int ENTITY = 1;
-
   private final int keyCount;
+  private final int slotCount;
+  private final int[][] slots;
   private final int[] featureOffsets;
   private final long[] ttlMicros;
 
   /**
    * @param keyCount number of key columns
-   * @param featureOffsets start of each view's features relative to the first feature column, plus
-   *     the total as the last element
+   * @param slotCount number of feature slot columns
+   * @param slots for each view, the slot of each of its features
    * @param ttlMicros each view's TTL in microseconds, 0 for none
    */
-  AsOfMerge(int keyCount, int[] featureOffsets, long[] ttlMicros) {
+  AsOfMerge(int keyCount, int slotCount, int[][] slots, long[] ttlMicros) {
     this.keyCount = keyCount;
-    this.featureOffsets = featureOffsets.clone();
+    this.slotCount = slotCount;
+    this.slots = slots.clone();
     this.ttlMicros = ttlMicros.clone();
+    this.featureOffsets = new int[slots.length + 1];
+    for (int v = 0; v < slots.length; v++) {
+      featureOffsets[v + 1] = featureOffsets[v] + slots[v].length;
+    }
   }
 
   @Override
@@ -56,18 +61,16 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
     private final Iterator<Row> input;
     private final Candidate[] best;
     private final int tsIndex = keyCount;
-    private final int kindIndex = keyCount + 1;
-    private final int viewIndex = keyCount + 2;
-    private final int createdIndex = keyCount + 3;
-    private final int firstFeature = keyCount + 4;
-    private final int entityIndex;
+    private final int tagIndex = keyCount + 1;
+    private final int createdIndex = keyCount + 2;
+    private final int firstSlot = keyCount + 3;
+    private final int entityIndex = firstSlot + slotCount;
     private Object[] currentKey;
     private Row next;
 
     Merger(Iterator<Row> input) {
       this.input = input;
       this.best = new Candidate[ttlMicros.length];
-      this.entityIndex = firstFeature + featureOffsets[featureOffsets.length - 1];
     }
 
     @Override
@@ -100,21 +103,22 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
         currentKey = key;
         Arrays.fill(best, null);
       }
-      if (row.getInt(kindIndex) == SOURCE) {
-        offer(row);
+      int tag = row.getInt(tagIndex);
+      if (tag < best.length) {
+        offer(tag, row);
         return null;
       }
       Long ts = row.isNullAt(tsIndex) ? null : row.getLong(tsIndex);
       return emit(row.getStruct(entityIndex), nullKey || ts == null ? null : ts);
     }
 
-    private void offer(Row row) {
-      int view = row.getInt(viewIndex);
+    private void offer(int view, Row row) {
       long ts = row.getLong(tsIndex);
       Long created = row.isNullAt(createdIndex) ? null : row.getLong(createdIndex);
-      Object[] values = new Object[featureOffsets[view + 1] - featureOffsets[view]];
+      int[] viewSlots = slots[view];
+      Object[] values = new Object[viewSlots.length];
       for (int i = 0; i < values.length; i++) {
-        values[i] = row.get(firstFeature + featureOffsets[view] + i);
+        values[i] = row.get(firstSlot + viewSlots[i]);
       }
       Candidate current = best[view];
       // Rows arrive in timestamp order, so a later timestamp always wins; at equal timestamps the
