@@ -181,8 +181,16 @@ public final class HistoricalFeatures {
         }
         prepared.add(prepare(view, sources.get(view), keys.get(view), viewFeatures, range));
       }
+      long maxTtl = prepared.stream().mapToLong(PreparedView::ttlMicros).max().orElse(0);
+      long bucketBase = range.isNullAt(0) ? 0 : range.getLong(0) - maxTtl;
       result =
-          AsOfJoin.join(result, group.getKey(), options.timestampColumn(), prepared, internalNames);
+          AsOfJoin.join(
+              result,
+              group.getKey(),
+              options.timestampColumn(),
+              prepared,
+              internalNames,
+              bucketBase);
     }
 
     List<Column> output = new ArrayList<>();

@@ -4,9 +4,15 @@
 package dev.featurestore.offline.internal;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftleft;
+import static org.apache.spark.sql.functions.shiftright;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,13 +56,16 @@ public final class AsOfJoin {
    * @param timestampColumn the entity timestamp column (a Spark timestamp)
    * @param views the views sharing these keys
    * @param outputNames one column name per feature of every view, in order
+   * @param bucketBaseMicros the earliest timestamp that matters (min entity timestamp minus the
+   *     largest TTL); time buckets of the sort prefix count from here
    */
   public static Dataset<Row> join(
       Dataset<Row> entities,
       List<String> keyColumns,
       String timestampColumn,
       List<PreparedView> views,
-      List<String> outputNames) {
+      List<String> outputNames,
+      long bucketBaseMicros) {
     int keyCount = keyColumns.size();
     // Views share feature slots of the same type: a source row carries only its own view's values,
     // so the shuffled rows stay as narrow as the widest view.
@@ -130,10 +139,19 @@ public final class AsOfJoin {
 
     List<Column> partitionBy = new ArrayList<>();
     List<Column> sortBy = new ArrayList<>();
+    sortBy.add(col("sk"));
     for (int i = 0; i < keyCount; i++) {
       partitionBy.add(col("k" + i));
       sortBy.add(col("k" + i));
     }
+    // 31 bits of key hash, then 32 bits of ~1 s time buckets (2^20 µs; 142 years, clamped).
+    Column bucket =
+        greatest(
+            lit(0L),
+            least(lit(0xFFFFFFFFL), shiftright(col("ts").minus(lit(bucketBaseMicros)), 20)));
+    Column hash =
+        shiftleft(shiftrightunsigned(xxhash64(partitionBy.toArray(Column[]::new)), 33), 32);
+    union = union.withColumn("sk", hash.bitwiseOR(bucket));
     sortBy.add(col("ts"));
     sortBy.add(col("tag"));
     Dataset<Row> sorted =

@@ -4,7 +4,9 @@
 package dev.featurestore.offline.internal;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -21,7 +23,14 @@ import org.apache.spark.sql.RowFactory;
  * <p>Row layout (built by {@link AsOfJoin}): keys, {@code ts} (epoch micros), {@code tag} (the view
  * index for a source row, the number of views for an entity row, so that at equal timestamps source
  * rows sort first), {@code created} (epoch micros or null), the feature slots (views share slots of
- * the same type, which keeps the shuffled rows narrow), and the entity row as a struct.
+ * the same type, which keeps the shuffled rows narrow), the entity row as a struct, and the sort
+ * prefix {@code sk}.
+ *
+ * <p>The input is sorted by {@code (sk, keys, ts, tag)} where {@code sk} is a 31-bit hash of the
+ * keys in the high bits and a coarse time bucket in the low bits. That gives Spark's sorter a
+ * decisive 64-bit prefix (the full comparator is needed only within a bucket), and it keeps every
+ * key's rows in time order. Keys whose hashes collide interleave, so the state is kept per key
+ * among the keys of the current hash: a tiny map, cleared whenever the hash changes.
  */
 final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -54,23 +63,43 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
     return new Merger(input);
   }
 
+  /** Key values compared deeply (byte[] keys). */
+  private record Key(Object[] values) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key key && Arrays.deepEquals(values, key.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.deepHashCode(values);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.deepToString(values);
+    }
+  }
+
   /** The best source row of one view for the current key. */
   private record Candidate(long ts, Long created, Object[] values) {}
 
   private final class Merger implements Iterator<Row> {
     private final Iterator<Row> input;
-    private final Candidate[] best;
+    private final Map<Key, Candidate[]> states = new HashMap<>();
+    private long currentHash = -1;
+    private Object[] lastKey;
+    private Candidate[] best;
     private final int tsIndex = keyCount;
     private final int tagIndex = keyCount + 1;
     private final int createdIndex = keyCount + 2;
     private final int firstSlot = keyCount + 3;
     private final int entityIndex = firstSlot + slotCount;
-    private Object[] currentKey;
+    private final int sortKeyIndex = entityIndex + 1;
     private Row next;
 
     Merger(Iterator<Row> input) {
       this.input = input;
-      this.best = new Candidate[ttlMicros.length];
     }
 
     @Override
@@ -99,17 +128,32 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
         key[i] = row.get(i);
         nullKey |= key[i] == null;
       }
-      if (!Arrays.deepEquals(key, currentKey)) {
-        currentKey = key;
-        Arrays.fill(best, null);
-      }
       int tag = row.getInt(tagIndex);
-      if (tag < best.length) {
+      boolean entity = tag == ttlMicros.length;
+      if (nullKey || row.isNullAt(tsIndex)) {
+        // Source rows never get here (null keys and timestamps are filtered out before).
+        return entity ? emit(row.getStruct(entityIndex), null) : null;
+      }
+      select(row.getLong(sortKeyIndex) >>> 32, key);
+      if (!entity) {
         offer(tag, row);
         return null;
       }
-      Long ts = row.isNullAt(tsIndex) ? null : row.getLong(tsIndex);
-      return emit(row.getStruct(entityIndex), nullKey || ts == null ? null : ts);
+      return emit(row.getStruct(entityIndex), row.getLong(tsIndex));
+    }
+
+    /** Points {@link #best} at the state of this key. */
+    private void select(long hash, Object[] key) {
+      if (hash != currentHash) {
+        currentHash = hash;
+        states.clear();
+        lastKey = null;
+      }
+      if (lastKey != null && Arrays.deepEquals(key, lastKey)) {
+        return;
+      }
+      lastKey = key;
+      best = states.computeIfAbsent(new Key(key), k -> new Candidate[ttlMicros.length]);
     }
 
     private void offer(int view, Row row) {

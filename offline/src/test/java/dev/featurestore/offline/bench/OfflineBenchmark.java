@@ -136,9 +136,16 @@ public final class OfflineBenchmark {
         c.entities(),
         c.entityRows());
     Path dir = generate(c);
+    jdk.jfr.Recording recording = null;
+    if (only.equals("profile")) {
+      recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+      recording.start();
+    }
     Timing ours = measure(() -> ours(dir));
     System.out.println("   this project: " + ours);
-    if (only.equals("ours")) {
+    if (recording != null) {
+      recording.stop();
+      recording.dump(Path.of("/tmp/ours.jfr"));
       return "";
     }
     Timing naive = measure(() -> naive(dir));
