@@ -235,7 +235,7 @@ public final class Materializer {
     try (Progress ignored =
         Progress.start(progress, view.name(), rowsToWrite, counters, options.progressInterval())) {
       sorted.foreachPartition(writer);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
       throw failure(view, e);
     } finally {
       spark.sparkContext().setJobDescription(null);
@@ -243,7 +243,7 @@ public final class Materializer {
   }
 
   /** Finds the executor's FeatureStoreException in a Spark failure and names the view. */
-  private FeatureStoreException failure(FeatureView view, RuntimeException e) {
+  private FeatureStoreException failure(FeatureView view, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof FeatureStoreException cause) {
         return new FeatureStoreException(
