@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
 CP="materializer/target/classes:materializer/target/test-classes:materializer/target/lib/*"
 # shellcheck disable=SC2086
-SPARK_LOCAL_IP=127.0.0.1 exec java -Xmx6g $FLAGS -cp "$CP" \
+SPARK_LOCAL_IP=127.0.0.1 exec java -Xmx6g $FLAGS ${BENCH_JAVA_OPTS:-} -cp "$CP" \
   dev.featurestore.materializer.MaterializerBenchmark "$@"

@@ -39,7 +39,7 @@ public record MaterializerOptions(
   /** Keys per newer-wins script call (EVALSHA). */
   public static final String SCRIPT_BATCH_SIZE = "materializer.redis.script-batch-size";
 
-  public static final int DEFAULT_SCRIPT_BATCH_SIZE = 16;
+  public static final int DEFAULT_SCRIPT_BATCH_SIZE = 64;
 
   /** Script calls queued before the pipeline is flushed. */
   public static final String FLUSH_EVERY = "materializer.redis.flush-every";

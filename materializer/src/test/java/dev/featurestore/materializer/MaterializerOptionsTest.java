@@ -17,7 +17,7 @@ class MaterializerOptionsTest {
   void hasDefaults() {
     assertThat(MaterializerOptions.defaults())
         .isEqualTo(
-            new MaterializerOptions(16, 32, 256, 250_000, Optional.empty(), Duration.ofSeconds(5)));
+            new MaterializerOptions(64, 32, 256, 250_000, Optional.empty(), Duration.ofSeconds(5)));
   }
 
   @Test
