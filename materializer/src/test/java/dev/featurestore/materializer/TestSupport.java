@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Shared Spark session, a small driver-stats project, Parquet writing and Redis reading. */
-final class TestSupport {
+public final class TestSupport {
   private static final AtomicInteger PROJECTS = new AtomicInteger();
   private static SparkSession spark;
   private static RedisCommands<byte[], byte[]> redis;
@@ -48,7 +48,7 @@ final class TestSupport {
 
   private TestSupport() {}
 
-  static synchronized SparkSession spark() {
+  public static synchronized SparkSession spark() {
     if (spark == null) {
       spark =
           SparkSession.builder()

@@ -35,6 +35,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code featurestore materialize} and {@code featurestore materialize-incremental}. Exit codes: 0
@@ -58,9 +59,17 @@ public final class MaterializerCli {
     System.exit(run(args, System.out, System.err));
   }
 
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private MaterializerCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
   /** Runs a command line and returns its exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine commandLine = new CommandLine(new MaterializerCli());
+    CommandLine commandLine = new CommandLine(new MaterializerCli(out, err));
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     commandLine.setExecutionExceptionHandler(
@@ -122,6 +131,8 @@ public final class MaterializerCli {
       mixinStandardHelpOptions = true,
       description = "Writes the latest values with an event timestamp in [start, end] to Redis.")
   static final class Materialize implements Callable<Integer> {
+    @ParentCommand MaterializerCli cli;
+
     @Mixin CommonOptions common;
 
     @Option(
@@ -142,7 +153,7 @@ public final class MaterializerCli {
 
     @Override
     public Integer call() {
-      return execute(common, m -> m.materializer().materialize(common.views, start, end));
+      return cli.execute(common, m -> m.materializer().materialize(common.views, start, end));
     }
   }
 
@@ -153,6 +164,8 @@ public final class MaterializerCli {
           "Writes each view from its watermark (first time: end - ttl, or all data without a"
               + " TTL) to end, then moves the watermark to end.")
   static final class MaterializeIncremental implements Callable<Integer> {
+    @ParentCommand MaterializerCli cli;
+
     @Mixin CommonOptions common;
 
     @Option(
@@ -165,7 +178,7 @@ public final class MaterializerCli {
 
     @Override
     public Integer call() {
-      return execute(
+      return cli.execute(
           common,
           m -> m.materializer().materializeIncremental(common.views, end, watermarks(m.repo())));
     }
@@ -193,7 +206,7 @@ public final class MaterializerCli {
     List<ViewSummary> apply(Context context);
   }
 
-  private static int execute(CommonOptions common, Run run) {
+  private int execute(CommonOptions common, Run run) {
     Map<String, String> settings = new HashMap<>(common.settings);
     if (common.expiryGrace != null) {
       settings.put(MaterializerOptions.EXPIRY_GRACE, common.expiryGrace);
@@ -219,10 +232,8 @@ public final class MaterializerCli {
                 () -> RedisConfig.standalone(EmbeddedRedis.ensureRunning(repo.stateDirectory())));
     SparkSession spark = spark(repo.config().sparkMaster());
     Materializer materializer =
-        new Materializer(
-            spark, definitions, redis, p -> repo.resolve(p).toString(), options, System.err);
+        new Materializer(spark, definitions, redis, p -> repo.resolve(p).toString(), options, err);
     List<ViewSummary> summaries = run.apply(new Context(repo, materializer));
-    PrintStream out = System.out;
     if (common.json) {
       out.println(json(definitions.project(), redis, summaries));
     } else {
