@@ -27,16 +27,16 @@ public final class NewerWinsScript {
       """
       local n = #KEYS
       local written = 0
+      local byte = string.byte
       for i = 1, n do
         local new = ARGV[i]
         local stored = redis.call('GET', KEYS[i])
         local newer = true
         if stored and #stored >= 17 then
-          local a = {string.byte(stored, 2, 17)}
-          local b = {string.byte(new, 2, 17)}
-          for j = 1, 16 do
-            if a[j] ~= b[j] then
-              newer = b[j] > a[j]
+          for j = 2, 17 do
+            local a, b = byte(stored, j), byte(new, j)
+            if a ~= b then
+              newer = b > a
               break
             end
           end
