@@ -140,7 +140,9 @@ public final class NewerWinsWriter implements AutoCloseable {
     try {
       return future.get(redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw RedisConnections.unavailable(redis.target(), e);
+      throw RedisConnections.unavailable(
+          redis.target(),
+          new TimeoutException("no answer within " + redis.timeout().toSeconds() + "s"));
     }
   }
 
