@@ -182,6 +182,8 @@ public final class MaterializerBenchmark {
       int valueBytes = averageValueBytes(port, view);
 
       redisCli(port, "FLUSHALL");
+      double scriptAlone = scriptAlone(uri, entities, valueBytes);
+      redisCli(port, "FLUSHALL");
       double hset = redisBenchmark(port, writers, entities, valueBytes, "hset", false);
       redisCli(port, "FLUSHALL");
       double set = redisBenchmark(port, writers, entities, valueBytes, "set", true);
@@ -209,7 +211,10 @@ public final class MaterializerBenchmark {
             + " (scan with pushed-down window filter, projection, repartition by key, sort) and"
             + " iterates the rows; *+ encode* also builds every key and Avro value; *Redis share* is"
             + " the end-to-end time minus that (the EVALSHA pipeline, plus the small count pass)."
-            + " `redis-benchmark` ran with `-d <value bytes>` so the payload matches.\n");
+            + " `redis-benchmark` ran with `-d <value bytes>` so the payload matches; without `-r`, HSET"
+            + " overwrites one field of one hash, with `-r N` SET creates N distinct keys, like the"
+            + " materializer. *Newer-wins script alone* is the Lua write path with nothing else"
+            + " running: the ceiling Redis allows for newer-wins writes on this machine.\n");
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report.toString());
     System.out.println("Results written to " + out);
@@ -340,6 +345,29 @@ public final class MaterializerBenchmark {
       }
       bytes.add(total);
     }
+  }
+
+  /** The newer-wins writer alone: pre-built keys and values, one thread, the default tuning. */
+  private static double scriptAlone(String uri, long entities, int valueBytes)
+      throws InterruptedException {
+    var target = new dev.featurestore.materializer.internal.RedisTarget(List.of(uri), false);
+    MaterializerOptions options = options();
+    var writer =
+        new dev.featurestore.materializer.internal.NewerWinsWriter(
+            dev.featurestore.materializer.internal.RedisConnections.get(target),
+            options.scriptBatchSize(),
+            options.flushEvery(),
+            options.maxInFlight());
+    byte[] value = new byte[valueBytes];
+    value[0] = 1;
+    long start = System.nanoTime();
+    for (long i = 0; i < entities; i++) {
+      byte[] key = new byte[15];
+      java.nio.ByteBuffer.wrap(key).put((byte) '{').put((byte) 1).putLong(i).put((byte) '}');
+      writer.write(key, value, 0);
+    }
+    writer.finish();
+    return entities / ((System.nanoTime() - start) / 1e9);
   }
 
   private static int averageValueBytes(int port, FeatureView view) throws IOException {
