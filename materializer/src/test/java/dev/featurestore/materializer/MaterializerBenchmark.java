@@ -220,6 +220,9 @@ public final class MaterializerBenchmark {
     System.out.println("Results written to " + out);
     spark.stop();
     server.destroyForcibly();
+    try (var files = Files.walk(dataRoot)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
     System.exit(0);
   }
 
