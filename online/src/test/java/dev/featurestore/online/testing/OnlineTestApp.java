@@ -1,0 +1,59 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.testing;
+
+import dev.featurestore.online.OnlineApplication;
+import dev.featurestore.registry.FeatureRepo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The real Spring Boot app on a random port, serving a given repo. */
+public final class OnlineTestApp implements AutoCloseable {
+  private final ConfigurableApplicationContext context;
+  private final int port;
+
+  private OnlineTestApp(ConfigurableApplicationContext context) {
+    this.context = context;
+    this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+  }
+
+  /** Starts the app for a repo, with extra {@code key=value} properties. */
+  public static OnlineTestApp start(FeatureRepo repo, Map<String, String> properties) {
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=0");
+    args.add("--featurestore.repo=" + repo.root());
+    args.add("--featurestore.registry-poll-interval=100ms");
+    properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(OnlineApplication.class)
+            .initializers(c -> c.getBeanFactory().registerSingleton("featureRepo", repo))
+            .run(args.toArray(new String[0]));
+    return new OnlineTestApp(context);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public WebTestClient client() {
+    return WebTestClient.bindToServer()
+        .baseUrl("http://127.0.0.1:" + port)
+        .responseTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  public ConfigurableApplicationContext context() {
+    return context;
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
