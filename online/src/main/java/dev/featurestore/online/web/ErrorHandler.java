@@ -7,6 +7,7 @@ import dev.featurestore.online.OnlineMetrics;
 import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
@@ -22,6 +24,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Turns every error into an RFC 9457 problem detail with a stable {@code error_code}: feature store
@@ -83,20 +86,7 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
                         exchange)));
       }
       if (cause instanceof JacksonException json) {
-        String where =
-            json.getLocation() != null && json.getLocation().getLineNr() > 0
-                ? String.format(
-                    " at line %d, column %d",
-                    json.getLocation().getLineNr(), json.getLocation().getColumnNr())
-                : "";
-        String field = json.getPath().isEmpty() ? "" : " (field " + json.getPathReference() + ")";
-        return badRequest(
-            "Cannot parse the request body as JSON"
-                + where
-                + field
-                + ": "
-                + json.getOriginalMessage(),
-            exchange);
+        return badRequest(jsonMessage(json), exchange);
       }
     }
     String reason = e.getReason() != null ? e.getReason() : "invalid request";
@@ -113,11 +103,29 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       ServerWebExchange exchange) {
-    if (body instanceof ProblemDetail problem) {
-      problem.setProperty(ProblemDetails.ERROR_CODE, ProblemDetails.codeOf(status));
-      metrics.error(ProblemDetails.codeOf(status), status.value());
+    ProblemDetail problem =
+        body instanceof ProblemDetail detail
+            ? detail
+            : e instanceof ErrorResponse response
+                ? response.getBody()
+                : ProblemDetail.forStatus(status);
+    String code = ProblemDetails.codeOf(status);
+    if (status.value() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+      problem.setDetail(tooLargeMessage());
+    } else if (status.value() == HttpStatus.NOT_FOUND.value()) {
+      problem.setDetail(
+          "Cannot find "
+              + exchange.getRequest().getMethod()
+              + " "
+              + path(exchange)
+              + "; the endpoints are described at /v3/api-docs");
     }
-    return super.handleExceptionInternal(e, body, headers, status, exchange);
+    if (problem.getInstance() == null) {
+      problem.setInstance(URI.create(path(exchange)));
+    }
+    problem.setProperty(ProblemDetails.ERROR_CODE, code);
+    metrics.error(code, status.value());
+    return Mono.just(ResponseEntity.status(status).headers(headers).body(problem));
   }
 
   private Mono<ResponseEntity<Object>> badRequest(String message, ServerWebExchange exchange) {
@@ -143,6 +151,56 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
     return "Cannot read the request: the body is larger than the limit of "
         + properties.maxRequestSize().toBytes()
         + " bytes (featurestore.max-request-size)";
+  }
+
+  /** Describes a JSON error in the client's terms: where, which field, what was expected. */
+  static String jsonMessage(JacksonException json) {
+    StringBuilder field = new StringBuilder();
+    for (JacksonException.Reference reference : json.getPath()) {
+      if (reference.getPropertyName() != null) {
+        field.append(field.length() == 0 ? "" : ".").append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        field.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    String where =
+        json.getLocation() != null && json.getLocation().getLineNr() > 0
+            ? String.format(
+                " at line %d, column %d",
+                json.getLocation().getLineNr(), json.getLocation().getColumnNr())
+            : "";
+    if (json instanceof MismatchedInputException mismatch
+        && mismatch.getTargetType() != null
+        && field.length() > 0) {
+      return "Cannot parse the request body"
+          + where
+          + ": '"
+          + field
+          + "' must be "
+          + jsonKind(mismatch.getTargetType());
+    }
+    String message = String.valueOf(json.getOriginalMessage());
+    int source = message.indexOf(" (start marker at [Source");
+    if (source >= 0) {
+      message = message.substring(0, source);
+    }
+    return "Cannot parse the request body as JSON" + where + ": " + message;
+  }
+
+  private static String jsonKind(Class<?> type) {
+    if (java.util.Map.class.isAssignableFrom(type)) {
+      return "an object";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return "a " + type.getSimpleName();
   }
 
   private static String path(ServerWebExchange exchange) {

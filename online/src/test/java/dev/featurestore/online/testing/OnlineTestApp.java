@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /** The real Spring Boot app on a random port, serving a given repo. */
 public final class OnlineTestApp implements AutoCloseable {
@@ -42,7 +45,9 @@ public final class OnlineTestApp implements AutoCloseable {
   }
 
   public WebTestClient client() {
-    return WebTestClient.bindToServer()
+    // A new connection per request: a server that rejects an oversized body closes its connection.
+    return WebTestClient.bindToServer(
+            new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
         .baseUrl("http://127.0.0.1:" + port)
         .responseTimeout(Duration.ofSeconds(10))
         .build();
