@@ -53,6 +53,11 @@ public final class OnlineTestStore implements AutoCloseable {
     return connection.sync().info(section);
   }
 
+  /** Makes Redis hold every client's commands for a while (CLIENT PAUSE), as a slow Redis. */
+  public void pauseClients(java.time.Duration duration) {
+    connection.sync().clientPause(duration.toMillis());
+  }
+
   /** Resets INFO commandstats. */
   public void resetStats() {
     connection.sync().configResetstat();
