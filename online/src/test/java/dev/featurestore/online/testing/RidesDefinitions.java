@@ -48,6 +48,12 @@ public final class RidesDefinitions {
 
   /** The definitions with extra features appended to driver_stats (schema evolution). */
   public static Definitions definitions(String project, List<Feature> extraDriverStats) {
+    return definitions(project, extraDriverStats, Duration.ofHours(1));
+  }
+
+  /** The definitions with extra driver_stats features and another driver_stats TTL. */
+  public static Definitions definitions(
+      String project, List<Feature> extraDriverStats, Duration driverStatsTtl) {
     Entity driver = new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "");
     Entity customer =
         new Entity("customer", List.of(new JoinKey("customer_id", ValueType.STRING)), "");
@@ -64,7 +70,7 @@ public final class RidesDefinitions {
     stats.addAll(extraDriverStats);
     List<FeatureView> views =
         List.of(
-            view("driver_stats", List.of("driver"), Duration.ofHours(1), true, stats),
+            view("driver_stats", List.of("driver"), driverStatsTtl, true, stats),
             view(
                 "driver_profile",
                 List.of("driver"),
