@@ -1,0 +1,414 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.parse;
+
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.Names;
+import dev.featurestore.registry.definition.Entity;
+import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureReference;
+import dev.featurestore.registry.definition.FeatureService;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ParquetSource;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.parse.NodeReader.Fields;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Parses the definitions of one file into {@link ParsedFiles}, reporting per-object problems. */
+final class DefinitionParser {
+  static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+  static final String IDENTIFIER_HINT =
+      "names start with a lowercase letter or '_' followed by lowercase letters, digits or '_'";
+
+  static final List<String> TOP_LEVEL_KEYS =
+      List.of("entities", "sources", "feature_views", "feature_services");
+  static final List<String> ENTITY_KEYS = List.of("name", "join_keys", "description");
+  static final List<String> SOURCE_KEYS =
+      List.of("name", "parquet", "timestamp_field", "created_timestamp_field", "description");
+  static final List<String> VIEW_KEYS =
+      List.of("name", "entities", "source", "ttl", "online", "features", "tags", "description");
+  static final List<String> FEATURE_KEYS = List.of("name", "type", "source_column", "description");
+  static final List<String> SERVICE_KEYS = List.of("name", "features", "description");
+
+  private final NodeReader reader;
+  private final ParsedFiles into;
+
+  private DefinitionParser(NodeReader reader, ParsedFiles into) {
+    this.reader = reader;
+    this.into = into;
+  }
+
+  /** Parses one file's root node (null for an empty file). */
+  static void parse(NodeReader reader, Node root, ParsedFiles into) {
+    if (root == null) {
+      return;
+    }
+    new DefinitionParser(reader, into).file(root);
+  }
+
+  private void file(Node root) {
+    Optional<Fields> top = reader.mapping(root, "definition file", TOP_LEVEL_KEYS);
+    if (top.isEmpty()) {
+      return;
+    }
+    items(top.get(), "entities", "entity", this::entity);
+    items(top.get(), "sources", "source", this::source);
+    items(top.get(), "feature_views", "feature view", this::featureView);
+    items(top.get(), "feature_services", "feature service", this::featureService);
+  }
+
+  private void items(
+      Fields top, String key, String kind, BiFunction<Node, String, Optional<?>> parser) {
+    top.value(key)
+        .flatMap(v -> reader.list(v, "'" + key + "'"))
+        .ifPresent(
+            nodes -> {
+              for (Node node : nodes) {
+                int before = into.problems().size();
+                Optional<String> name = peekName(node);
+                Optional<?> parsed =
+                    parser.apply(node, kind + name.map(n -> " '" + n + "'").orElse(""));
+                if ((parsed.isEmpty() || into.problems().size() > before) && name.isPresent()) {
+                  into.broken(kind).add(name.get());
+                }
+              }
+            });
+  }
+
+  private static Optional<String> peekName(Node node) {
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key
+            && key.getValue().equals("name")
+            && tuple.getValueNode() instanceof ScalarNode value
+            && !NodeReader.isNull(value)) {
+          return Optional.of(value.getValue().trim());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> name(Fields fields, String kind) {
+    Optional<String> name = fields.requiredString("name");
+    if (name.isPresent() && !IDENTIFIER.matcher(name.get()).matches()) {
+      reader.problem(
+          fields.value("name").orElseThrow(),
+          "invalid " + kind + " name '" + name.get() + "'",
+          IDENTIFIER_HINT);
+      return Optional.empty();
+    }
+    return name;
+  }
+
+  private Optional<Entity> entity(Node node, String what) {
+    Optional<Fields> fields = reader.mapping(node, what, ENTITY_KEYS);
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Location> at = new HashMap<>();
+    Optional<String> name = name(fields.get(), "entity");
+    List<JoinKey> keys = new ArrayList<>();
+    fields.get().required("join_keys").ifPresent(v -> joinKeys(v, what, keys, at));
+    Optional<String> description = fields.get().string("description");
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    Entity entity = new Entity(name.get(), keys, description.orElse(""));
+    into.entities().add(new Parsed<>(entity, reader.at(node), at));
+    return Optional.of(entity);
+  }
+
+  private void joinKeys(Node value, String what, List<JoinKey> keys, Map<String, Location> at) {
+    if (!(value instanceof MappingNode mapping)) {
+      reader.problem(
+          value,
+          "'join_keys' of "
+              + what
+              + " must be a mapping of column name to type, not "
+              + NodeReader.kind(value),
+          "e.g. join_keys: {driver_id: int64}");
+      return;
+    }
+    if (mapping.getValue().isEmpty()) {
+      reader.problem(value, what + " must have at least one join key", "");
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      Optional<String> key = reader.string(tuple.getKeyNode(), "a join key name of " + what);
+      if (key.isEmpty()) {
+        continue;
+      }
+      if (!IDENTIFIER.matcher(key.get()).matches()) {
+        reader.problem(
+            tuple.getKeyNode(), "invalid join key name '" + key.get() + "'", IDENTIFIER_HINT);
+        continue;
+      }
+      if (at.containsKey("join_keys." + key.get())) {
+        reader.problem(tuple.getKeyNode(), "duplicate join key '" + key.get() + "' in " + what, "");
+        continue;
+      }
+      at.put("join_keys." + key.get(), reader.at(tuple.getKeyNode()));
+      Optional<ValueType> type = type(tuple.getValueNode(), "join key '" + key.get() + "'");
+      if (type.isPresent() && !type.get().isValidJoinKeyType()) {
+        reader.problem(
+            tuple.getValueNode(),
+            "join key '" + key.get() + "' of " + what + " has type " + type.get(),
+            "join key types are int32, int64, string or bytes");
+      } else {
+        type.ifPresent(t -> keys.add(new JoinKey(key.get(), t)));
+      }
+    }
+  }
+
+  private Optional<ValueType> type(Node node, String what) {
+    Optional<String> text = reader.string(node, "the type of " + what);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ValueType> type = ValueType.fromName(text.get());
+    if (type.isEmpty()) {
+      String closest =
+          Names.closest(text.get(), ValueType.names())
+              .map(c -> "did you mean '" + c + "'? ")
+              .orElse("");
+      reader.problem(
+          node,
+          "unknown type '" + text.get() + "' for " + what,
+          closest + "valid types: " + String.join(", ", ValueType.names()));
+    }
+    return type;
+  }
+
+  private Optional<ParquetSource> source(Node node, String what) {
+    Optional<Fields> fields = reader.mapping(node, what, SOURCE_KEYS);
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields f = fields.get();
+    Map<String, Location> at = new HashMap<>();
+    Optional<String> name = name(f, "source");
+    Optional<String> path = f.requiredString("parquet");
+    Optional<String> timestamp = f.requiredString("timestamp_field");
+    Optional<String> created = f.string("created_timestamp_field");
+    Optional<String> description = f.string("description");
+    for (String key : List.of("parquet", "timestamp_field", "created_timestamp_field")) {
+      f.value(key).ifPresent(v -> at.put(key, reader.at(v)));
+    }
+    if (name.isEmpty() || path.isEmpty() || timestamp.isEmpty()) {
+      return Optional.empty();
+    }
+    ParquetSource source =
+        new ParquetSource(name.get(), path.get(), timestamp.get(), created, description.orElse(""));
+    into.sources().add(new Parsed<>(source, reader.at(node), at));
+    return Optional.of(source);
+  }
+
+  private Optional<FeatureView> featureView(Node node, String what) {
+    Optional<Fields> fields = reader.mapping(node, what, VIEW_KEYS);
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields f = fields.get();
+    Map<String, Location> at = new HashMap<>();
+    Optional<String> name = name(f, "feature view");
+    List<String> entities = new ArrayList<>();
+    f.required("entities")
+        .flatMap(v -> reader.list(v, "'entities' of " + what))
+        .ifPresent(
+            nodes -> {
+              if (nodes.isEmpty()) {
+                reader.problem(f.value("entities").orElseThrow(), what + " has no entities", "");
+              }
+              for (int i = 0; i < nodes.size(); i++) {
+                int index = i;
+                reader
+                    .string(nodes.get(i), "an entity of " + what)
+                    .ifPresent(
+                        e -> {
+                          at.put("entities[" + index + "]", reader.at(nodes.get(index)));
+                          entities.add(e);
+                        });
+              }
+            });
+    Optional<String> source = f.requiredString("source");
+    f.value("source").ifPresent(v -> at.put("source", reader.at(v)));
+    Duration ttl = Duration.ZERO;
+    Optional<Node> ttlNode = f.value("ttl");
+    if (ttlNode.isPresent()) {
+      at.put("ttl", reader.at(ttlNode.get()));
+      Optional<String> text = reader.string(ttlNode.get(), "'ttl' of " + what);
+      Optional<Duration> parsed = text.flatMap(Durations::parse);
+      if (text.isPresent() && parsed.isEmpty()) {
+        reader.problem(ttlNode.get(), "invalid duration '" + text.get() + "'", Durations.HINT);
+      }
+      ttl = parsed.orElse(Duration.ZERO);
+    }
+    boolean online = f.bool("online").orElse(true);
+    List<Feature> features = new ArrayList<>();
+    f.required("features")
+        .flatMap(v -> reader.list(v, "'features' of " + what))
+        .ifPresent(
+            nodes -> {
+              if (nodes.isEmpty()) {
+                reader.problem(f.value("features").orElseThrow(), what + " has no features", "");
+              }
+              for (Node featureNode : nodes) {
+                feature(featureNode, what, at).ifPresent(features::add);
+              }
+            });
+    Map<String, String> tags = tags(f, what);
+    Optional<String> description = f.string("description");
+    if (name.isEmpty() || source.isEmpty()) {
+      return Optional.empty();
+    }
+    FeatureView view =
+        new FeatureView(
+            name.get(),
+            entities,
+            source.get(),
+            ttl,
+            online,
+            features,
+            tags,
+            description.orElse(""));
+    into.featureViews().add(new Parsed<>(view, reader.at(node), at));
+    return Optional.of(view);
+  }
+
+  private Optional<Feature> feature(Node node, String viewWhat, Map<String, Location> at) {
+    String what = "a feature of " + viewWhat;
+    Optional<String> peeked = peekName(node);
+    if (peeked.isPresent()) {
+      what = "feature '" + peeked.get() + "' of " + viewWhat;
+    }
+    Optional<Fields> fields = reader.mapping(node, what, FEATURE_KEYS);
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields f = fields.get();
+    Optional<String> name = f.requiredString("name");
+    if (name.isPresent()) {
+      Node nameNode = f.value("name").orElseThrow();
+      if (name.get().startsWith("__")) {
+        reader.problem(
+            nameNode,
+            "feature name '" + name.get() + "' is reserved",
+            "names starting with '__' are reserved for internal columns");
+        name = Optional.empty();
+      } else if (!IDENTIFIER.matcher(name.get()).matches()) {
+        reader.problem(nameNode, "invalid feature name '" + name.get() + "'", IDENTIFIER_HINT);
+        name = Optional.empty();
+      } else if (at.containsKey("features." + name.get())) {
+        reader.problem(
+            nameNode,
+            "duplicate feature '" + name.get() + "' in " + viewWhat,
+            "first defined at " + at.get("features." + name.get()));
+        name = Optional.empty();
+      } else {
+        at.put("features." + name.get(), reader.at(node));
+      }
+    }
+    String label = what;
+    Optional<ValueType> type = f.required("type").flatMap(v -> type(v, label));
+    Optional<String> sourceColumn = f.string("source_column");
+    Optional<String> description = f.string("description");
+    if (name.isEmpty() || type.isEmpty()) {
+      return Optional.empty();
+    }
+    String prefix = "features." + name.get();
+    f.value("type").ifPresent(v -> at.put(prefix + ".type", reader.at(v)));
+    f.value("source_column").ifPresent(v -> at.put(prefix + ".source_column", reader.at(v)));
+    return Optional.of(
+        new Feature(
+            name.get(), type.get(), sourceColumn.orElse(name.get()), description.orElse("")));
+  }
+
+  private Map<String, String> tags(Fields f, String what) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    Optional<Node> value = f.value("tags");
+    if (value.isEmpty()) {
+      return tags;
+    }
+    if (!(value.get() instanceof MappingNode mapping)) {
+      reader.problem(
+          value.get(),
+          "'tags' of " + what + " must be a mapping, not " + NodeReader.kind(value.get()),
+          "e.g. tags: {owner: growth-team}");
+      return tags;
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      Optional<String> key = reader.string(tuple.getKeyNode(), "a tag name of " + what);
+      Optional<String> tagValue =
+          tuple.getValueNode() instanceof ScalarNode scalar && !NodeReader.isNull(scalar)
+              ? Optional.of(scalar.getValue())
+              : reader.string(tuple.getValueNode(), "a tag value of " + what);
+      if (key.isPresent() && tagValue.isPresent()) {
+        tags.put(key.get(), tagValue.get());
+      }
+    }
+    return tags;
+  }
+
+  private Optional<FeatureService> featureService(Node node, String what) {
+    Optional<Fields> fields = reader.mapping(node, what, SERVICE_KEYS);
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields f = fields.get();
+    Map<String, Location> at = new HashMap<>();
+    Optional<String> name = name(f, "feature service");
+    List<FeatureReference> references = new ArrayList<>();
+    f.required("features")
+        .flatMap(v -> reader.list(v, "'features' of " + what))
+        .ifPresent(
+            nodes -> {
+              if (nodes.isEmpty()) {
+                reader.problem(f.value("features").orElseThrow(), what + " has no features", "");
+              }
+              for (Node referenceNode : nodes) {
+                reader
+                    .string(referenceNode, "a feature of " + what)
+                    .ifPresent(text -> reference(referenceNode, text, what, at, references));
+              }
+            });
+    Optional<String> description = f.string("description");
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    FeatureService service = new FeatureService(name.get(), references, description.orElse(""));
+    into.featureServices().add(new Parsed<>(service, reader.at(node), at));
+    return Optional.of(service);
+  }
+
+  private void reference(
+      Node node,
+      String text,
+      String what,
+      Map<String, Location> at,
+      List<FeatureReference> references) {
+    try {
+      FeatureReference reference = FeatureReference.parse(text);
+      at.put("features[" + references.size() + "]", reader.at(node));
+      references.add(reference);
+    } catch (FeatureStoreException e) {
+      reader.problem(
+          node,
+          "invalid feature reference '" + text + "' in " + what,
+          "use view:feature, or view:* for every feature of a view");
+    }
+  }
+}

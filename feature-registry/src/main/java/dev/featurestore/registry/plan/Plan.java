@@ -1,0 +1,103 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.store.RegistryVersion;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code apply} would do: the validated definitions and their changes against the latest
+ * applied version.
+ *
+ * @param base the latest applied version; empty before the first apply
+ * @param definitions the validated definitions of the repo
+ * @param changes the added, changed and removed objects
+ * @param notes informational lines, e.g. sources whose columns could not be checked
+ */
+public record Plan(
+    Optional<RegistryVersion> base,
+    Definitions definitions,
+    List<Change> changes,
+    List<String> notes) {
+  public Plan {
+    requireNonNull(base, "base is null");
+    requireNonNull(definitions, "definitions is null");
+    changes = List.copyOf(requireNonNull(changes, "changes is null"));
+    notes = List.copyOf(requireNonNull(notes, "notes is null"));
+  }
+
+  /** Returns true when applying would create a new version. */
+  public boolean hasChanges() {
+    return !changes.isEmpty();
+  }
+
+  /** Returns the number of breaking changes (objects and fields). */
+  public long breakingCount() {
+    return changes.stream()
+        .mapToLong(
+            c ->
+                (c.breaking().isPresent() ? 1 : 0)
+                    + c.fields().stream().filter(f -> f.breaking().isPresent()).count())
+        .sum();
+  }
+
+  private long count(Change.Type type) {
+    return changes.stream().filter(c -> c.type() == type).count();
+  }
+
+  /** Renders the plan for a terminal, one line per object and per changed field. */
+  public String render() {
+    StringBuilder out = new StringBuilder();
+    out.append("Project '").append(definitions.project()).append("': ");
+    base.ifPresentOrElse(
+        v ->
+            out.append("comparing with version ")
+                .append(v.number())
+                .append(" (applied ")
+                .append(v.appliedAt())
+                .append(")."),
+        () -> out.append("nothing applied yet."));
+    out.append('\n');
+    if (!hasChanges()) {
+      out.append("\nNo changes: the definitions equal the applied version.\n");
+    } else {
+      out.append('\n');
+      for (Change change : changes) {
+        out.append("  ")
+            .append(change.type().symbol())
+            .append(' ')
+            .append(change.kind().label())
+            .append(' ')
+            .append(change.name());
+        change.breaking().ifPresent(b -> out.append("  [BREAKING: ").append(b).append(']'));
+        out.append('\n');
+        for (FieldChange field : change.fields()) {
+          out.append("      ").append(field).append('\n');
+        }
+      }
+      out.append("\nPlan: ")
+          .append(count(Change.Type.ADDED))
+          .append(" to add, ")
+          .append(count(Change.Type.CHANGED))
+          .append(" to change, ")
+          .append(count(Change.Type.REMOVED))
+          .append(" to remove");
+      long breaking = breakingCount();
+      if (breaking > 0) {
+        out.append("; ")
+            .append(breaking)
+            .append(breaking == 1 ? " breaking change" : " breaking changes");
+      }
+      out.append(".\n");
+    }
+    for (String note : notes) {
+      out.append("Note: ").append(note).append('\n');
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,57 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.plan;
+
+import dev.featurestore.registry.DefinitionException;
+import dev.featurestore.registry.parse.FileFeatureRepo;
+import dev.featurestore.registry.parse.ParsedDefinitions;
+import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryVersion;
+import java.util.List;
+import java.util.Optional;
+
+/** Validates a repo and computes its {@link Plan}; applies it. */
+public final class Planner {
+  private final FileFeatureRepo repo;
+  private final List<SourceSchemaReader> readers;
+
+  private Planner(FileFeatureRepo repo, List<SourceSchemaReader> readers) {
+    this.repo = repo;
+    this.readers = List.copyOf(readers);
+  }
+
+  /** A planner that checks sources with every {@link SourceSchemaReader} on the class path. */
+  public static Planner of(FileFeatureRepo repo) {
+    return new Planner(repo, SourceSchemaCheck.installedReaders());
+  }
+
+  /** A planner that checks sources with the given readers (none: no source check). */
+  public static Planner of(FileFeatureRepo repo, List<SourceSchemaReader> readers) {
+    return new Planner(repo, readers);
+  }
+
+  /**
+   * Parses and validates the definitions, checks them against the sources' columns where the data
+   * is reachable, and compares them with the latest applied version.
+   *
+   * @throws DefinitionException with every problem found
+   */
+  public Plan plan() {
+    ParsedDefinitions parsed = repo.parse();
+    SourceSchemaCheck.Result check = SourceSchemaCheck.check(repo, parsed, readers);
+    if (!check.problems().isEmpty()) {
+      throw new DefinitionException(check.problems());
+    }
+    Optional<RegistryVersion> base = repo.registry().latest();
+    List<Change> changes =
+        DefinitionsDiff.diff(base.map(RegistryVersion::definitions), parsed.definitions());
+    return new Plan(base, parsed.definitions(), changes, check.notes());
+  }
+
+  /** Stores a plan's definitions as a new version (unless they equal the latest). */
+  public Registry.ApplyResult apply(Plan plan) {
+    return repo.registry().apply(plan.definitions());
+  }
+}

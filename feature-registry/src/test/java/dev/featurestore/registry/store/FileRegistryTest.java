@@ -1,0 +1,296 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.online.FeatureViewSchemas;
+import dev.featurestore.registry.store.Registry.ApplyResult;
+import dev.featurestore.registry.testing.TestDefinitions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileRegistryTest {
+  @TempDir Path dir;
+
+  /** The rides definitions with one view's TTL changed: distinct content per {@code hours}. */
+  static Definitions ridesWithTtl(int hours) {
+    Definitions rides = TestDefinitions.rides();
+    List<FeatureView> views = new ArrayList<>();
+    for (FeatureView v : rides.featureViews()) {
+      views.add(
+          v.name().equals("driver_hourly_stats")
+              ? new FeatureView(
+                  v.name(),
+                  v.entities(),
+                  v.source(),
+                  Duration.ofHours(hours),
+                  v.online(),
+                  v.features(),
+                  v.tags(),
+                  v.description())
+              : v);
+    }
+    return new Definitions(
+        rides.project(), rides.entities(), rides.sources(), views, rides.featureServices());
+  }
+
+  @Test
+  void storesNumberedImmutableVersions() {
+    FileRegistry registry = FileRegistry.open(dir);
+    assertThat(registry.latest()).isEmpty();
+    assertThat(registry.history()).isEmpty();
+
+    Instant before = Instant.now();
+    ApplyResult first = registry.apply(TestDefinitions.rides());
+    ApplyResult second = registry.apply(ridesWithTtl(1));
+
+    assertThat(first.created()).isTrue();
+    assertThat(first.version().number()).isEqualTo(1);
+    assertThat(first.version().appliedAt()).isBetween(before, Instant.now());
+    assertThat(first.version().contentHash())
+        .isEqualTo(DefinitionsJson.contentHash(TestDefinitions.rides()))
+        .hasSize(64);
+    assertThat(second.version().number()).isEqualTo(2);
+    assertThat(second.version().contentHash()).isNotEqualTo(first.version().contentHash());
+    assertThat(dir.resolve("versions/v000001.json")).isRegularFile();
+    assertThat(dir.resolve("versions/v000002.json")).isRegularFile();
+
+    FileRegistry reopened = FileRegistry.open(dir);
+    assertThat(reopened.latest()).contains(second.version());
+    assertThat(reopened.version(1)).isEqualTo(first.version());
+    assertThat(reopened.version(1).definitions()).isEqualTo(TestDefinitions.rides());
+    assertThat(reopened.history()).containsExactly(first.version(), second.version());
+  }
+
+  @Test
+  void identicalDefinitionsCreateNoVersion() throws IOException {
+    FileRegistry registry = FileRegistry.open(dir);
+    ApplyResult first = registry.apply(TestDefinitions.rides());
+    byte[] stored = Files.readAllBytes(dir.resolve("versions/v000001.json"));
+
+    ApplyResult again = FileRegistry.open(dir).apply(TestDefinitions.rides());
+
+    assertThat(again.created()).isFalse();
+    assertThat(again.version()).isEqualTo(first.version());
+    assertThat(versionFiles()).containsExactly("v000001.json");
+    assertThat(Files.readAllBytes(dir.resolve("versions/v000001.json"))).isEqualTo(stored);
+  }
+
+  @Test
+  void reportsAMissingVersionNumber() {
+    FileRegistry registry = FileRegistry.open(dir);
+    assertThatThrownBy(() -> registry.version(1))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage("Cannot find registry version 1: nothing has been applied yet");
+
+    registry.apply(TestDefinitions.rides());
+
+    assertThatThrownBy(() -> registry.version(7))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage("Cannot find registry version 7: versions are 1 to 1")
+        .extracting(e -> ((FeatureStoreException) e).errorCode())
+        .isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void keepsEverySchemaEverApplied() {
+    FileRegistry registry = FileRegistry.open(dir);
+    Definitions rides = TestDefinitions.rides();
+    registry.apply(rides);
+    FeatureView daily = rides.requireFeatureView("driver_daily");
+    Schema oldSchema = FeatureViewSchemas.schemaOf("rides", daily);
+    long oldFingerprint = FeatureViewSchemas.fingerprint(oldSchema);
+
+    Definitions withoutDaily =
+        new Definitions(
+            "rides",
+            rides.entities(),
+            rides.sources(),
+            rides.featureViews().stream().filter(v -> !v.name().equals("driver_daily")).toList(),
+            List.of());
+    registry.apply(withoutDaily);
+
+    assertThat(FileRegistry.open(dir).schema(oldFingerprint)).contains(oldSchema);
+    assertThat(registry.schemaFingerprints(1)).containsEntry("driver_daily", oldFingerprint);
+    assertThat(registry.schemaFingerprints(2)).doesNotContainKey("driver_daily").hasSize(2);
+    assertThat(registry.schema(oldFingerprint + 1)).isEmpty();
+    assertThat(dir.resolve("schemas/" + FileRegistry.hex(oldFingerprint) + ".avsc"))
+        .isRegularFile();
+  }
+
+  @Test
+  void aCrashBetweenWriteAndCommitLeavesThePreviousVersion() throws IOException {
+    FileRegistry registry = FileRegistry.open(dir);
+    RegistryVersion first = registry.apply(TestDefinitions.rides()).version();
+    registry.beforeCommit =
+        () -> {
+          throw new IllegalStateException("simulated crash");
+        };
+
+    assertThatThrownBy(() -> registry.apply(ridesWithTtl(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("simulated crash");
+
+    // The new version was fully written to a temporary file, but never committed.
+    try (Stream<Path> files = Files.list(dir.resolve("versions"))) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .hasSize(2)
+          .contains("v000001.json")
+          .anyMatch(name -> name.startsWith(".v000002.json.") && name.endsWith(".tmp"));
+    }
+    FileRegistry afterCrash = FileRegistry.open(dir);
+    assertThat(afterCrash.latest()).contains(first);
+    assertThat(afterCrash.history()).containsExactly(first);
+
+    // A half-written leftover is ignored too, and the next apply cleans up.
+    Files.writeString(dir.resolve("versions/.v000002.json.x.tmp"), "{\"number\": 2, \"defin");
+    assertThat(afterCrash.latest()).contains(first);
+    RegistryVersion second = afterCrash.apply(ridesWithTtl(1)).version();
+
+    assertThat(second.number()).isEqualTo(2);
+    assertThat(versionFiles()).containsExactly("v000001.json", "v000002.json");
+    assertThat(FileRegistry.open(dir).version(2).definitions()).isEqualTo(ridesWithTtl(1));
+  }
+
+  @Test
+  void concurrentAppliesFromThreadsSerializeWithoutLosingAVersion() throws Exception {
+    int threads = 4;
+    int appliesPerThread = 5;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<List<ApplyResult>>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                FileRegistry registry = FileRegistry.open(dir);
+                start.await();
+                List<ApplyResult> results = new ArrayList<>();
+                for (int i = 0; i < appliesPerThread; i++) {
+                  // Every thread applies the shared content 1 first, then its own contents.
+                  int hours = i == 0 ? 1 : 100 + thread * appliesPerThread + i;
+                  results.add(registry.apply(ridesWithTtl(hours)));
+                }
+                return results;
+              }));
+    }
+    start.countDown();
+    List<ApplyResult> results = new ArrayList<>();
+    for (Future<List<ApplyResult>> future : futures) {
+      results.addAll(future.get(60, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+
+    // One version per distinct content: the shared one once, plus each thread's own 4.
+    int distinct = 1 + threads * (appliesPerThread - 1);
+    assertThat(results.stream().filter(ApplyResult::created)).hasSize(distinct);
+    assertVersionsAreContiguousAndDistinct(distinct);
+  }
+
+  @Test
+  void concurrentAppliesFromTwoProcessesSerializeWithoutLosingAVersion() throws Exception {
+    List<Process> processes = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      processes.add(
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ApplyMain.class.getName(),
+                  dir.toString(),
+                  String.valueOf(1000 + p * 100),
+                  "8")
+              .redirectErrorStream(true)
+              .start());
+    }
+    for (Process process : processes) {
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String output = new String(process.getInputStream().readAllBytes());
+      assertThat(process.exitValue()).as(output).isZero();
+    }
+
+    assertVersionsAreContiguousAndDistinct(16);
+  }
+
+  /** Applies {@code count} distinct contents; run by the two-process test. */
+  static final class ApplyMain {
+    public static void main(String[] args) {
+      FileRegistry registry = FileRegistry.open(Path.of(args[0]));
+      int first = Integer.parseInt(args[1]);
+      for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+        if (!registry.apply(ridesWithTtl(first + i)).created()) {
+          throw new IllegalStateException("apply " + i + " created no version");
+        }
+      }
+    }
+  }
+
+  private void assertVersionsAreContiguousAndDistinct(int count) throws IOException {
+    FileRegistry registry = FileRegistry.open(dir);
+    List<RegistryVersion> history = registry.history();
+    assertThat(history).extracting(RegistryVersion::number).hasSize(count);
+    for (int i = 0; i < count; i++) {
+      RegistryVersion version = history.get(i);
+      assertThat(version.number()).isEqualTo(i + 1);
+      assertThat(version.contentHash())
+          .isEqualTo(DefinitionsJson.contentHash(version.definitions()));
+    }
+    Set<String> hashes = new HashSet<>();
+    history.forEach(v -> hashes.add(v.contentHash()));
+    assertThat(hashes).hasSize(count);
+    assertThat(versionFiles()).hasSize(count).allMatch(n -> n.matches("v\\d{6}\\.json"));
+  }
+
+  private List<String> versionFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("versions"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void canonicalJsonRoundTripsAndIgnoresDeclarationOrder() {
+    Definitions rides = TestDefinitions.rides();
+    Definitions reversed =
+        new Definitions(
+            rides.project(),
+            reversed(rides.entities()),
+            reversed(rides.sources()),
+            reversed(rides.featureViews()),
+            rides.featureServices());
+
+    assertThat(DefinitionsJson.fromJson(DefinitionsJson.toJson(rides))).isEqualTo(rides);
+    assertThat(DefinitionsJson.contentHash(reversed)).isEqualTo(DefinitionsJson.contentHash(rides));
+    assertThat(DefinitionsJson.contentHash(ridesWithTtl(3)))
+        .isNotEqualTo(DefinitionsJson.contentHash(rides));
+  }
+
+  private static <T> List<T> reversed(List<T> list) {
+    List<T> copy = new ArrayList<>(list);
+    java.util.Collections.reverse(copy);
+    return copy;
+  }
+}

@@ -1,0 +1,83 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.testing;
+
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Entity;
+import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureService;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ParquetSource;
+import dev.featurestore.registry.parse.Durations;
+import java.util.stream.Collectors;
+
+/** Renders definitions in the definition file format (for tests that need a repo on disk). */
+public final class DefinitionsYaml {
+  private DefinitionsYaml() {}
+
+  /** Returns one definition file holding every object. */
+  public static String of(Definitions definitions) {
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("entities:\n");
+    for (Entity entity : definitions.entities()) {
+      yaml.append("  - name: ").append(entity.name()).append('\n');
+      yaml.append("    join_keys: {")
+          .append(
+              entity.joinKeys().stream()
+                  .map((JoinKey k) -> k.name() + ": " + k.type())
+                  .collect(Collectors.joining(", ")))
+          .append("}\n");
+      description(yaml, entity.description());
+    }
+    yaml.append("sources:\n");
+    for (ParquetSource source : definitions.sources()) {
+      yaml.append("  - name: ").append(source.name()).append('\n');
+      yaml.append("    parquet: ").append(source.path()).append('\n');
+      yaml.append("    timestamp_field: ").append(source.timestampField()).append('\n');
+      source
+          .createdTimestampField()
+          .ifPresent(c -> yaml.append("    created_timestamp_field: ").append(c).append('\n'));
+      description(yaml, source.description());
+    }
+    yaml.append("feature_views:\n");
+    for (FeatureView view : definitions.featureViews()) {
+      yaml.append("  - name: ").append(view.name()).append('\n');
+      yaml.append("    entities: [").append(String.join(", ", view.entities())).append("]\n");
+      yaml.append("    source: ").append(view.source()).append('\n');
+      yaml.append("    ttl: ").append(Durations.format(view.ttl())).append('\n');
+      yaml.append("    online: ").append(view.online()).append('\n');
+      yaml.append("    features:\n");
+      for (Feature feature : view.features()) {
+        yaml.append("      - name: ").append(feature.name()).append('\n');
+        yaml.append("        type: \"").append(feature.type()).append("\"\n");
+        yaml.append("        source_column: ").append(feature.sourceColumn()).append('\n');
+        if (!feature.description().isEmpty()) {
+          yaml.append("        description: \"").append(feature.description()).append("\"\n");
+        }
+      }
+      if (!view.tags().isEmpty()) {
+        yaml.append("    tags:\n");
+        view.tags()
+            .forEach(
+                (k, v) -> yaml.append("      ").append(k).append(": \"").append(v).append("\"\n"));
+      }
+      description(yaml, view.description());
+    }
+    yaml.append("feature_services:\n");
+    for (FeatureService service : definitions.featureServices()) {
+      yaml.append("  - name: ").append(service.name()).append('\n');
+      yaml.append("    features:\n");
+      service.features().forEach(r -> yaml.append("      - \"").append(r).append("\"\n"));
+      description(yaml, service.description());
+    }
+    return yaml.toString();
+  }
+
+  private static void description(StringBuilder yaml, String description) {
+    if (!description.isEmpty()) {
+      yaml.append("    description: \"").append(description).append("\"\n");
+    }
+  }
+}

@@ -1,0 +1,199 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.testing;
+
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Entity;
+import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureReference;
+import dev.featurestore.registry.definition.FeatureService;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ParquetSource;
+import dev.featurestore.registry.definition.ValueType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Test-data builders for definitions, shared with other modules through the test-jar.
+ *
+ * <p>{@link #rides()} equals what {@code examples/rides} parses to (a test checks it), so tests can
+ * use either.
+ */
+public final class TestDefinitions {
+  private TestDefinitions() {}
+
+  /** The {@code driver} entity: join key {@code driver_id int64}. */
+  public static Entity driver() {
+    return new Entity(
+        "driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "A driver on the platform");
+  }
+
+  /** The {@code customer} entity: join key {@code customer_id int64}. */
+  public static Entity customer() {
+    return new Entity(
+        "customer",
+        List.of(new JoinKey("customer_id", ValueType.INT64)),
+        "A customer who books rides");
+  }
+
+  /** A source over {@code data/<name>} with an {@code event_timestamp} column. */
+  public static ParquetSource source(String name, String path) {
+    return new ParquetSource(name, path, "event_timestamp", Optional.empty(), "");
+  }
+
+  /** A feature read from the column of the same name. */
+  public static Feature feature(String name, ValueType type) {
+    return Feature.of(name, type);
+  }
+
+  /** A feature view with online serving on, no tags and no description. */
+  public static FeatureView view(
+      String name, String entity, String source, Duration ttl, Feature... features) {
+    return new FeatureView(
+        name, List.of(entity), source, ttl, true, Arrays.asList(features), Map.of(), "");
+  }
+
+  /** A feature service from textual references ({@code view:feature}, {@code view:*}). */
+  public static FeatureService service(String name, String... references) {
+    return new FeatureService(
+        name, Arrays.stream(references).map(FeatureReference::parse).toList(), "");
+  }
+
+  /** The definitions of {@code examples/rides}. */
+  public static Definitions rides() {
+    ParquetSource hourlySource =
+        new ParquetSource(
+            "driver_hourly_stats_src",
+            "data/driver_hourly_stats",
+            "event_timestamp",
+            Optional.of("created"),
+            "Hourly driver statistics");
+    ParquetSource dailySource =
+        new ParquetSource(
+            "driver_daily_src",
+            "data/driver_daily",
+            "event_timestamp",
+            Optional.empty(),
+            "Daily driver aggregates and embeddings");
+    ParquetSource customerSource = source("customer_profile_src", "data/customer_profile");
+    FeatureView hourly =
+        new FeatureView(
+            "driver_hourly_stats",
+            List.of("driver"),
+            "driver_hourly_stats_src",
+            Duration.ofHours(2),
+            true,
+            List.of(
+                new Feature(
+                    "conv_rate",
+                    ValueType.FLOAT64,
+                    "conv_rate",
+                    "Share of offers the driver accepted"),
+                Feature.of("acc_rate", ValueType.FLOAT32),
+                Feature.of("avg_daily_trips", ValueType.INT64)),
+            Map.of("owner", "growth-team"),
+            "");
+    FeatureView daily =
+        new FeatureView(
+            "driver_daily",
+            List.of("driver"),
+            "driver_daily_src",
+            Duration.ofDays(7),
+            true,
+            List.of(
+                Feature.of("trips_last_7d", ValueType.INT64),
+                new Feature("rating", ValueType.FLOAT64, "driver_rating", ""),
+                new Feature(
+                    "embedding",
+                    ValueType.ARRAY_FLOAT32,
+                    "embedding",
+                    "8-dimensional driver embedding")),
+            Map.of("owner", "ranking-team"),
+            "");
+    FeatureView customerProfile =
+        new FeatureView(
+            "customer_profile",
+            List.of("customer"),
+            "customer_profile_src",
+            Duration.ofDays(30),
+            true,
+            List.of(
+                Feature.of("current_balance", ValueType.FLOAT64),
+                Feature.of("avg_passenger_count", ValueType.FLOAT64),
+                Feature.of("lifetime_trip_count", ValueType.INT64),
+                Feature.of("segment", ValueType.STRING)),
+            Map.of(),
+            "Slowly changing customer attributes");
+    FeatureService ranking =
+        new FeatureService(
+            "driver_ranking",
+            List.of(
+                FeatureReference.parse("driver_hourly_stats:conv_rate"),
+                FeatureReference.parse("driver_hourly_stats:acc_rate"),
+                FeatureReference.parse("driver_daily:*"),
+                FeatureReference.parse("customer_profile:current_balance")),
+            "Features of the driver ranking model");
+    return new Definitions(
+        "rides",
+        List.of(driver(), customer()),
+        List.of(hourlySource, dailySource, customerSource),
+        List.of(hourly, daily, customerProfile),
+        List.of(ranking));
+  }
+
+  /**
+   * Definitions with {@code views} feature views over one {@code driver} entity, each with its own
+   * source and {@code featuresPerView} float64 features; view {@code i} is named {@code view_<i>}
+   * (zero-padded to 4 digits) and has TTL {@code (i % 24) + 1} hours.
+   */
+  public static Definitions manyViews(String project, int views, int featuresPerView) {
+    List<ParquetSource> sources = new ArrayList<>();
+    List<FeatureView> featureViews = new ArrayList<>();
+    for (int i = 0; i < views; i++) {
+      String name = String.format("view_%04d", i);
+      sources.add(source(name + "_src", "data/" + name));
+      List<Feature> features = new ArrayList<>();
+      for (int f = 0; f < featuresPerView; f++) {
+        features.add(Feature.of("f" + f, ValueType.FLOAT64));
+      }
+      featureViews.add(
+          new FeatureView(
+              name,
+              List.of("driver"),
+              name + "_src",
+              Duration.ofHours(i % 24 + 1),
+              true,
+              features,
+              Map.of(),
+              ""));
+    }
+    return new Definitions(project, List.of(driver()), sources, featureViews, List.of());
+  }
+
+  /**
+   * Writes definitions as a feature repo ({@code featurestore.yaml} plus one file per kind under
+   * {@code features/}) and returns its root. Descriptions, tags and source columns are written as
+   * well, so the repo parses back to equal definitions.
+   */
+  public static Path writeRepo(Path root, Definitions definitions) {
+    try {
+      Files.createDirectories(root.resolve("features"));
+      Files.writeString(
+          root.resolve("featurestore.yaml"), "project: " + definitions.project() + "\n");
+      Files.writeString(root.resolve("features/definitions.yaml"), DefinitionsYaml.of(definitions));
+      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
