@@ -3,12 +3,10 @@
  */
 package dev.featurestore.online;
 
-import dev.featurestore.online.testing.InMemoryFeatureRepo;
-import dev.featurestore.online.testing.InMemoryRegistry;
 import dev.featurestore.online.testing.OnlineTestApp;
+import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.RidesDefinitions;
-import dev.featurestore.registry.config.RedisConfig;
-import dev.featurestore.registry.config.RepoConfig;
+import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,16 +35,13 @@ class ApiKeyIT {
 
   private static OnlineTestApp app(Optional<String> apiKey) {
     String project = RidesDefinitions.uniqueProject();
-    InMemoryRegistry registry = new InMemoryRegistry();
-    registry.apply(RidesDefinitions.definitions(project));
-    RepoConfig config =
-        new RepoConfig(
-            project,
-            RepoConfig.DEFAULT_REGISTRY,
-            RepoConfig.DEFAULT_SPARK_MASTER,
-            Optional.of(RedisConfig.standalone(RedisFixture.shared().uri())),
+    FeatureRepo repo =
+        OnlineTestRepos.create(
+            root.resolve(project),
+            RidesDefinitions.definitions(project),
+            RedisFixture.shared().uri(),
             apiKey);
-    return OnlineTestApp.start(new InMemoryFeatureRepo(root, config, registry), Map.of());
+    return OnlineTestApp.start(repo.root(), Map.of());
   }
 
   @AfterAll

@@ -5,13 +5,11 @@ package dev.featurestore.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.featurestore.online.testing.InMemoryFeatureRepo;
-import dev.featurestore.online.testing.InMemoryRegistry;
 import dev.featurestore.online.testing.OnlineTestApp;
+import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.OnlineTestStore;
 import dev.featurestore.online.testing.RidesDefinitions;
-import dev.featurestore.registry.config.RedisConfig;
-import dev.featurestore.registry.config.RepoConfig;
+import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.testing.RedisFixture;
 import java.nio.file.Path;
@@ -49,8 +47,6 @@ class GetOnlineFeaturesIT {
   static void start() {
     String project = RidesDefinitions.uniqueProject();
     Definitions definitions = RidesDefinitions.definitions(project);
-    InMemoryRegistry registry = new InMemoryRegistry();
-    registry.apply(definitions);
     String uri = RedisFixture.shared().uri();
     store = new OnlineTestStore(uri);
     store.put(
@@ -66,14 +62,8 @@ class GetOnlineFeaturesIT {
         definitions, "driver_profile", List.of(1002L), OLD, Arrays.asList(3.0, null, null, null));
     store.put(definitions, "driver_customer", List.of(1001L, "c1"), FRESH, List.of(0.9));
     store.put(definitions, "customer_profile", List.of("c1"), OLD, List.of(2.0));
-    RepoConfig config =
-        new RepoConfig(
-            project,
-            RepoConfig.DEFAULT_REGISTRY,
-            RepoConfig.DEFAULT_SPARK_MASTER,
-            Optional.of(RedisConfig.standalone(uri)),
-            Optional.empty());
-    app = OnlineTestApp.start(new InMemoryFeatureRepo(root, config, registry), Map.of());
+    FeatureRepo repo = OnlineTestRepos.create(root, definitions, uri, Optional.empty());
+    app = OnlineTestApp.start(repo.root(), Map.of());
     client = app.client();
   }
 

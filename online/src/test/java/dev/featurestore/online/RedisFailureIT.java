@@ -6,13 +6,11 @@ package dev.featurestore.online;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.featurestore.online.testing.InMemoryFeatureRepo;
-import dev.featurestore.online.testing.InMemoryRegistry;
 import dev.featurestore.online.testing.OnlineTestApp;
+import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.OnlineTestStore;
 import dev.featurestore.online.testing.RidesDefinitions;
-import dev.featurestore.registry.config.RedisConfig;
-import dev.featurestore.registry.config.RepoConfig;
+import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.RedisFixture;
@@ -55,20 +53,9 @@ class RedisFailureIT {
     redis = RedisFixture.startPrivate();
     String project = RidesDefinitions.uniqueProject();
     definitions = RidesDefinitions.definitions(project);
-    InMemoryRegistry registry = new InMemoryRegistry();
-    registry.apply(definitions);
     writeValues();
-    RepoConfig config =
-        new RepoConfig(
-            project,
-            RepoConfig.DEFAULT_REGISTRY,
-            RepoConfig.DEFAULT_SPARK_MASTER,
-            Optional.of(RedisConfig.standalone(redis.uri())),
-            Optional.empty());
-    app =
-        OnlineTestApp.start(
-            new InMemoryFeatureRepo(root, config, registry),
-            Map.of("featurestore.redis-timeout", "200ms"));
+    FeatureRepo repo = OnlineTestRepos.create(root, definitions, redis.uri(), Optional.empty());
+    app = OnlineTestApp.start(repo.root(), Map.of("featurestore.redis-timeout", "200ms"));
     client = app.client();
   }
 

@@ -6,13 +6,11 @@ package dev.featurestore.online;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.featurestore.online.testing.InMemoryFeatureRepo;
-import dev.featurestore.online.testing.InMemoryRegistry;
 import dev.featurestore.online.testing.OnlineTestApp;
+import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.OnlineTestStore;
 import dev.featurestore.online.testing.RidesDefinitions;
-import dev.featurestore.registry.config.RedisConfig;
-import dev.featurestore.registry.config.RepoConfig;
+import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.ValueType;
@@ -41,7 +39,7 @@ class RegistryReloadIT {
 
   @TempDir static Path root;
   private static String project;
-  private static InMemoryRegistry registry;
+  private static FeatureRepo repo;
   private static OnlineTestStore store;
   private static OnlineTestApp app;
   private static WebTestClient client;
@@ -49,20 +47,12 @@ class RegistryReloadIT {
   @BeforeAll
   static void start() {
     project = RidesDefinitions.uniqueProject();
-    registry = new InMemoryRegistry();
     Definitions v1 = RidesDefinitions.definitions(project);
-    registry.apply(v1);
     String uri = RedisFixture.shared().uri();
     store = new OnlineTestStore(uri);
     store.put(v1, "driver_stats", List.of(1001L), Instant.now(), List.of(0.5, 0.25f, 42L, "n"));
-    RepoConfig config =
-        new RepoConfig(
-            project,
-            RepoConfig.DEFAULT_REGISTRY,
-            RepoConfig.DEFAULT_SPARK_MASTER,
-            Optional.of(RedisConfig.standalone(uri)),
-            Optional.empty());
-    app = OnlineTestApp.start(new InMemoryFeatureRepo(root, config, registry), Map.of());
+    repo = OnlineTestRepos.create(root, v1, uri, Optional.empty());
+    app = OnlineTestApp.start(repo.root(), Map.of());
     client = app.client();
   }
 
@@ -83,7 +73,7 @@ class RegistryReloadIT {
 
     Definitions v2 =
         RidesDefinitions.definitions(project, List.of(Feature.of("surge", ValueType.FLOAT64)));
-    registry.apply(v2);
+    OnlineTestRepos.apply(repo, v2);
 
     await()
         .atMost(Duration.ofSeconds(10))

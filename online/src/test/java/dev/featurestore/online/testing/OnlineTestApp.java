@@ -5,6 +5,7 @@ package dev.featurestore.online.testing;
 
 import dev.featurestore.online.OnlineApplication;
 import dev.featurestore.registry.FeatureRepo;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +27,27 @@ public final class OnlineTestApp implements AutoCloseable {
     this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
   }
 
-  /** Starts the app for a repo, with extra {@code key=value} properties. */
+  /** Starts the app for a repo folder, as {@code featurestore serve --repo DIR} does. */
+  public static OnlineTestApp start(Path repo, Map<String, String> properties) {
+    return start(repo, null, properties);
+  }
+
+  /** Starts the app serving a given (e.g. in-memory) repo, with extra properties. */
   public static OnlineTestApp start(FeatureRepo repo, Map<String, String> properties) {
+    return start(repo.root(), repo, properties);
+  }
+
+  private static OnlineTestApp start(Path root, FeatureRepo repo, Map<String, String> properties) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
-    args.add("--featurestore.repo=" + repo.root());
+    args.add("--featurestore.repo=" + root);
     args.add("--featurestore.registry-poll-interval=100ms");
     properties.forEach((k, v) -> args.add("--" + k + "=" + v));
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(OnlineApplication.class)
-            .initializers(c -> c.getBeanFactory().registerSingleton("featureRepo", repo))
-            .run(args.toArray(new String[0]));
+    SpringApplicationBuilder builder = new SpringApplicationBuilder(OnlineApplication.class);
+    if (repo != null) {
+      builder.initializers(c -> c.getBeanFactory().registerSingleton("featureRepo", repo));
+    }
+    ConfigurableApplicationContext context = builder.run(args.toArray(new String[0]));
     return new OnlineTestApp(context);
   }
 
