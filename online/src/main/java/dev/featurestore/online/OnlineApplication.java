@@ -3,6 +3,7 @@
  */
 package dev.featurestore.online;
 
+import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.FeatureStoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -55,8 +59,19 @@ public class OnlineApplication {
 
     @Unmatched List<String> springArguments = new ArrayList<>();
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      boolean repoGiven =
+          repo != null
+              || springArguments.stream().anyMatch(a -> a.startsWith("--featurestore.repo="))
+              || System.getenv("FEATURESTORE_REPO") != null;
+      if (!repoGiven) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "Missing --repo DIR: the feature repo to serve (or --featurestore.repo=DIR)");
+      }
       List<String> arguments = new ArrayList<>(springArguments);
       if (repo != null) {
         arguments.add("--featurestore.repo=" + repo.toAbsolutePath());
@@ -64,7 +79,15 @@ public class OnlineApplication {
       if (port != null) {
         arguments.add("--server.port=" + port);
       }
+      if (!verbose) {
+        // Startup failures are reported below in one paragraph, without Spring's stack trace.
+        arguments.add("--logging.level.org.springframework.boot.SpringApplication=off");
+        arguments.add("--logging.level.org.springframework.boot.diagnostics=off");
+      }
       try {
+        if (repo != null) {
+          FeatureRepo.open(repo); // fail fast, in one line, on a wrong folder
+        }
         SpringApplication.run(OnlineApplication.class, arguments.toArray(new String[0]));
         return 0;
       } catch (RuntimeException e) {
