@@ -6,5 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -o -B -q -pl online -am package dependency:build-classpath -DskipTests \
   -Dspotless.check.skip=true -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-exec java -Xmx1g -cp "online/target/test-classes:online/target/classes:$(cat online/target/bench-classpath.txt)" \
+# BENCH_OPTS: e.g. "-Dbench.batches=1 -Dbench.fixed-seconds=10" for a shorter run.
+# shellcheck disable=SC2086
+exec java -Xmx1g ${BENCH_OPTS:-} -cp "online/target/test-classes:online/target/classes:$(cat online/target/bench-classpath.txt)" \
   dev.featurestore.online.benchmark.OnlineBenchmark "$@"

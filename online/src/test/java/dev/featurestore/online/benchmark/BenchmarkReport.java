@@ -32,7 +32,9 @@ final class BenchmarkReport {
         .append(loadBefore)
         .append("`, after: `")
         .append(loadAfter)
-        .append("` (other work on this machine shares the cores).\n\n");
+        .append("` (other work on this machine shares the cores). The service is warmed up for ")
+        .append(OnlineBenchmark.WARM_UP_TIME.toSeconds())
+        .append(" s (1, 10 and 100 entities) before measuring.\n\n");
     md.append(
             "Request: `POST /get-online-features` with `feature_service: bench_service` (10 features")
         .append(
@@ -41,8 +43,9 @@ final class BenchmarkReport {
         .append(OnlineBenchmark.ENTITIES)
         .append(" that all exist; a request reads 2 keys per entity in one MGET.\n\n");
     md.append("## Latency at a fixed rate (open loop, from the scheduled send time)\n\n");
-    md.append("| entities/request | rate (req/s) | p50 | p99 | p99.9 | max | errors |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append(
+        "| entities/request | rate (req/s) | p50 | p99 | p99.9 | max | errors | service CPU/request |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (OnlineBenchmark.Row row : rows) {
       Histogram h = row.fixed().latencyMicros();
       md.append(

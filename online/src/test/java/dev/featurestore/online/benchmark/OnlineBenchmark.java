@@ -43,10 +43,21 @@ import java.util.stream.Collectors;
 public final class OnlineBenchmark {
   static final int ENTITIES = 100_000;
   static final int CONCURRENCY = 32;
-  static final int[] BATCHES = {1, 10, 100};
-  static final int[] RATES = {2_000, 1_000, 200};
-  static final Duration FIXED_RATE_TIME = Duration.ofSeconds(20);
-  static final Duration MAX_THROUGHPUT_TIME = Duration.ofSeconds(10);
+  static final int[] BATCHES =
+      java.util.Arrays.stream(System.getProperty("bench.batches", "1,10,100").split(","))
+          .mapToInt(Integer::parseInt)
+          .toArray();
+
+  static int rate(int batch) {
+    return batch <= 1 ? 2_000 : batch <= 10 ? 1_000 : 200;
+  }
+
+  static final Duration FIXED_RATE_TIME =
+      Duration.ofSeconds(Long.getLong("bench.fixed-seconds", 20));
+  static final Duration MAX_THROUGHPUT_TIME =
+      Duration.ofSeconds(Long.getLong("bench.max-seconds", 10));
+  static final Duration WARM_UP_TIME =
+      Duration.ofSeconds(Long.getLong("bench.warm-up-seconds", 30));
 
   private OnlineBenchmark() {}
 
@@ -103,20 +114,26 @@ public final class OnlineBenchmark {
       List<Row> rows = new ArrayList<>();
       try (LoadGenerator generator = new LoadGenerator(baseUrl)) {
         log("warming up");
-        generator.closedLoop(bodies(1), CONCURRENCY, Duration.ofSeconds(15));
-        generator.closedLoop(bodies(100), 8, Duration.ofSeconds(5));
+        generator.closedLoop(bodies(1), CONCURRENCY, WARM_UP_TIME.dividedBy(3));
+        generator.closedLoop(bodies(10), CONCURRENCY, WARM_UP_TIME.dividedBy(3));
+        generator.closedLoop(bodies(100), 8, WARM_UP_TIME.dividedBy(6));
+        generator.closedLoop(bodies(1), CONCURRENCY, WARM_UP_TIME.dividedBy(6));
         for (int i = 0; i < BATCHES.length; i++) {
           int batch = BATCHES[i];
           List<String> bodies = bodies(batch);
-          log("%d entities: %d requests/s open loop for %s", batch, RATES[i], FIXED_RATE_TIME);
-          LoadGenerator.Result fixed = generator.openLoop(bodies, RATES[i], FIXED_RATE_TIME);
+          log("%d entities: %d requests/s open loop for %s", batch, rate(batch), FIXED_RATE_TIME);
+          long cpu = cpuMicros(server);
+          LoadGenerator.Result fixed = generator.openLoop(bodies, rate(batch), FIXED_RATE_TIME);
+          long fixedCpu = (cpuMicros(server) - cpu) / Math.max(1, fixed.requests());
           log("%d entities: closed loop, %d clients", batch, CONCURRENCY);
+          cpu = cpuMicros(server);
           LoadGenerator.Result max = generator.closedLoop(bodies, CONCURRENCY, MAX_THROUGHPUT_TIME);
+          long maxCpu = (cpuMicros(server) - cpu) / Math.max(1, max.requests());
           log(
               "%d entities: redis-benchmark MGET of %d keys, %d clients",
               batch, 2 * batch, CONCURRENCY);
           RawResult raw = redisBenchmark(redisPort, batch);
-          rows.add(new Row(batch, RATES[i], fixed, max, raw));
+          rows.add(new Row(batch, rate(batch), fixed, max, raw, fixedCpu, maxCpu));
           log("  %s", rows.get(rows.size() - 1));
         }
       }
@@ -132,22 +149,34 @@ public final class OnlineBenchmark {
       }
       redis.destroy();
       redis.waitFor(10, TimeUnit.SECONDS);
+      if (!Boolean.getBoolean("bench.keep")) {
+        deleteRecursively(work);
+      }
     }
   }
 
   /** One line of the results. */
   record Row(
-      int entities, int rate, LoadGenerator.Result fixed, LoadGenerator.Result max, RawResult raw) {
+      int entities,
+      int rate,
+      LoadGenerator.Result fixed,
+      LoadGenerator.Result max,
+      RawResult raw,
+      long fixedCpuMicrosPerRequest,
+      long maxCpuMicrosPerRequest) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "fixed p50=%d p99=%d p99.9=%d us errors=%d; max %.0f rps; raw %.0f rps",
+          "fixed p50=%d p99=%d p99.9=%d us errors=%d cpu/req=%d us; max %.0f rps cpu/req=%d us;"
+              + " raw %.0f rps",
           fixed.latencyMicros().getValueAtPercentile(50),
           fixed.latencyMicros().getValueAtPercentile(99),
           fixed.latencyMicros().getValueAtPercentile(99.9),
           fixed.errors(),
+          fixedCpuMicrosPerRequest,
           max.throughput(),
+          maxCpuMicrosPerRequest,
           raw.requestsPerSecond());
     }
   }
@@ -307,6 +336,14 @@ public final class OnlineBenchmark {
         Double.parseDouble(fields[6]));
   }
 
+  /** CPU time (user + system) a process has used so far, from /proc (Linux). */
+  private static long cpuMicros(Process process) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * 1_000_000L / 100; // USER_HZ is 100 on Linux
+  }
+
   private static String redisServer() {
     Path system = Path.of("/usr/bin/redis-server");
     return Files.isExecutable(system) ? system.toString() : RedisServerProcess.binary().toString();
@@ -363,6 +400,14 @@ public final class OnlineBenchmark {
 
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
   }
 
   private static byte[] bytes(String text) {
