@@ -42,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * key than the same keys as pipelined {@code GET}s (see ../shared/STACK.md: ~0.9M keys/s against
  * 225-380k/s), which matters for large requests.
  *
- * <p>Failure behaviour: commands are rejected at once while a connection is down (no queueing), and
- * time out after the configured timeout; connections reconnect in the background (100 ms to 2 s
- * backoff). A connection that could not be opened at all is retried by a later request, at most
- * once a second. Nothing here blocks a caller's thread.
+ * <p>Failure behaviour: commands are rejected at once while a standalone connection is down (no
+ * queueing; a cluster's node connections queue while they open), and time out after the configured
+ * timeout; connections reconnect in the background (100 ms to 2 s backoff). A connection that could
+ * not be opened at all is retried by a later request, at most once a second. Nothing here blocks a
+ * caller's thread.
  */
 public final class LettuceOnlineStoreReader implements OnlineStoreReader {
   private static final Logger log = LoggerFactory.getLogger(LettuceOnlineStoreReader.class);
@@ -77,15 +78,23 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
     if (config.cluster()) {
       List<RedisURI> seeds = config.uris().stream().map(RedisURI::create).toList();
       RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+      // Node connections open lazily on first use, so commands must wait for them (bounded by the
+      // request timeout) rather than be rejected while a node connection is still opening.
       cluster.setOptions(
           ClusterClientOptions.builder()
               .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
               .socketOptions(socket)
               .timeoutOptions(timeouts)
               .build());
       this.client = cluster;
-      this.connector = () -> cluster.connectAsync(ByteArrayCodec.INSTANCE);
+      // connectAsync needs the topology loaded first (the blocking connect() loads it itself).
+      this.connector =
+          () ->
+              cluster
+                  .refreshPartitionsAsync()
+                  .toCompletableFuture()
+                  .thenCompose(loaded -> cluster.connectAsync(ByteArrayCodec.INSTANCE));
       this.commands = c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async();
     } else {
       RedisURI uri = RedisURI.create(config.uris().get(0));
@@ -102,8 +111,11 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
           () -> standalone.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
       this.commands = c -> ((StatefulRedisConnection<byte[], byte[]>) c).async();
     }
-    this.slots = new Slot[connections];
-    for (int i = 0; i < connections; i++) {
+    // A cluster connection already keeps one connection per node, and opening several at once
+    // races on the cluster client's first topology load ("Partitions not initialized").
+    int count = config.cluster() ? 1 : connections;
+    this.slots = new Slot[count];
+    for (int i = 0; i < count; i++) {
       slots[i] = new Slot();
       slots[i].connect();
     }
@@ -130,6 +142,14 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
   private CompletableFuture<StatefulConnection<byte[], byte[]>> connection() {
     Slot slot = slots[Math.floorMod(next.getAndIncrement(), slots.length)];
     return slot.connection();
+  }
+
+  private static String causes(Throwable error) {
+    StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
+    for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+      text.append(": ").append(cause.getMessage());
+    }
+    return text.toString();
   }
 
   private static List<byte[]> values(List<KeyValue<byte[], byte[]>> keyValues) {
@@ -162,7 +182,7 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
           .whenComplete(
               (connection, error) -> {
                 if (error != null) {
-                  log.warn("Cannot connect to Redis at {}: {}", description, error.toString());
+                  log.warn("Cannot connect to Redis at {}: {}", description, causes(error));
                   attempt.completeExceptionally(error);
                 } else {
                   attempt.complete(connection);

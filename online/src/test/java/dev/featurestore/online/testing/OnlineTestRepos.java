@@ -22,16 +22,19 @@ public final class OnlineTestRepos {
    */
   public static FeatureRepo create(
       Path root, Definitions definitions, String redisUri, Optional<String> apiKey) {
+    return create(
+        root,
+        definitions,
+        "  redis: " + redisUri + "\n" + apiKey.map(k -> "  api_key: " + k + "\n").orElse(""));
+  }
+
+  /** Writes a repo with the given {@code online:} settings block, applies and opens it. */
+  public static FeatureRepo create(Path root, Definitions definitions, String onlineSettings) {
     try {
       Files.createDirectories(root.resolve("features"));
       Files.writeString(
           root.resolve("featurestore.yaml"),
-          "project: "
-              + definitions.project()
-              + "\nonline:\n  redis: "
-              + redisUri
-              + "\n"
-              + apiKey.map(k -> "  api_key: " + k + "\n").orElse(""));
+          "project: " + definitions.project() + "\nonline:\n" + onlineSettings);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
