@@ -204,14 +204,14 @@ class BadRequestIT {
         request("[\"customer_profile:rating\"]", "{\"customer_id\": [7]}"),
         400,
         "INVALID_ARGUMENT",
-        "Cannot get online features: join key 'customer_id' is string, but row 0 has 7 (a number"
-            + " with a fraction)");
+        "Cannot get online features: join key 'customer_id' is string, but row 0 has 7 (a"
+            + " number)");
     assertProblem(
         request("[\"driver_stats:trips\"]", "{\"driver_id\": [null]}"),
         400,
         "INVALID_ARGUMENT",
         "Cannot get online features: join key 'driver_id' is null at row 0; every row needs a"
-            + " int64 value");
+            + " value of type int64");
     assertProblem(
         request("[\"driver_stats:trips\"]", "{\"driver_id\": [99999999999999999999]}"),
         400,

@@ -12,6 +12,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ResolvedFeature;
+import dev.featurestore.registry.definition.ValueType;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -164,19 +165,13 @@ final class LookupPlanner {
   private static Object convert(JoinKey joinKey, Object value, int row) {
     if (value == null) {
       throw RequestException.invalid(
-          "join key '%s' is null at row %d; every row needs a %s value",
+          "join key '%s' is null at row %d; every row needs a value of type %s",
           joinKey.name(), row, joinKey.type());
     }
     switch (joinKey.type()) {
       case INT32, INT64 -> {
-        long min =
-            joinKey.type() == dev.featurestore.registry.definition.ValueType.INT32
-                ? Integer.MIN_VALUE
-                : Long.MIN_VALUE;
-        long max =
-            joinKey.type() == dev.featurestore.registry.definition.ValueType.INT32
-                ? Integer.MAX_VALUE
-                : Long.MAX_VALUE;
+        long min = joinKey.type() == ValueType.INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+        long max = joinKey.type() == ValueType.INT32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
         if (value instanceof Integer || value instanceof Long) {
           long number = ((Number) value).longValue();
           if (number >= min && number <= max) {
@@ -225,6 +220,9 @@ final class LookupPlanner {
     }
     if (value instanceof Boolean) {
       return "a boolean";
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+      return "a number";
     }
     if (value instanceof Number) {
       return "a number with a fraction";

@@ -20,7 +20,9 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * An HTTP load generator for {@code POST /get-online-features} (Reactor Netty, keep-alive):
+ * An HTTP load generator for {@code POST /get-online-features} (Reactor Netty, keep-alive, at most
+ * 64 connections like a pooled client; requests beyond that wait in the client and the wait counts
+ * in their latency):
  *
  * <ul>
  *   <li>open loop: requests are sent on a fixed schedule whatever the answers, and each latency is
