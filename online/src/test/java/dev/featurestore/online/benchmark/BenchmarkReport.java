@@ -37,11 +37,14 @@ final class BenchmarkReport {
         .append(" s (1, 10 and 100 entities) before measuring.\n\n");
     md.append(
             "Request: `POST /get-online-features` with `feature_service: bench_service` (10 features")
-        .append(
-            " over 2 views of one int64 entity: 7 float64/float32, 2 int64... see the benchmark),")
+        .append(" over 2 views of one int64 entity: float64, float32, int64 and string features),")
         .append(" random entities among ")
         .append(OnlineBenchmark.ENTITIES)
-        .append(" that all exist; a request reads 2 keys per entity in one MGET.\n\n");
+        .append(
+            " that all exist; a request reads 2 keys per entity in one MGET. Service CPU/request")
+        .append(
+            " is the service process's CPU time (user + system, /proc) over the phase divided by")
+        .append(" its requests: it does not depend on how much CPU other processes take.\n\n");
     md.append("## Latency at a fixed rate (open loop, from the scheduled send time)\n\n");
     md.append(
         "| entities/request | rate (req/s) | p50 | p99 | p99.9 | max | errors | service CPU/request |\n");
@@ -51,34 +54,36 @@ final class BenchmarkReport {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %d | %s | %s | %s | %s | %d |\n",
+              "| %d | %d | %s | %s | %s | %s | %d | %d µs |\n",
               row.entities(),
               row.rate(),
               ms(h.getValueAtPercentile(50)),
               ms(h.getValueAtPercentile(99)),
               ms(h.getValueAtPercentile(99.9)),
               ms(h.getMaxValue()),
-              row.fixed().errors()));
+              row.fixed().errors(),
+              row.fixedCpuMicrosPerRequest()));
     }
     md.append("\n## Maximum throughput (closed loop, ")
         .append(OnlineBenchmark.CONCURRENCY)
         .append(" concurrent clients) next to redis-benchmark at the same concurrency\n\n");
     md.append(
-            "| entities/request | service req/s | p50 | p99 | errors | raw command | redis-benchmark req/s |")
-        .append(" raw p50 | raw p99 | service / raw |\n");
-    md.append("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+            "| entities/request | service req/s | p50 | p99 | errors | service CPU/request | raw command |")
+        .append(" redis-benchmark req/s | raw p50 | raw p99 | service / raw |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
     for (OnlineBenchmark.Row row : rows) {
       Histogram h = row.max().latencyMicros();
       OnlineBenchmark.RawResult raw = row.raw();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.0f | %s | %s | %d | `%s` | %.0f | %.3f ms | %.3f ms | %.0f%% |\n",
+              "| %d | %.0f | %s | %s | %d | %d µs | `%s` | %.0f | %.3f ms | %.3f ms | %.0f%% |\n",
               row.entities(),
               row.max().throughput(),
               ms(h.getValueAtPercentile(50)),
               ms(h.getValueAtPercentile(99)),
               row.max().errors(),
+              row.maxCpuMicrosPerRequest(),
               raw.command(),
               raw.requestsPerSecond(),
               raw.p50Millis(),
