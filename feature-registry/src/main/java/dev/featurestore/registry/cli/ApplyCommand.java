@@ -33,7 +33,10 @@ final class ApplyCommand implements Callable<Integer> {
     Plan plan = planner.plan();
     out.print(plan.render());
     if (!plan.hasChanges()) {
-      out.printf("Nothing to apply: version %d is current.%n", plan.base().orElseThrow().number());
+      out.println(
+          plan.base()
+              .map(v -> "Nothing to apply: version " + v.number() + " is current.")
+              .orElse("Nothing to apply: the repo defines no objects yet."));
       return 0;
     }
     ApplyResult result = planner.apply(plan);

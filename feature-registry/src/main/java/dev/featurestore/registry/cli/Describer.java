@@ -20,11 +20,13 @@ import dev.featurestore.registry.online.FeatureViewSchemas;
 import dev.featurestore.registry.parse.Durations;
 import dev.featurestore.registry.store.DefinitionsJson;
 import dev.featurestore.registry.store.FileRegistry;
+import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -38,8 +40,11 @@ final class Describer {
   private final boolean json;
   private final ArrayNode jsonObjects = RegistryCommand.JSON.createArrayNode();
 
-  Describer(PrintWriter out, RegistryVersion version, boolean json) {
+  private final Registry registry;
+
+  Describer(PrintWriter out, Registry registry, RegistryVersion version, boolean json) {
     this.out = out;
+    this.registry = registry;
     this.version = version;
     this.definitions = version.definitions();
     this.json = json;
@@ -106,7 +111,15 @@ final class Describer {
   }
 
   private void view(FeatureView view) {
-    Schema schema = FeatureViewSchemas.schemaOf(definitions.project(), view);
+    // The schema recorded when the version was applied; computed for registries that keep none.
+    Long stored =
+        registry instanceof FileRegistry files
+            ? files.schemaFingerprints(version.number()).get(view.name())
+            : null;
+    Schema schema =
+        Optional.ofNullable(stored)
+            .flatMap(registry::schema)
+            .orElseGet(() -> FeatureViewSchemas.schemaOf(definitions.project(), view));
     String fingerprint = FileRegistry.hex(FeatureViewSchemas.fingerprint(schema));
     if (json) {
       ObjectNode node = add("feature_view", DefinitionsJson.featureView(view));

@@ -56,9 +56,11 @@ final class RegistryCommand {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    Registry registry;
+
     RegistryVersion read() {
       FileFeatureRepo featureRepo = repo.open();
-      Registry registry = featureRepo.registry();
+      registry = featureRepo.registry();
       if (version != null) {
         return registry.version(version);
       }
@@ -237,7 +239,8 @@ final class RegistryCommand {
     @Override
     public Integer call() {
       RegistryVersion version = options.read();
-      new Describer(spec.commandLine().getOut(), version, options.json).describe(name);
+      new Describer(spec.commandLine().getOut(), options.registry, version, options.json)
+          .describe(name);
       return 0;
     }
   }

@@ -89,8 +89,18 @@ public final class DefinitionsDiff {
             new Change(Change.Type.REMOVED, kind, itemName, List.of(), removed(kind, itemName)));
       } else if (!old.equals(now)) {
         List<FieldChange> changed =
-            fieldChanges(
-                kind.key() + "." + itemName, fields.apply(old), fields.apply(now), old, now);
+            new ArrayList<>(
+                fieldChanges(
+                    kind.key() + "." + itemName, fields.apply(old), fields.apply(now), old, now));
+        if (changed.isEmpty() && old instanceof FeatureView oldView) {
+          // Only the order of the features differs (it is part of the view's Avro schema).
+          changed.add(
+              new FieldChange(
+                  kind.key() + "." + itemName + ".features",
+                  Optional.of(oldView.featureNames().toString()),
+                  Optional.of(((FeatureView) now).featureNames().toString()),
+                  Optional.empty()));
+        }
         if (!changed.isEmpty()) {
           into.add(new Change(Change.Type.CHANGED, kind, itemName, changed, Optional.empty()));
         }

@@ -64,7 +64,10 @@ public record Plan(
         () -> out.append("nothing applied yet."));
     out.append('\n');
     if (!hasChanges()) {
-      out.append("\nNo changes: the definitions equal the applied version.\n");
+      out.append(
+          base.isPresent()
+              ? "\nNo changes: the definitions equal the applied version.\n"
+              : "\nNo changes: the repo defines no objects yet.\n");
     } else {
       out.append('\n');
       for (Change change : changes) {

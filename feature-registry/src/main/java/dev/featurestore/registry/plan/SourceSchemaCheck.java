@@ -67,8 +67,32 @@ final class SourceSchemaCheck {
 
   private void source(ParquetSource source, List<SourceSchemaReader> readers) {
     URI location = repo.resolve(source.path());
-    Optional<Map<String, String>> columns =
-        readers.stream().map(reader -> reader.read(location)).flatMap(Optional::stream).findFirst();
+    Optional<Map<String, String>> columns;
+    try {
+      columns =
+          readers.stream()
+              .map(reader -> reader.read(location))
+              .flatMap(Optional::stream)
+              .findFirst();
+    } catch (RuntimeException e) {
+      Location at =
+          parsed
+              .location("sources." + source.name() + ".parquet")
+              .orElse(new Location("featurestore.yaml", 0, 0));
+      problems.add(
+          new Problem(
+              at.file(),
+              at.line(),
+              at.column(),
+              "Cannot read the schema of source '"
+                  + source.name()
+                  + "' ("
+                  + source.path()
+                  + "): "
+                  + e.getMessage(),
+              ""));
+      return;
+    }
     if (columns.isEmpty()) {
       notes.add(
           "Source '"

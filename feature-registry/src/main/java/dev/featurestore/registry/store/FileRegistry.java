@@ -70,14 +70,16 @@ public final class FileRegistry implements Registry {
     this.directory = directory;
   }
 
-  /** Opens (creating if needed) the registry in a local folder. */
+  /**
+   * Opens the registry in a local folder. Reading never writes: the folder is created by the first
+   * {@link #apply}.
+   */
   public static FileRegistry open(Path directory) {
     requireNonNull(directory, "directory is null");
     Path absolute = directory.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(absolute.resolve(VERSIONS));
-      Files.createDirectories(absolute.resolve(SCHEMAS));
-      return new FileRegistry(absolute.toRealPath());
+      // The same folder reached through a symbolic link must share the JVM-wide lock.
+      return new FileRegistry(Files.exists(absolute) ? absolute.toRealPath() : absolute);
     } catch (IOException e) {
       throw new FeatureStoreException(
           ErrorCode.UNAVAILABLE, "Cannot open registry " + absolute + ": " + e, e);
@@ -164,6 +166,13 @@ public final class FileRegistry implements Registry {
   public ApplyResult apply(Definitions definitions) {
     requireNonNull(definitions, "definitions is null");
     String hash = DefinitionsJson.contentHash(definitions);
+    try {
+      Files.createDirectories(directory.resolve(VERSIONS));
+      Files.createDirectories(directory.resolve(SCHEMAS));
+    } catch (IOException e) {
+      throw new FeatureStoreException(
+          ErrorCode.UNAVAILABLE, "Cannot create registry " + directory + ": " + e, e);
+    }
     ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory, d -> new ReentrantLock());
     jvmLock.lock();
     try (FileChannel channel =
@@ -264,6 +273,9 @@ public final class FileRegistry implements Registry {
 
   private List<Long> numbers() {
     List<Long> numbers = new ArrayList<>();
+    if (!Files.isDirectory(directory.resolve(VERSIONS))) {
+      return numbers;
+    }
     try (Stream<Path> files = Files.list(directory.resolve(VERSIONS))) {
       files.forEach(
           f -> {

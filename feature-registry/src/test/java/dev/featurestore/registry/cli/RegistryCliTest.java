@@ -188,6 +188,19 @@ class RegistryCliTest {
   }
 
   @Test
+  void applyOnAnEmptyRepoAppliesNothing() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Files.writeString(empty.resolve("featurestore.yaml"), "project: empty\n");
+
+    Result apply = run("apply", "--repo", empty.toString());
+
+    assertThat(apply.exitCode()).isZero();
+    assertThat(apply.out()).endsWith("Nothing to apply: the repo defines no objects yet.\n");
+    assertThat(run("registry", "history", "--repo", empty.toString()).out())
+        .isEqualTo("No versions: nothing has been applied yet.\n");
+  }
+
+  @Test
   void badUsageExitsTwoAndHelpExitsZero() {
     Result unknownOption = run("plan", "--bogus");
     assertThat(unknownOption.exitCode()).isEqualTo(2);

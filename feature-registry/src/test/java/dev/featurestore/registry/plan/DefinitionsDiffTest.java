@@ -156,6 +156,26 @@ class DefinitionsDiffTest {
   }
 
   @Test
+  void reorderedFeaturesAreAChange() {
+    Definitions after =
+        withView(
+            "driver_daily",
+            v ->
+                copy(
+                    v,
+                    v.ttl(),
+                    List.of(v.features().get(2), v.features().get(0), v.features().get(1)),
+                    v.source(),
+                    v.entities()));
+
+    assertThat(lines(RIDES, after))
+        .containsExactly(
+            "~ feature_views.driver_daily",
+            "    feature_views.driver_daily.features: [trips_last_7d, rating, embedding] ->"
+                + " [embedding, trips_last_7d, rating]");
+  }
+
+  @Test
   void removingAnUnusedFeatureSaysNoServiceUsesIt() {
     Definitions after =
         withView(

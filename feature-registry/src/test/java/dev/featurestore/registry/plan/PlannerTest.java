@@ -93,6 +93,36 @@ class PlannerTest {
   }
 
   @Test
+  void aReaderFailureIsReportedAtTheSource() {
+    FileFeatureRepo repo = FileFeatureRepo.open(TestRepos.copyOfExample("rides", dir));
+    SourceSchemaReader broken =
+        source -> {
+          throw new IllegalStateException("not a Parquet file: " + dir.relativize(Path.of(source)));
+        };
+
+    assertThatThrownBy(() -> Planner.of(repo, List.of(broken)).plan())
+        .isInstanceOf(DefinitionException.class)
+        .hasMessageContaining(
+            "features/customer.yaml:3:14: Cannot read the schema of source 'customer_profile_src'"
+                + " (data/customer_profile): not a Parquet file: data/customer_profile");
+  }
+
+  @Test
+  void anEmptyRepoPlansAndAppliesNothing() throws IOException {
+    Files.writeString(dir.resolve("featurestore.yaml"), "project: empty\n");
+    FileFeatureRepo repo = FileFeatureRepo.open(dir);
+
+    Plan plan = Planner.of(repo).plan();
+
+    assertThat(plan.hasChanges()).isFalse();
+    assertThat(plan.render())
+        .isEqualTo(
+            "Project 'empty': nothing applied yet.\n\nNo changes: the repo defines no objects"
+                + " yet.\n");
+    assertThat(dir.resolve(".featurestore")).doesNotExist();
+  }
+
+  @Test
   void theInstalledReaderIsFoundWithServiceLoader() {
     assertThat(SourceSchemaCheck.installedReaders())
         .hasAtLeastOneElementOfType(FakeSourceSchemaReader.class);

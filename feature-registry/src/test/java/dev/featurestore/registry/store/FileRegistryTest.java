@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,7 +64,7 @@ class FileRegistryTest {
     assertThat(registry.latest()).isEmpty();
     assertThat(registry.history()).isEmpty();
 
-    Instant before = Instant.now();
+    Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     ApplyResult first = registry.apply(TestDefinitions.rides());
     ApplyResult second = registry.apply(ridesWithTtl(1));
 
@@ -83,6 +84,20 @@ class FileRegistryTest {
     assertThat(reopened.version(1)).isEqualTo(first.version());
     assertThat(reopened.version(1).definitions()).isEqualTo(TestDefinitions.rides());
     assertThat(reopened.history()).containsExactly(first.version(), second.version());
+  }
+
+  @Test
+  void readingNeverWrites() {
+    Path location = dir.resolve("not-yet");
+    FileRegistry registry = FileRegistry.open(location);
+
+    assertThat(registry.latest()).isEmpty();
+    assertThat(registry.history()).isEmpty();
+    assertThat(registry.schema(42)).isEmpty();
+    assertThat(location).doesNotExist();
+
+    registry.apply(TestDefinitions.rides());
+    assertThat(location.resolve("versions/v000001.json")).isRegularFile();
   }
 
   @Test
@@ -181,6 +196,7 @@ class FileRegistryTest {
     int appliesPerThread = 5;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
+    CyclicBarrier sharedApplied = new CyclicBarrier(threads);
     List<Future<List<ApplyResult>>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
@@ -190,10 +206,12 @@ class FileRegistryTest {
                 FileRegistry registry = FileRegistry.open(dir);
                 start.await();
                 List<ApplyResult> results = new ArrayList<>();
-                for (int i = 0; i < appliesPerThread; i++) {
-                  // Every thread applies the shared content 1 first, then its own contents.
-                  int hours = i == 0 ? 1 : 100 + thread * appliesPerThread + i;
-                  results.add(registry.apply(ridesWithTtl(hours)));
+                // All threads apply the same content at once: exactly one creates a version.
+                results.add(registry.apply(ridesWithTtl(1)));
+                sharedApplied.await(60, TimeUnit.SECONDS);
+                // Then each applies its own distinct contents, interleaved with the others.
+                for (int i = 1; i < appliesPerThread; i++) {
+                  results.add(registry.apply(ridesWithTtl(100 + thread * appliesPerThread + i)));
                 }
                 return results;
               }));
@@ -207,7 +225,9 @@ class FileRegistryTest {
 
     // One version per distinct content: the shared one once, plus each thread's own 4.
     int distinct = 1 + threads * (appliesPerThread - 1);
-    assertThat(results.stream().filter(ApplyResult::created)).hasSize(distinct);
+    assertThat(results.stream().filter(ApplyResult::created).count()).isEqualTo(distinct);
+    assertThat(results.stream().filter(r -> !r.created()).map(r -> r.version().number()))
+        .containsExactly(1L, 1L, 1L);
     assertVersionsAreContiguousAndDistinct(distinct);
   }
 
