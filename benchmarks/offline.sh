@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Offline point-in-time join benchmark: this project vs naive Spark vs DuckDB ASOF JOIN.
+# Usage: benchmarks/offline.sh [--sizes 1000000,3000000,10000000] [--dense 1000000]
+# Writes benchmarks/results/offline.md; generated data goes to benchmarks/work/ (git-ignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -o -B -q -pl offline -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+flags=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
+# shellcheck disable=SC2086
+exec java -Xmx${BENCH_HEAP:-8g} $flags -Duser.timezone=UTC \
+  -Dlog4j2.level=WARN \
+  -cp "offline/target/test-classes:offline/target/classes:$(cat offline/target/bench.classpath)" \
+  dev.featurestore.offline.bench.OfflineBenchmark "$@"

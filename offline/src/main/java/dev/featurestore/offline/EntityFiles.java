@@ -1,0 +1,157 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.offline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import dev.featurestore.offline.internal.AsOfJoin;
+import dev.featurestore.offline.internal.SparkTypes;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.ValueType;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads an entity file: Parquet (a file or folder) as it is, or CSV with a header line. CSV has no
+ * types, so its key columns are converted to the join keys' types and its timestamp column is
+ * parsed as ISO-8601 ({@code 2024-01-01T10:00:00Z}, {@code 2024-01-01T12:00:00+02:00}, {@code
+ * 2024-01-01 10:00:00}, {@code 2024-01-01}); without an offset a timestamp is UTC, whatever the JVM
+ * or Spark session time zone. Other CSV columns keep Spark's inferred types.
+ */
+public final class EntityFiles {
+  private EntityFiles() {}
+
+  /**
+   * Reads the entity rows.
+   *
+   * @param keyTypes entity column to join key type, for CSV conversion
+   * @throws FeatureStoreException INVALID_DATA when the file is unreadable or a CSV value cannot be
+   *     converted (naming the column and the value)
+   */
+  public static Dataset<Row> read(
+      SparkSession spark, String path, String timestampColumn, Map<String, ValueType> keyTypes) {
+    boolean csv = path.toLowerCase(Locale.ROOT).endsWith(".csv");
+    try {
+      if (!csv) {
+        return spark.read().parquet(path);
+      }
+      return readCsv(spark, path, timestampColumn, keyTypes);
+    } catch (FeatureStoreException e) {
+      throw e;
+    } catch (Exception e) { // AnalysisException (e.g. PATH_NOT_FOUND) is checked
+      String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
+      throw new FeatureStoreException(
+          ErrorCode.INVALID_DATA, String.format("Cannot read entities %s: %s", path, message), e);
+    }
+  }
+
+  private static Dataset<Row> readCsv(
+      SparkSession spark, String path, String timestampColumn, Map<String, ValueType> keyTypes) {
+    StructType inferred =
+        spark.read().option("header", true).option("inferSchema", true).csv(path).schema();
+    List<StructField> fields = new ArrayList<>();
+    for (StructField field : inferred.fields()) {
+      boolean text = field.name().equals(timestampColumn) || keyTypes.containsKey(field.name());
+      fields.add(
+          text ? DataTypes.createStructField(field.name(), DataTypes.StringType, true) : field);
+    }
+    Dataset<Row> raw =
+        spark
+            .read()
+            .option("header", true)
+            .option("mode", "FAILFAST")
+            .schema(DataTypes.createStructType(fields))
+            .csv(path);
+    UserDefinedFunction parse =
+        udf((UDF1<String, Timestamp>) EntityFiles::parseTimestamp, DataTypes.TimestampType);
+    List<Column> columns = new ArrayList<>();
+    Column bad = org.apache.spark.sql.functions.lit(false);
+    List<Column> badValues = new ArrayList<>();
+    for (StructField field : inferred.fields()) {
+      Column column = col(AsOfJoin.quote(field.name()));
+      Column converted;
+      if (field.name().equals(timestampColumn)) {
+        converted = parse.apply(column);
+      } else if (keyTypes.containsKey(field.name())) {
+        converted = column.cast(SparkTypes.of(keyTypes.get(field.name())));
+      } else {
+        columns.add(column);
+        continue;
+      }
+      columns.add(converted.as(field.name()));
+      Column failed = column.isNotNull().and(converted.isNull());
+      bad = bad.or(failed);
+      badValues.add(org.apache.spark.sql.functions.when(failed, column).as(field.name()));
+    }
+    Dataset<Row> converted = raw.select(columns.toArray(Column[]::new));
+    if (!badValues.isEmpty()) {
+      List<Row> failures =
+          raw.where(bad).select(badValues.toArray(Column[]::new)).limit(1).collectAsList();
+      if (!failures.isEmpty()) {
+        Row failure = failures.get(0);
+        for (int i = 0; i < failure.length(); i++) {
+          if (!failure.isNullAt(i)) {
+            String column = failure.schema().fields()[i].name();
+            throw FeatureStoreException.of(
+                ErrorCode.INVALID_DATA,
+                "Cannot read entities %s: column '%s' has value '%s', which is not %s",
+                path,
+                column,
+                failure.get(i),
+                column.equals(timestampColumn)
+                    ? "an ISO-8601 timestamp (e.g. 2024-01-01T10:00:00Z)"
+                    : "a valid " + keyTypes.get(column) + " join key");
+          }
+        }
+      }
+    }
+    return converted;
+  }
+
+  /** Parses ISO-8601 with or without an offset (none means UTC); null when it is not one. */
+  static Timestamp parseTimestamp(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String value = text.trim();
+    if (value.length() > 10 && value.charAt(10) == ' ') {
+      value = value.substring(0, 10) + 'T' + value.substring(11);
+    }
+    Instant instant;
+    try {
+      instant = OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException withoutOffset) {
+      try {
+        instant = LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException notADateTime) {
+        try {
+          instant = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException notADate) {
+          return null;
+        }
+      }
+    }
+    return Timestamp.from(instant);
+  }
+}

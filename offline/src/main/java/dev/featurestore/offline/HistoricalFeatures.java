@@ -1,0 +1,391 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.offline;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.unix_micros;
+
+import dev.featurestore.offline.internal.AsOfJoin;
+import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
+import dev.featurestore.offline.internal.SourceReader;
+import dev.featurestore.offline.internal.SparkTypes;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ResolvedFeature;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Point-in-time-correct training sets: joins an entity dataframe with the feature values that were
+ * current at each row's timestamp.
+ *
+ * <pre>{@code
+ * HistoricalFeatures features = HistoricalFeatures.of(spark, FeatureRepo.open(Path.of("repo")));
+ * Dataset<Row> training = features.historicalFeatures(
+ *     spark.read().parquet("entities.parquet"),
+ *     List.of("driver_stats:conv_rate", "customer_profile:*"),
+ *     TrainingSetOptions.defaults());
+ * }</pre>
+ *
+ * <p>The input is validated and the source schemas are checked before anything heavy runs; the one
+ * eager step is a single aggregate over the entity timestamps (their minimum and maximum), used to
+ * push the time range down to the Parquet scans. The returned dataset is lazy: nothing is collected
+ * to the driver. See docs/offline.md for the contract.
+ */
+public final class HistoricalFeatures {
+  private static final String INTERNAL_PREFIX = "__fs_";
+
+  private final SparkSession spark;
+  private final Definitions definitions;
+  private final Function<String, URI> pathResolver;
+
+  private HistoricalFeatures(
+      SparkSession spark, Definitions definitions, Function<String, URI> pathResolver) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.definitions = requireNonNull(definitions, "definitions is null");
+    this.pathResolver = requireNonNull(pathResolver, "pathResolver is null");
+  }
+
+  /**
+   * Uses these definitions; {@code pathResolver} turns a source path as written into a location
+   * (e.g. {@code repo::resolve}).
+   */
+  public static HistoricalFeatures of(
+      SparkSession spark, Definitions definitions, Function<String, URI> pathResolver) {
+    return new HistoricalFeatures(spark, definitions, pathResolver);
+  }
+
+  /** Uses the latest applied registry version of a repo. */
+  public static HistoricalFeatures of(SparkSession spark, FeatureRepo repo) {
+    Definitions applied =
+        repo.registry()
+            .latest()
+            .orElseThrow(
+                () ->
+                    FeatureStoreException.of(
+                        ErrorCode.NOT_FOUND,
+                        "Cannot build a training set: the registry of %s has no applied version;"
+                            + " run `featurestore apply` first",
+                        repo.root()))
+            .definitions();
+    return new HistoricalFeatures(spark, applied, repo::resolve);
+  }
+
+  /** The definitions this instance reads. */
+  public Definitions definitions() {
+    return definitions;
+  }
+
+  /** Returns the location of a view's source. */
+  public URI sourceLocation(FeatureView view) {
+    return pathResolver.apply(definitions.sourceOf(view).path());
+  }
+
+  /** Joins the features named by references ({@code view:feature}, {@code view:*}). */
+  public Dataset<Row> historicalFeatures(
+      Dataset<Row> entities, List<String> featureReferences, TrainingSetOptions options) {
+    return join(entities, definitions.resolveReferences(featureReferences), options);
+  }
+
+  /** Joins every feature of a feature service. */
+  public Dataset<Row> historicalFeaturesForService(
+      Dataset<Row> entities, String featureService, TrainingSetOptions options) {
+    return join(entities, definitions.resolveService(featureService), options);
+  }
+
+  /** Joins resolved features. */
+  public Dataset<Row> join(
+      Dataset<Row> entities, List<ResolvedFeature> features, TrainingSetOptions options) {
+    requireNonNull(entities, "entities is null");
+    requireNonNull(options, "options is null");
+    if (features.isEmpty()) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT, "Cannot build a training set: no features requested");
+    }
+    StructType schema = entities.schema();
+    checkTimestampColumn(schema, options.timestampColumn());
+    List<String> outputNames = outputNames(schema, features, options.fullFeatureNames());
+    Map<String, String> keyToColumn = keyToColumn(schema, options.joinKeyMap());
+
+    LinkedHashMap<FeatureView, List<Integer>> byView = new LinkedHashMap<>();
+    for (int i = 0; i < features.size(); i++) {
+      byView.computeIfAbsent(features.get(i).view(), v -> new ArrayList<>()).add(i);
+    }
+    Map<FeatureView, List<KeyColumn>> keys = new LinkedHashMap<>();
+    Map<FeatureView, Dataset<Row>> sources = new LinkedHashMap<>();
+    for (FeatureView view : byView.keySet()) {
+      keys.put(view, keyColumns(schema, view, keyToColumn));
+      List<Feature> viewFeatures =
+          byView.get(view).stream().map(i -> features.get(i).feature()).toList();
+      sources.put(
+          view,
+          SourceReader.read(
+              spark,
+              view,
+              definitions.sourceOf(view),
+              sourceLocation(view),
+              definitions.joinKeysOf(view),
+              viewFeatures));
+    }
+
+    Row range =
+        entities
+            .agg(
+                min(unix_micros(col(AsOfJoin.quote(options.timestampColumn())))),
+                max(unix_micros(col(AsOfJoin.quote(options.timestampColumn())))))
+            .first();
+
+    // Views whose keys come from the same entity columns share one shuffle and sort.
+    Map<List<String>, List<FeatureView>> groups = new LinkedHashMap<>();
+    for (FeatureView view : byView.keySet()) {
+      List<String> columns = keys.get(view).stream().map(KeyColumn::column).toList();
+      groups.computeIfAbsent(columns, c -> new ArrayList<>()).add(view);
+    }
+    Dataset<Row> result = entities;
+    for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
+      List<PreparedView> prepared = new ArrayList<>();
+      List<String> internalNames = new ArrayList<>();
+      for (FeatureView view : group.getValue()) {
+        List<Feature> viewFeatures = new ArrayList<>();
+        for (int i : byView.get(view)) {
+          viewFeatures.add(features.get(i).feature());
+          internalNames.add(INTERNAL_PREFIX + i);
+        }
+        prepared.add(prepare(view, sources.get(view), keys.get(view), viewFeatures, range));
+      }
+      long maxTtl = prepared.stream().mapToLong(PreparedView::ttlMicros).max().orElse(0);
+      long bucketBase = range.isNullAt(0) ? 0 : range.getLong(0) - maxTtl;
+      result =
+          AsOfJoin.join(
+              result,
+              group.getKey(),
+              options.timestampColumn(),
+              prepared,
+              internalNames,
+              bucketBase);
+    }
+
+    List<Column> output = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      output.add(col(AsOfJoin.quote(name)));
+    }
+    for (int i = 0; i < features.size(); i++) {
+      output.add(col(INTERNAL_PREFIX + i).as(outputNames.get(i)));
+    }
+    return result.select(output.toArray(Column[]::new));
+  }
+
+  /** An entity column holding a view's join key; {@code sourceColumn} is the key in the source. */
+  private record KeyColumn(String column, String sourceColumn) {}
+
+  private PreparedView prepare(
+      FeatureView view,
+      Dataset<Row> source,
+      List<KeyColumn> keys,
+      List<Feature> features,
+      Row range) {
+    long ttlMicros = view.maxAge().map(t -> t.toNanos() / 1000).orElse(0L);
+    String timestampField = definitions.sourceOf(view).timestampField();
+    Column ts = col(AsOfJoin.quote(timestampField));
+    Column keep = ts.isNotNull();
+    for (KeyColumn key : keys) {
+      keep = keep.and(col(AsOfJoin.quote(key.sourceColumn())).isNotNull());
+    }
+    if (range.isNullAt(1)) {
+      keep = lit(false);
+    } else {
+      // Literal bounds so that Spark pushes them down to the Parquet scan.
+      keep = keep.and(ts.leq(lit(micros(range.getLong(1)))));
+      if (ttlMicros > 0) {
+        keep = keep.and(ts.geq(lit(micros(range.getLong(0) - ttlMicros))));
+      }
+    }
+    List<Column> columns = new ArrayList<>();
+    for (KeyColumn key : keys) {
+      columns.add(col(AsOfJoin.quote(key.sourceColumn())));
+    }
+    columns.add(unix_micros(ts).as("ts"));
+    columns.add(
+        definitions
+            .sourceOf(view)
+            .createdTimestampField()
+            .map(c -> unix_micros(col(AsOfJoin.quote(c))))
+            .orElse(lit(null).cast(DataTypes.LongType))
+            .as("created"));
+    List<DataType> types = new ArrayList<>();
+    for (Feature feature : features) {
+      columns.add(col(AsOfJoin.quote(feature.sourceColumn())));
+      types.add(SparkTypes.of(feature.type()));
+    }
+    return new PreparedView(
+        source.where(keep).select(columns.toArray(Column[]::new)), types, ttlMicros);
+  }
+
+  private static Instant micros(long epochMicros) {
+    return Instant.EPOCH.plusNanos(Math.multiplyExact(epochMicros, 1000L));
+  }
+
+  private static void checkTimestampColumn(StructType schema, String column) {
+    StructField field = field(schema, column);
+    if (field == null) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_DATA,
+          "Cannot build a training set: the entity dataframe has no timestamp column '%s'"
+              + " (columns present: %s); name it with --timestamp-column",
+          column,
+          String.join(", ", schema.fieldNames()));
+    }
+    if (!field.dataType().equals(DataTypes.TimestampType)) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_DATA,
+          "Cannot build a training set: entity timestamp column '%s' is %s, expected timestamp"
+              + " (an instant; convert it, e.g. with to_timestamp)",
+          column,
+          SparkTypes.describe(field.dataType()));
+    }
+  }
+
+  private static List<String> outputNames(
+      StructType schema, List<ResolvedFeature> features, boolean fullNames) {
+    Set<String> input = new HashSet<>(Arrays.asList(schema.fieldNames()));
+    for (String name : input) {
+      if (name.startsWith(INTERNAL_PREFIX)) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_DATA,
+            "Cannot build a training set: entity column '%s' uses the reserved prefix '%s'",
+            name,
+            INTERNAL_PREFIX);
+      }
+    }
+    Map<String, ResolvedFeature> seen = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    for (ResolvedFeature feature : features) {
+      String name = fullNames ? feature.fullName() : feature.feature().name();
+      ResolvedFeature previous = seen.putIfAbsent(name, feature);
+      if (previous != null) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot build a training set: features %s and %s would both be named '%s';"
+                + " use --full-feature-names (view__feature column names)",
+            previous.reference(),
+            feature.reference(),
+            name);
+      }
+      if (input.contains(name)) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot build a training set: feature %s would be named '%s', which is already a"
+                + " column of the entity dataframe; %s",
+            feature.reference(),
+            name,
+            fullNames
+                ? "rename that column"
+                : "use --full-feature-names (view__feature column names) or rename that column");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private static Map<String, String> keyToColumn(
+      StructType schema, Map<String, String> columnToKey) {
+    Map<String, String> keyToColumn = new HashMap<>();
+    for (Map.Entry<String, String> entry : columnToKey.entrySet()) {
+      if (field(schema, entry.getKey()) == null) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot map entity column '%s' to join key '%s': no such column (columns present: %s)",
+            entry.getKey(),
+            entry.getValue(),
+            String.join(", ", schema.fieldNames()));
+      }
+      String previous = keyToColumn.put(entry.getValue(), entry.getKey());
+      if (previous != null) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot map entity columns '%s' and '%s' both to join key '%s'",
+            previous,
+            entry.getKey(),
+            entry.getValue());
+      }
+    }
+    return keyToColumn;
+  }
+
+  private List<KeyColumn> keyColumns(
+      StructType schema, FeatureView view, Map<String, String> keyToColumn) {
+    List<KeyColumn> columns = new ArrayList<>();
+    for (var entity : definitions.entitiesOf(view)) {
+      for (JoinKey key : entity.joinKeys()) {
+        String column = keyToColumn.getOrDefault(key.name(), key.name());
+        StructField field = field(schema, column);
+        if (field == null) {
+          throw FeatureStoreException.of(
+              ErrorCode.INVALID_DATA,
+              "Cannot join feature view '%s': the entity dataframe has no column '%s' for join key"
+                  + " '%s' of entity '%s' (columns present: %s); map a differently named column"
+                  + " with --join-key-map %s=COLUMN",
+              view.name(),
+              column,
+              key.name(),
+              entity.name(),
+              String.join(", ", schema.fieldNames()),
+              key.name());
+        }
+        if (!SparkTypes.matches(field.dataType(), key.type())) {
+          throw FeatureStoreException.of(
+              ErrorCode.INVALID_DATA,
+              "Cannot join feature view '%s': entity column '%s' is %s, but join key '%s' of entity"
+                  + " '%s' is %s (%s)",
+              view.name(),
+              column,
+              SparkTypes.describe(field.dataType()),
+              key.name(),
+              entity.name(),
+              key.type(),
+              SparkTypes.describe(SparkTypes.of(key.type())));
+        }
+        columns.add(new KeyColumn(column, key.name()));
+      }
+    }
+    columns.sort(Comparator.comparing(KeyColumn::column).thenComparing(KeyColumn::sourceColumn));
+    return columns;
+  }
+
+  private static StructField field(StructType schema, String name) {
+    for (StructField field : schema.fields()) {
+      if (field.name().equals(name)) {
+        return field;
+      }
+    }
+    return null;
+  }
+}

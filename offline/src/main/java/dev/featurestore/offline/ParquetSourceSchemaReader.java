@@ -1,0 +1,167 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.offline;
+
+import dev.featurestore.registry.parse.SourceSchemaReader;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads a Parquet source's column types from one file footer (the first data file in name order of
+ * a folder or glob), without Spark. Registered for {@code plan} through {@code
+ * META-INF/services/dev.featurestore.registry.parse.SourceSchemaReader}.
+ *
+ * <p>Types map to definition type names: {@code int32}, {@code int64}, {@code float32}, {@code
+ * float64}, {@code string}, {@code bool}, {@code bytes}, {@code timestamp} (INT96, or INT64 with a
+ * UTC-adjusted timestamp annotation), {@code array<T>} for lists. Anything else gets a descriptive
+ * name that matches no definition type ({@code int16}, {@code date}, {@code decimal(10,2)}, {@code
+ * timestamp_ntz} for a timestamp without time zone, {@code struct}, {@code map}).
+ */
+public final class ParquetSourceSchemaReader implements SourceSchemaReader {
+  @Override
+  public Optional<Map<String, String>> read(URI source) {
+    try {
+      Configuration conf = new Configuration();
+      Optional<FileStatus> file = firstDataFile(new Path(source), conf);
+      if (file.isEmpty()) {
+        return Optional.empty();
+      }
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromStatus(file.get(), conf))) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (Type field : reader.getFooter().getFileMetaData().getSchema().getFields()) {
+          columns.put(field.getName(), typeName(field));
+        }
+        return Optional.of(columns);
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<FileStatus> firstDataFile(Path path, Configuration conf)
+      throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    FileStatus[] matches = fs.globStatus(path);
+    if (matches == null) {
+      return Optional.empty();
+    }
+    List<FileStatus> files = new ArrayList<>();
+    for (FileStatus match : matches) {
+      collect(fs, match, files);
+    }
+    return files.stream().min(Comparator.comparing(f -> f.getPath().toString()));
+  }
+
+  private static void collect(FileSystem fs, FileStatus status, List<FileStatus> files)
+      throws IOException {
+    String name = status.getPath().getName();
+    if (name.startsWith("_") || name.startsWith(".")) {
+      return;
+    }
+    if (status.isDirectory()) {
+      for (FileStatus child : fs.listStatus(status.getPath())) {
+        collect(fs, child, files);
+      }
+    } else if (status.getLen() > 0) {
+      files.add(status);
+    }
+  }
+
+  static String typeName(Type type) {
+    if (type.isRepetition(Type.Repetition.REPEATED)) {
+      // A legacy unannotated repeated field is a list of its element.
+      return "array<" + elementName(type) + ">";
+    }
+    return type.isPrimitive()
+        ? primitiveName(type.asPrimitiveType())
+        : groupName(type.asGroupType());
+  }
+
+  private static String elementName(Type repeated) {
+    return repeated.isPrimitive()
+        ? primitiveName(repeated.asPrimitiveType())
+        : groupName(repeated.asGroupType());
+  }
+
+  private static String groupName(GroupType group) {
+    LogicalTypeAnnotation annotation = group.getLogicalTypeAnnotation();
+    if (annotation instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation
+        && group.getFieldCount() == 1) {
+      Type repeated = group.getType(0);
+      // Standard 3-level lists wrap the element in a repeated group of one field.
+      if (!repeated.isPrimitive()
+          && repeated.asGroupType().getFieldCount() == 1
+          && !repeated.getName().equals("array")
+          && !repeated.getName().equals(group.getName() + "_tuple")) {
+        return "array<" + typeName(repeated.asGroupType().getType(0)) + ">";
+      }
+      return "array<" + elementName(repeated) + ">";
+    }
+    if (annotation instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation) {
+      return "map";
+    }
+    return "struct";
+  }
+
+  private static String primitiveName(PrimitiveType type) {
+    LogicalTypeAnnotation annotation = type.getLogicalTypeAnnotation();
+    if (annotation instanceof DecimalLogicalTypeAnnotation decimal) {
+      return "decimal(" + decimal.getPrecision() + "," + decimal.getScale() + ")";
+    }
+    return switch (type.getPrimitiveTypeName()) {
+      case BOOLEAN -> "bool";
+      case INT32 -> intName(annotation, 32);
+      case INT64 -> {
+        if (annotation instanceof TimestampLogicalTypeAnnotation timestamp) {
+          yield timestamp.isAdjustedToUTC() ? "timestamp" : "timestamp_ntz";
+        }
+        yield intName(annotation, 64);
+      }
+      case INT96 -> "timestamp";
+      case FLOAT -> "float32";
+      case DOUBLE -> "float64";
+      case BINARY, FIXED_LEN_BYTE_ARRAY -> {
+        if (annotation instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            || annotation instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+            || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+          yield "string";
+        }
+        yield annotation == null ? "bytes" : annotation.toString().toLowerCase();
+      }
+    };
+  }
+
+  private static String intName(LogicalTypeAnnotation annotation, int physicalBits) {
+    if (annotation == null) {
+      return "int" + physicalBits;
+    }
+    if (annotation instanceof IntLogicalTypeAnnotation integer) {
+      return (integer.isSigned() ? "int" : "uint") + integer.getBitWidth();
+    }
+    if (annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+      return "date";
+    }
+    return annotation.toString().toLowerCase();
+  }
+}

@@ -1,0 +1,32 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.offline.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The arguments of {@code training-set}. */
+public record TrainingSetRequest(
+    Path repo,
+    String entities,
+    List<String> featureReferences,
+    Optional<String> featureService,
+    String output,
+    boolean fullFeatureNames,
+    String timestampColumn,
+    Map<String, String> joinKeyMap) {
+  public TrainingSetRequest {
+    requireNonNull(repo, "repo is null");
+    requireNonNull(entities, "entities is null");
+    featureReferences = List.copyOf(featureReferences);
+    requireNonNull(featureService, "featureService is null");
+    requireNonNull(output, "output is null");
+    requireNonNull(timestampColumn, "timestampColumn is null");
+    joinKeyMap = Map.copyOf(joinKeyMap);
+  }
+}

@@ -1,0 +1,271 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.offline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.featurestore.offline.EntityFiles;
+import dev.featurestore.offline.HistoricalFeatures;
+import dev.featurestore.offline.TrainingSetOptions;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.config.RepoConfig;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ResolvedFeature;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.store.RegistryVersion;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/** Runs {@code training-set}: reads the entities, joins, writes Parquet and the manifest. */
+public final class TrainingSetRunner {
+  static final String MANIFEST = "_manifest.json";
+
+  private TrainingSetRunner() {}
+
+  /** Builds the training set; returns what was written to {@code _manifest.json}. */
+  public static Manifest run(TrainingSetRequest request) {
+    return run(request, FeatureRepo.open(request.repo()));
+  }
+
+  /** Builds the training set from an open repo (its latest applied version). */
+  public static Manifest run(TrainingSetRequest request, FeatureRepo repo) {
+    Instant startedAt = Instant.now();
+    long start = System.nanoTime();
+    RegistryVersion version =
+        repo.registry()
+            .latest()
+            .orElseThrow(
+                () ->
+                    FeatureStoreException.of(
+                        ErrorCode.NOT_FOUND,
+                        "Cannot build a training set: the registry of %s has no applied version;"
+                            + " run `featurestore apply` first",
+                        repo.root()));
+    Definitions definitions = version.definitions();
+    List<ResolvedFeature> features =
+        request
+            .featureService()
+            .map(definitions::resolveService)
+            .orElseGet(() -> definitions.resolveReferences(request.featureReferences()));
+    Map<String, ValueType> joinKeyTypes = joinKeyTypes(definitions, features);
+    Map<String, String> columnToKey = columnToJoinKey(request.joinKeyMap(), joinKeyTypes.keySet());
+    TrainingSetOptions options =
+        new TrainingSetOptions(request.fullFeatureNames(), request.timestampColumn(), columnToKey);
+    Map<String, String> keyToColumn = new HashMap<>();
+    columnToKey.forEach((column, key) -> keyToColumn.put(key, column));
+    Map<String, ValueType> columnTypes = new HashMap<>();
+    joinKeyTypes.forEach((key, type) -> columnTypes.put(keyToColumn.getOrDefault(key, key), type));
+
+    SparkSession spark = session(repo.config());
+    String entitiesLocation = location(request.entities());
+    String outputLocation = location(request.output());
+    HistoricalFeatures historical = HistoricalFeatures.of(spark, definitions, repo::resolve);
+    Dataset<Row> entities =
+        EntityFiles.read(spark, entitiesLocation, request.timestampColumn(), columnTypes);
+    Dataset<Row> result = historical.join(entities, features, options);
+    checkOutput(outputLocation);
+
+    long inputRows = entities.count();
+    result.write().mode(SaveMode.Overwrite).parquet(outputLocation);
+    long outputRows = spark.read().parquet(outputLocation).count();
+    if (inputRows != outputRows) {
+      throw FeatureStoreException.of(
+          ErrorCode.INTERNAL_ERROR,
+          "Cannot build a training set: read %d entity rows but wrote %d",
+          inputRows,
+          outputRows);
+    }
+    List<Manifest.SourceFiles> sources = new ArrayList<>();
+    for (FeatureView view :
+        new LinkedHashSet<>(features.stream().map(ResolvedFeature::view).toList())) {
+      sources.add(
+          new Manifest.SourceFiles(
+              view.name(),
+              definitions.sourceOf(view).name(),
+              files(historical.sourceLocation(view).toString())));
+    }
+    Manifest manifest =
+        new Manifest(
+            definitions.project(),
+            version.number(),
+            version.contentHash(),
+            request.featureService().orElse(null),
+            features.stream().map(ResolvedFeature::reference).toList(),
+            List.of(result.columns()),
+            files(entitiesLocation),
+            sources,
+            inputRows,
+            outputRows,
+            startedAt.toString(),
+            (System.nanoTime() - start) / 1e9);
+    writeManifest(outputLocation, manifest);
+    return manifest;
+  }
+
+  /**
+   * Returns the session to run in: the active one (tests, spark-submit), else a new one whose
+   * master is the repo's {@code offline.spark_master} unless {@code spark.master} is already set
+   * (spark-submit sets it).
+   */
+  static SparkSession session(RepoConfig config) {
+    SparkSession.Builder builder = SparkSession.builder().appName("featurestore training-set");
+    if (System.getProperty("spark.master") == null) {
+      builder.master(config.sparkMaster());
+      if (config.sparkMaster().startsWith("local")) {
+        int partitions = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+        builder
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", String.valueOf(partitions));
+      }
+    }
+    SparkSession spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate();
+    // A Parquet timestamp without time zone is read as UTC, as in CSV entity files.
+    spark.conf().set("spark.sql.parquet.inferTimestampNTZ.enabled", "false");
+    return spark;
+  }
+
+  /** Every join key of the requested views with its type. */
+  static Map<String, ValueType> joinKeyTypes(
+      Definitions definitions, List<ResolvedFeature> features) {
+    Map<String, ValueType> types = new LinkedHashMap<>();
+    for (ResolvedFeature feature : features) {
+      for (JoinKey key : definitions.joinKeysOf(feature.view())) {
+        types.put(key.name(), key.type());
+      }
+    }
+    return types;
+  }
+
+  /**
+   * Orients {@code --join-key-map} pairs: in {@code K=V} the side that names a join key of the
+   * requested views is the join key, the other the entity column.
+   */
+  static Map<String, String> columnToJoinKey(Map<String, String> pairs, Set<String> joinKeys) {
+    Map<String, String> columnToKey = new LinkedHashMap<>();
+    for (Map.Entry<String, String> pair : pairs.entrySet()) {
+      boolean leftIsKey = joinKeys.contains(pair.getKey());
+      boolean rightIsKey = joinKeys.contains(pair.getValue());
+      if (leftIsKey == rightIsKey) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot use --join-key-map %s=%s: %s a join key of the requested feature views"
+                + " (join keys: %s); write COLUMN=JOIN_KEY",
+            pair.getKey(),
+            pair.getValue(),
+            leftIsKey ? "both sides are" : "neither side is",
+            String.join(", ", new TreeSet<>(joinKeys)));
+      }
+      if (rightIsKey) {
+        columnToKey.put(pair.getKey(), pair.getValue());
+      } else {
+        columnToKey.put(pair.getValue(), pair.getKey());
+      }
+    }
+    return columnToKey;
+  }
+
+  /** A path as given, made absolute when it has no scheme. */
+  static String location(String path) {
+    if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !path.matches("^[a-zA-Z]:\\\\.*")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().normalize().toUri().toString();
+  }
+
+  private static void checkOutput(String output) {
+    try {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(output);
+      FileSystem fs = path.getFileSystem(new Configuration());
+      if (!fs.exists(path)) {
+        return;
+      }
+      boolean empty = fs.getFileStatus(path).isDirectory() && fs.listStatus(path).length == 0;
+      if (!empty && !fs.exists(new org.apache.hadoop.fs.Path(path, MANIFEST))) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot write the training set to %s: it exists and is not an earlier training set"
+                + " (no %s); choose a new or empty folder",
+            output,
+            MANIFEST);
+      }
+    } catch (IOException e) {
+      throw new FeatureStoreException(
+          ErrorCode.UNAVAILABLE, "Cannot check output folder " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Lists the data files at a location (a file, folder or glob; names starting _ or . skipped). */
+  static Manifest.FileSet files(String location) {
+    try {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(URI.create(location));
+      FileSystem fs = path.getFileSystem(new Configuration());
+      FileStatus[] matches = fs.globStatus(path);
+      List<FileStatus> files = new ArrayList<>();
+      for (FileStatus match : matches == null ? new FileStatus[0] : matches) {
+        collect(fs, match, files);
+      }
+      long bytes = files.stream().mapToLong(FileStatus::getLen).sum();
+      long lastModified = files.stream().mapToLong(FileStatus::getModificationTime).max().orElse(0);
+      return new Manifest.FileSet(
+          location, files.size(), bytes, Instant.ofEpochMilli(lastModified).toString());
+    } catch (IOException | IllegalArgumentException e) {
+      return new Manifest.FileSet(location, 0, 0, Instant.EPOCH.toString());
+    }
+  }
+
+  private static void collect(FileSystem fs, FileStatus status, List<FileStatus> files)
+      throws IOException {
+    String name = status.getPath().getName();
+    if (name.startsWith("_") || name.startsWith(".")) {
+      return;
+    }
+    if (status.isDirectory()) {
+      for (FileStatus child : fs.listStatus(status.getPath())) {
+        collect(fs, child, files);
+      }
+    } else {
+      files.add(status);
+    }
+  }
+
+  private static void writeManifest(String output, Manifest manifest) {
+    ObjectMapper mapper =
+        new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    org.apache.hadoop.fs.Path path =
+        new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(output), MANIFEST);
+    try (OutputStream out = path.getFileSystem(new Configuration()).create(path, true)) {
+      mapper.writeValue(out, manifest);
+    } catch (IOException e) {
+      throw new FeatureStoreException(
+          ErrorCode.UNAVAILABLE, "Cannot write " + path + ": " + e.getMessage(), e);
+    }
+  }
+}
