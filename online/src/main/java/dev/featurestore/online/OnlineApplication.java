@@ -40,9 +40,19 @@ public class OnlineApplication {
     }
   }
 
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = OnlineApplication.class.getPackage().getImplementationVersion();
+      return new String[] {"featurestore online " + (version == null ? "(development)" : version)};
+    }
+  }
+
   @Command(
       name = "serve",
       mixinStandardHelpOptions = true,
+      versionProvider = OnlineApplication.Version.class,
       description = {
         "Serves online features of a feature repo over HTTP (Feast's /get-online-features).",
         "Other Spring Boot settings pass through, e.g. --featurestore.max-entities=500."

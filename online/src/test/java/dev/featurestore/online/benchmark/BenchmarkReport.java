@@ -44,7 +44,7 @@ final class BenchmarkReport {
             " that all exist; a request reads 2 keys per entity in one MGET. Service CPU/request")
         .append(
             " is the service process's CPU time (user + system, /proc) over the phase divided by")
-        .append(" its requests: it does not depend on how much CPU other processes take.\n\n");
+        .append(" its requests; it depends less than latency on what else runs.\n\n");
     md.append("## Latency at a fixed rate (open loop, from the scheduled send time)\n\n");
     md.append(
         "| entities/request | rate (req/s) | p50 | p99 | p99.9 | max | errors | service CPU/request |\n");
