@@ -1,0 +1,272 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.materializer;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.featurestore.materializer.internal.PartitionWriter;
+import dev.featurestore.materializer.internal.RedisConnections;
+import dev.featurestore.materializer.internal.RedisTarget;
+import dev.featurestore.materializer.internal.ViewSpec;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.Names;
+import dev.featurestore.registry.config.RedisConfig;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ParquetSource;
+import dev.featurestore.registry.online.OnlineExpiry;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Materializes the latest feature values of online views from their Parquet sources into Redis
+ * (layout: docs/online-store-layout.md). For each view: read the rows with an event timestamp in
+ * [start, end], drop and count rows with a null join key, keep the latest row per entity key (event
+ * timestamp, then created timestamp, then the greatest encoded value), and write it from the
+ * executors with the newer-wins script. Nothing but counters reaches the driver.
+ */
+public final class Materializer {
+  private final SparkSession spark;
+  private final Definitions definitions;
+  private final RedisTarget target;
+  private final Function<String, String> sourceLocation;
+  private final MaterializerOptions options;
+  private final PrintStream progress;
+
+  /**
+   * @param sourceLocation turns a source's {@code path} as written into a location Spark reads
+   *     (e.g. {@code p -> repo.resolve(p).toString()})
+   * @param progress where progress lines go; null for none
+   */
+  public Materializer(
+      SparkSession spark,
+      Definitions definitions,
+      RedisConfig redis,
+      Function<String, String> sourceLocation,
+      MaterializerOptions options,
+      PrintStream progress) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.definitions = requireNonNull(definitions, "definitions is null");
+    this.target = RedisTarget.of(requireNonNull(redis, "redis is null"));
+    this.sourceLocation = requireNonNull(sourceLocation, "sourceLocation is null");
+    this.options = requireNonNull(options, "options is null");
+    this.progress = progress;
+  }
+
+  /**
+   * Writes the latest values in [start, end] of the named views (all online views when empty).
+   *
+   * @throws FeatureStoreException NOT_FOUND for an unknown view, INVALID_ARGUMENT for an offline
+   *     view or start after end, INVALID_DATA for a bad source, UNAVAILABLE when Redis is
+   *     unreachable or lost (naming its address)
+   */
+  public List<ViewSummary> materialize(List<String> viewNames, Instant start, Instant end) {
+    requireNonNull(start, "start is null");
+    if (start.isAfter(end)) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT, "Cannot materialize: start %s is after end %s", start, end);
+    }
+    List<FeatureView> views = select(viewNames);
+    RedisConnections.check(target);
+    List<ViewSummary> summaries = new ArrayList<>();
+    for (FeatureView view : views) {
+      summaries.add(materializeView(view, Optional.of(start), end));
+    }
+    return summaries;
+  }
+
+  /**
+   * Writes each view from its watermark (first time: {@code end - ttl}, or all data without a TTL)
+   * to {@code end}, and moves its watermark to {@code end} once the whole view is written. A view
+   * whose watermark is already past {@code end} is skipped.
+   */
+  public List<ViewSummary> materializeIncremental(
+      List<String> viewNames, Instant end, WatermarkStore watermarks) {
+    List<FeatureView> views = select(viewNames);
+    RedisConnections.check(target);
+    List<ViewSummary> summaries = new ArrayList<>();
+    for (FeatureView view : views) {
+      Optional<Instant> watermark = watermarks.read(view.name());
+      Optional<Instant> start = watermark.isPresent() ? watermark : view.maxAge().map(end::minus);
+      if (start.isPresent() && start.get().isAfter(end)) {
+        summaries.add(new ViewSummary(view.name(), start, end, 0, 0, 0, 0, 0, Duration.ZERO));
+        continue;
+      }
+      ViewSummary summary = materializeView(view, start, end);
+      watermarks.write(view.name(), end);
+      summaries.add(summary);
+    }
+    return summaries;
+  }
+
+  /** The views to materialize: the named ones, checked, or every online view. */
+  List<FeatureView> select(List<String> viewNames) {
+    if (viewNames.isEmpty()) {
+      List<FeatureView> online =
+          definitions.featureViews().stream().filter(FeatureView::online).toList();
+      if (online.isEmpty()) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot materialize: project '%s' has no online feature view (set online: true on"
+                + " one)",
+            definitions.project());
+      }
+      return online;
+    }
+    List<FeatureView> views = new ArrayList<>();
+    for (String name : new LinkedHashSet<>(viewNames)) {
+      FeatureView view =
+          definitions
+              .featureView(name)
+              .orElseThrow(
+                  () ->
+                      FeatureStoreException.of(
+                          ErrorCode.NOT_FOUND,
+                          "Cannot materialize feature view '%s': no such view in project '%s'%s",
+                          name,
+                          definitions.project(),
+                          Names.didYouMean(
+                              name,
+                              definitions.featureViews().stream()
+                                  .map(FeatureView::name)
+                                  .toList())));
+      if (!view.online()) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot materialize feature view '%s': it is not online (online: false); set online:"
+                + " true in its definition and apply, or leave it out of --views",
+            name);
+      }
+      views.add(view);
+    }
+    return views;
+  }
+
+  private ViewSummary materializeView(FeatureView view, Optional<Instant> start, Instant end) {
+    long startNanos = System.nanoTime();
+    ParquetSource source = definitions.sourceOf(view);
+    List<JoinKey> joinKeys = definitions.joinKeysOf(view);
+    String location = sourceLocation.apply(source.path());
+    SourceReader.ViewRows viewRows =
+        SourceReader.read(spark, view, source, joinKeys, location, start, end);
+
+    Row totals =
+        viewRows
+            .rows()
+            .agg(count(lit(1)), sum(when(viewRows.keysPresent(), 0).otherwise(1)))
+            .first();
+    long totalRows = totals.getLong(0);
+    long nullKeyRows = totals.isNullAt(1) ? 0 : totals.getLong(1);
+    long rowsToWrite = totalRows - nullKeyRows;
+
+    PartitionWriter.Counters counters =
+        new PartitionWriter.Counters(
+            spark.sparkContext().longAccumulator(view.name() + ".rows-read"),
+            spark.sparkContext().longAccumulator(view.name() + ".keys-written"),
+            spark.sparkContext().longAccumulator(view.name() + ".keys-not-newer"),
+            spark.sparkContext().longAccumulator(view.name() + ".expired-skipped"));
+    if (rowsToWrite > 0) {
+      write(view, joinKeys, viewRows, rowsToWrite, counters);
+    }
+    return new ViewSummary(
+        view.name(),
+        start,
+        end,
+        totalRows,
+        counters.keysWritten().value(),
+        counters.keysNotNewer().value(),
+        nullKeyRows,
+        counters.expiredSkipped().value(),
+        Duration.ofNanos(System.nanoTime() - startNanos));
+  }
+
+  private void write(
+      FeatureView view,
+      List<JoinKey> joinKeys,
+      SourceReader.ViewRows viewRows,
+      long rowsToWrite,
+      PartitionWriter.Counters counters) {
+    int partitions =
+        (int)
+            Math.max(
+                spark.sparkContext().defaultParallelism(),
+                Math.min(
+                    10_000,
+                    (rowsToWrite + options.rowsPerPartition() - 1) / options.rowsPerPartition()));
+    List<Column> order = new ArrayList<>(viewRows.keyColumns());
+    order.add(org.apache.spark.sql.functions.col("event_micros").desc());
+    order.add(org.apache.spark.sql.functions.col("created_micros").desc_nulls_last());
+    Dataset<Row> sorted =
+        viewRows
+            .rows()
+            .filter(viewRows.keysPresent())
+            .repartition(partitions, viewRows.keyColumns().toArray(Column[]::new))
+            .sortWithinPartitions(order.toArray(Column[]::new));
+    Duration grace = options.expiryGrace().orElse(OnlineExpiry.defaultGrace(view));
+    PartitionWriter writer =
+        new PartitionWriter(
+            ViewSpec.of(definitions.project(), view, joinKeys),
+            target,
+            new PartitionWriter.Tuning(
+                options.scriptBatchSize(), options.flushEvery(), options.maxInFlight()),
+            grace,
+            System.currentTimeMillis(),
+            counters);
+    spark
+        .sparkContext()
+        .setJobDescription("materialize " + definitions.project() + "/" + view.name());
+    try (Progress ignored =
+        Progress.start(progress, view.name(), rowsToWrite, counters, options.progressInterval())) {
+      sorted.foreachPartition(writer);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw failure(view, e);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  /** Finds the executor's FeatureStoreException in a Spark failure and names the view. */
+  private FeatureStoreException failure(FeatureView view, Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FeatureStoreException cause) {
+        return new FeatureStoreException(
+            cause.errorCode(),
+            "Cannot materialize feature view '" + view.name() + "': " + cause.getMessage(),
+            e);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    String message = String.valueOf(e.getMessage());
+    ErrorCode code =
+        message.contains("Cannot write to ") ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL_ERROR;
+    int newline = message.indexOf('\n');
+    return new FeatureStoreException(
+        code,
+        "Cannot materialize feature view '"
+            + view.name()
+            + "' into "
+            + target
+            + ": "
+            + (newline < 0 ? message : message.substring(0, newline)),
+        e);
+  }
+}

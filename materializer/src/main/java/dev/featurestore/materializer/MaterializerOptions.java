@@ -1,0 +1,182 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.materializer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.Names;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Tuning of a materialization, parsed once from {@code materializer.*} settings ({@code --conf
+ * key=value} on the command line; later settings win over earlier ones, and a CLI flag such as
+ * {@code --expiry-grace} wins over {@code --conf}).
+ *
+ * @param scriptBatchSize keys per newer-wins script call
+ * @param flushEvery script calls queued before the pipeline is flushed
+ * @param maxInFlight unanswered script calls a writer allows before it waits
+ * @param rowsPerPartition source rows per write task (more tasks: finer progress, less memory)
+ * @param expiryGrace how long after a value stops being served Redis removes it; empty: the view's
+ *     TTL ({@code OnlineExpiry.defaultGrace})
+ * @param progressInterval how often progress is printed; zero: never
+ */
+public record MaterializerOptions(
+    int scriptBatchSize,
+    int flushEvery,
+    int maxInFlight,
+    long rowsPerPartition,
+    Optional<Duration> expiryGrace,
+    Duration progressInterval) {
+  /** Keys per newer-wins script call (EVALSHA). */
+  public static final String SCRIPT_BATCH_SIZE = "materializer.redis.script-batch-size";
+
+  public static final int DEFAULT_SCRIPT_BATCH_SIZE = 64;
+
+  /** Script calls queued before the pipeline is flushed. */
+  public static final String FLUSH_EVERY = "materializer.redis.flush-every";
+
+  public static final int DEFAULT_FLUSH_EVERY = 32;
+
+  /** Unanswered script calls per writer before it waits for the oldest. */
+  public static final String MAX_IN_FLIGHT = "materializer.redis.max-in-flight";
+
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+
+  /** Source rows per write task. */
+  public static final String ROWS_PER_PARTITION = "materializer.rows-per-partition";
+
+  public static final long DEFAULT_ROWS_PER_PARTITION = 250_000;
+
+  /** Grace between the end of serving and removal (e.g. {@code 2h}, {@code PT30M}). */
+  public static final String EXPIRY_GRACE = "materializer.expiry-grace";
+
+  /** How often progress is printed (e.g. {@code 5s}; {@code 0} turns it off). */
+  public static final String PROGRESS_INTERVAL = "materializer.progress-interval";
+
+  public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  private static final List<String> KEYS =
+      List.of(
+          SCRIPT_BATCH_SIZE,
+          FLUSH_EVERY,
+          MAX_IN_FLIGHT,
+          ROWS_PER_PARTITION,
+          EXPIRY_GRACE,
+          PROGRESS_INTERVAL);
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  public MaterializerOptions {
+    positive(SCRIPT_BATCH_SIZE, scriptBatchSize);
+    positive(FLUSH_EVERY, flushEvery);
+    positive(MAX_IN_FLIGHT, maxInFlight);
+    positive(ROWS_PER_PARTITION, rowsPerPartition);
+    requireNonNull(expiryGrace, "expiryGrace is null");
+    requireNonNull(progressInterval, "progressInterval is null");
+    if (expiryGrace.filter(Duration::isNegative).isPresent()) {
+      throw invalid(EXPIRY_GRACE, expiryGrace.get().toString(), "must not be negative");
+    }
+  }
+
+  /** The defaults. */
+  public static MaterializerOptions defaults() {
+    return fromMap(Map.of());
+  }
+
+  /**
+   * Parses {@code materializer.*} settings; other keys are ignored.
+   *
+   * @throws FeatureStoreException INVALID_ARGUMENT naming the key for an unknown {@code
+   *     materializer.*} key or a bad value
+   */
+  public static MaterializerOptions fromMap(Map<String, String> settings) {
+    for (String key : settings.keySet()) {
+      if (key.startsWith("materializer.") && !KEYS.contains(key)) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Invalid setting '%s': unknown key%s",
+            key,
+            Names.didYouMean(key, KEYS));
+      }
+    }
+    return new MaterializerOptions(
+        (int) number(settings, SCRIPT_BATCH_SIZE, DEFAULT_SCRIPT_BATCH_SIZE),
+        (int) number(settings, FLUSH_EVERY, DEFAULT_FLUSH_EVERY),
+        (int) number(settings, MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
+        number(settings, ROWS_PER_PARTITION, DEFAULT_ROWS_PER_PARTITION),
+        Optional.ofNullable(settings.get(EXPIRY_GRACE)).map(v -> duration(EXPIRY_GRACE, v)),
+        Optional.ofNullable(settings.get(PROGRESS_INTERVAL))
+            .map(v -> duration(PROGRESS_INTERVAL, v))
+            .orElse(DEFAULT_PROGRESS_INTERVAL));
+  }
+
+  /** Returns a copy with another expiry grace. */
+  public MaterializerOptions withExpiryGrace(Duration grace) {
+    return new MaterializerOptions(
+        scriptBatchSize,
+        flushEvery,
+        maxInFlight,
+        rowsPerPartition,
+        Optional.of(grace),
+        progressInterval);
+  }
+
+  /**
+   * Parses a duration: ISO-8601 ({@code PT30M}) or a number and a unit ({@code 500ms}, {@code 30s},
+   * {@code 15m}, {@code 2h}, {@code 7d}); {@code 0} is zero.
+   */
+  public static Duration duration(String key, String text) {
+    String value = text.trim();
+    if (value.equals("0")) {
+      return Duration.ZERO;
+    }
+    Matcher matcher = SHORT_DURATION.matcher(value);
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      return switch (matcher.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      };
+    }
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw invalid(key, text, "expected a duration such as 30s, 15m, 2h, 7d or PT1H");
+    }
+  }
+
+  private static long number(Map<String, String> settings, String key, long defaultValue) {
+    String value = settings.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw invalid(key, value, "expected a whole number");
+    }
+  }
+
+  private static void positive(String key, long value) {
+    if (value <= 0 || value > Integer.MAX_VALUE && !key.equals(ROWS_PER_PARTITION)) {
+      throw invalid(key, String.valueOf(value), "must be a positive number");
+    }
+  }
+
+  private static FeatureStoreException invalid(String key, String value, String reason) {
+    return FeatureStoreException.of(
+        ErrorCode.INVALID_ARGUMENT, "Invalid value '%s' for %s: %s", value, key, reason);
+  }
+}

@@ -1,0 +1,330 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.materializer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.featurestore.materializer.Materializer;
+import dev.featurestore.materializer.MaterializerOptions;
+import dev.featurestore.materializer.ViewSummary;
+import dev.featurestore.materializer.WatermarkStore;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.config.RedisConfig;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.redis.EmbeddedRedis;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code featurestore materialize} and {@code featurestore materialize-incremental}. Exit codes: 0
+ * success, 1 an error (one paragraph on stderr; the stack trace only with {@code --verbose}), 2 bad
+ * usage.
+ */
+@Command(
+    name = "featurestore",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      MaterializerCli.Materialize.class,
+      MaterializerCli.MaterializeIncremental.class,
+      CommandLine.HelpCommand.class
+    },
+    description = "Materializes the latest feature values from Parquet into Redis.")
+public final class MaterializerCli {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private MaterializerCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs a command line and returns its exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine commandLine = new CommandLine(new MaterializerCli(out, err));
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          boolean verbose = parsed.hasMatchedOption("--verbose");
+          String message =
+              e instanceof FeatureStoreException
+                  ? e.getMessage()
+                  : "Cannot materialize: unexpected error: " + e;
+          cmd.getErr().println(message);
+          if (verbose) {
+            e.printStackTrace(cmd.getErr());
+          }
+          return 1;
+        });
+    return commandLine.execute(args);
+  }
+
+  /** Options shared by both commands. */
+  static final class CommonOptions {
+    @Option(
+        names = "--repo",
+        defaultValue = ".",
+        description = "The feature repo folder (default: the current folder).")
+    Path repo;
+
+    @Option(
+        names = "--views",
+        split = ",",
+        paramLabel = "VIEW",
+        description = "Views to materialize (default: every online view).")
+    List<String> views = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Option(
+        names = "--expiry-grace",
+        paramLabel = "DURATION",
+        description =
+            "How long after a value stops being served Redis removes it (e.g. 2h, PT30M;"
+                + " default: the view's TTL). Overrides --conf "
+                + MaterializerOptions.EXPIRY_GRACE
+                + ".")
+    String expiryGrace;
+
+    @Option(
+        names = "--conf",
+        paramLabel = "KEY=VALUE",
+        description = "A materializer.* setting, e.g. materializer.redis.script-batch-size=16.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--verbose", description = "Show stack traces of errors.")
+    boolean verbose;
+  }
+
+  @Command(
+      name = "materialize",
+      mixinStandardHelpOptions = true,
+      description = "Writes the latest values with an event timestamp in [start, end] to Redis.")
+  static final class Materialize implements Callable<Integer> {
+    @ParentCommand MaterializerCli cli;
+
+    @Mixin CommonOptions common;
+
+    @Option(
+        names = "--start",
+        required = true,
+        converter = InstantConverter.class,
+        paramLabel = "T",
+        description = "Window start (inclusive): an ISO-8601 instant or 'now'.")
+    Instant start;
+
+    @Option(
+        names = "--end",
+        required = true,
+        converter = InstantConverter.class,
+        paramLabel = "T",
+        description = "Window end (inclusive): an ISO-8601 instant or 'now'.")
+    Instant end;
+
+    @Override
+    public Integer call() {
+      return cli.execute(common, m -> m.materializer().materialize(common.views, start, end));
+    }
+  }
+
+  @Command(
+      name = "materialize-incremental",
+      mixinStandardHelpOptions = true,
+      description =
+          "Writes each view from its watermark (first time: end - ttl, or all data without a"
+              + " TTL) to end, then moves the watermark to end.")
+  static final class MaterializeIncremental implements Callable<Integer> {
+    @ParentCommand MaterializerCli cli;
+
+    @Mixin CommonOptions common;
+
+    @Option(
+        names = "--end",
+        required = true,
+        converter = InstantConverter.class,
+        paramLabel = "T",
+        description = "Window end (inclusive): an ISO-8601 instant or 'now'.")
+    Instant end;
+
+    @Override
+    public Integer call() {
+      return cli.execute(
+          common,
+          m -> m.materializer().materializeIncremental(common.views, end, watermarks(m.repo())));
+    }
+  }
+
+  /** Parses an ISO-8601 instant or {@code now}. */
+  static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
+    @Override
+    public Instant convert(String value) {
+      if (value.equalsIgnoreCase("now")) {
+        return Instant.now();
+      }
+      try {
+        return Instant.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not an ISO-8601 instant such as 2026-11-22T07:00:00Z, or 'now'");
+      }
+    }
+  }
+
+  private record Context(FeatureRepo repo, Materializer materializer) {}
+
+  private interface Run {
+    List<ViewSummary> apply(Context context);
+  }
+
+  private int execute(CommonOptions common, Run run) {
+    Map<String, String> settings = new HashMap<>(common.settings);
+    if (common.expiryGrace != null) {
+      settings.put(MaterializerOptions.EXPIRY_GRACE, common.expiryGrace);
+    }
+    MaterializerOptions options = MaterializerOptions.fromMap(settings);
+    FeatureRepo repo = FeatureRepo.open(common.repo);
+    Definitions definitions =
+        repo.registry()
+            .latest()
+            .orElseThrow(
+                () ->
+                    FeatureStoreException.of(
+                        ErrorCode.NOT_FOUND,
+                        "Cannot materialize: nothing was applied to the registry of project '%s'"
+                            + " yet; run 'featurestore apply --repo %s' first",
+                        repo.config().project(),
+                        common.repo))
+            .definitions();
+    RedisConfig redis =
+        repo.config()
+            .redis()
+            .orElseGet(
+                () -> RedisConfig.standalone(EmbeddedRedis.ensureRunning(repo.stateDirectory())));
+    SparkSession spark = spark(repo.config().sparkMaster());
+    Materializer materializer =
+        new Materializer(spark, definitions, redis, p -> repo.resolve(p).toString(), options, err);
+    List<ViewSummary> summaries = run.apply(new Context(repo, materializer));
+    if (common.json) {
+      out.println(json(definitions.project(), redis, summaries));
+    } else {
+      out.print(table(summaries));
+    }
+    return 0;
+  }
+
+  static WatermarkStore watermarks(FeatureRepo repo) {
+    URI registry = repo.resolve(repo.config().registry());
+    if (registry.getScheme() != null && !registry.getScheme().equals("file")) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot run materialize-incremental: the registry %s is not on a local file system,"
+              + " and the watermarks are stored next to it",
+          registry);
+    }
+    Path path = registry.getScheme() == null ? Path.of(registry.getPath()) : Path.of(registry);
+    return Files.isRegularFile(path)
+        ? new WatermarkStore(path.resolveSibling("watermarks"))
+        : WatermarkStore.forRegistry(path);
+  }
+
+  /** The session: spark-submit's master when it set one, else the repo's {@code spark_master}. */
+  static SparkSession spark(String repoMaster) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName("featurestore materialize");
+    if (!conf.contains("spark.master")) {
+      builder.master(repoMaster);
+    }
+    if (!conf.contains("spark.sql.session.timeZone")) {
+      builder.config("spark.sql.session.timeZone", "UTC");
+    }
+    if (!conf.contains("spark.ui.enabled")) {
+      builder.config("spark.ui.enabled", "false");
+    }
+    SparkSession spark = builder.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  static String json(String project, RedisConfig redis, List<ViewSummary> summaries) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("project", project);
+    root.put("redis", redis.redactedUris());
+    root.put("views", summaries.stream().map(ViewSummary::toMap).toList());
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new FeatureStoreException(ErrorCode.INTERNAL_ERROR, "Cannot write JSON: " + e, e);
+    }
+  }
+
+  static String table(List<ViewSummary> summaries) {
+    StringBuilder text = new StringBuilder();
+    String format = "%-28s %12s %12s %10s %10s %10s %9s %10s%n";
+    text.append(
+        String.format(
+            Locale.ROOT,
+            format,
+            "VIEW",
+            "ROWS READ",
+            "KEYS WRITTEN",
+            "NOT NEWER",
+            "NULL KEY",
+            "EXPIRED",
+            "SECONDS",
+            "KEYS/S"));
+    for (ViewSummary s : summaries) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              s.view(),
+              String.format(Locale.ROOT, "%,d", s.rowsRead()),
+              String.format(Locale.ROOT, "%,d", s.keysWritten()),
+              String.format(Locale.ROOT, "%,d", s.keysNotNewer()),
+              String.format(Locale.ROOT, "%,d", s.nullKeyRows()),
+              String.format(Locale.ROOT, "%,d", s.expiredSkipped()),
+              String.format(Locale.ROOT, "%.1f", s.elapsed().toMillis() / 1000.0),
+              String.format(Locale.ROOT, "%,.0f", s.keysPerSecond())));
+    }
+    for (ViewSummary s : summaries) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "%s: window %s .. %s%n",
+              s.view(),
+              s.start().map(Instant::toString).orElse("(earliest)"),
+              s.end()));
+    }
+    return text.toString();
+  }
+}

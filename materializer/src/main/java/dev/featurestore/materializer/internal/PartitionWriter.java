@@ -1,0 +1,193 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.materializer.internal;
+
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.online.OnlineExpiry;
+import dev.featurestore.registry.online.OnlineKeys;
+import dev.featurestore.registry.online.OnlineValueCodec;
+import io.lettuce.core.RedisException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Runs on the executors: takes one partition of a view's rows, sorted by entity key and then newest
+ * first, keeps the latest row per key, encodes it and writes it with {@link NewerWinsWriter} over
+ * the JVM's shared connection.
+ *
+ * <p>Row layout: the join keys, the event timestamp and the created timestamp as epoch microseconds
+ * (the created one may be null), then the features in view order.
+ *
+ * <p>Rows of one key with equal (event, created) timestamps are a tie; the one whose encoded value
+ * is the greatest (unsigned bytes) wins, so every run and every partitioning picks the same row.
+ */
+public final class PartitionWriter implements ForeachPartitionFunction<Row> {
+  private static final long serialVersionUID = 1L;
+
+  /** Counters of one view's run, read by the driver. */
+  public record Counters(
+      LongAccumulator rowsRead,
+      LongAccumulator keysWritten,
+      LongAccumulator keysNotNewer,
+      LongAccumulator expiredSkipped)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** Write tuning (see {@code MaterializerOptions}). */
+  public record Tuning(int scriptBatchSize, int flushEvery, int maxInFlight)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private final ViewSpec spec;
+  private final RedisTarget target;
+  private final Tuning tuning;
+  private final long graceMillis;
+  private final long nowMillis;
+  private final Counters counters;
+
+  public PartitionWriter(
+      ViewSpec spec,
+      RedisTarget target,
+      Tuning tuning,
+      Duration grace,
+      long nowMillis,
+      Counters counters) {
+    this.spec = spec;
+    this.target = target;
+    this.tuning = tuning;
+    this.graceMillis = grace.toMillis();
+    this.nowMillis = nowMillis;
+    this.counters = counters;
+  }
+
+  @Override
+  public void call(Iterator<Row> rows) throws Exception {
+    if (!rows.hasNext()) {
+      return;
+    }
+    FeatureView view = spec.featureView();
+    List<JoinKey> joinKeys = spec.joinKeys();
+    OnlineValueCodec codec = new OnlineValueCodec(spec.project(), view);
+    byte[] viewTag = OnlineKeys.viewTag(spec.project(), spec.view());
+    Duration grace = Duration.ofMillis(graceMillis);
+    int keyCount = joinKeys.size();
+    int eventIndex = keyCount;
+    int createdIndex = keyCount + 1;
+    int firstFeature = keyCount + 2;
+    List<ValueType> types = spec.featureTypes();
+
+    RedisConnections.Shared redis = RedisConnections.get(target);
+    long read = 0;
+    long expired = 0;
+    NewerWinsWriter writer =
+        new NewerWinsWriter(
+            redis, tuning.scriptBatchSize(), tuning.flushEvery(), tuning.maxInFlight());
+    try {
+      byte[] bestKey = null;
+      byte[] bestValue = null;
+      long bestEvent = 0;
+      long bestCreated = 0;
+      Object[] keyValues = new Object[keyCount];
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        read++;
+        for (int i = 0; i < keyCount; i++) {
+          keyValues[i] = row.get(i);
+        }
+        byte[] entityKey = OnlineKeys.entityKey(joinKeys, Arrays.asList(keyValues));
+        long event = row.getLong(eventIndex);
+        long created = row.isNullAt(createdIndex) ? Long.MIN_VALUE : row.getLong(createdIndex);
+        if (bestKey != null && Arrays.equals(entityKey, bestKey)) {
+          // Sorted newest first: a later row of the key only matters when it ties.
+          if (event == bestEvent && created == bestCreated) {
+            byte[] value = encode(codec, row, types, firstFeature, event, created);
+            if (Arrays.compareUnsigned(value, bestValue) > 0) {
+              bestValue = value;
+            }
+          }
+          continue;
+        }
+        if (bestKey != null) {
+          expired += emit(writer, view, grace, viewTag, bestKey, bestValue, bestEvent);
+        }
+        bestKey = entityKey;
+        bestEvent = event;
+        bestCreated = created;
+        bestValue = encode(codec, row, types, firstFeature, event, created);
+        if ((read & 0x3FFF) == 0) {
+          counters.rowsRead().add(read);
+          read = 0;
+        }
+      }
+      if (bestKey != null) {
+        expired += emit(writer, view, grace, viewTag, bestKey, bestValue, bestEvent);
+      }
+      writer.finish();
+    } catch (FeatureStoreException e) {
+      if (e.errorCode() == ErrorCode.UNAVAILABLE) {
+        RedisConnections.evict(target);
+      }
+      throw e;
+    } catch (RedisException e) {
+      RedisConnections.evict(target);
+      throw RedisConnections.unavailable(target, e);
+    } finally {
+      counters.rowsRead().add(read);
+      counters.expiredSkipped().add(expired);
+      counters.keysWritten().add(writer.written());
+      counters.keysNotNewer().add(writer.notNewer());
+      writer.close();
+    }
+  }
+
+  private int emit(
+      NewerWinsWriter writer,
+      FeatureView view,
+      Duration grace,
+      byte[] viewTag,
+      byte[] entityKey,
+      byte[] value,
+      long eventMicros)
+      throws InterruptedException {
+    OptionalLong expireAt = OnlineExpiry.expireAtMillis(view, eventMicros, grace);
+    if (expireAt.isPresent() && expireAt.getAsLong() <= nowMillis) {
+      return 1;
+    }
+    writer.write(OnlineKeys.key(entityKey, viewTag), value, expireAt.orElse(0));
+    return 0;
+  }
+
+  private static byte[] encode(
+      OnlineValueCodec codec,
+      Row row,
+      List<ValueType> types,
+      int firstFeature,
+      long event,
+      long created) {
+    Object[] values = new Object[types.size()];
+    for (int i = 0; i < values.length; i++) {
+      int index = firstFeature + i;
+      if (row.isNullAt(index)) {
+        continue;
+      }
+      values[i] = types.get(i).isArray() ? row.getList(index) : row.get(index);
+    }
+    return codec.encode(
+        Arrays.asList(values),
+        event,
+        created == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(created));
+  }
+}

@@ -1,0 +1,190 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.materializer.internal;
+
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One long-lived Lettuce connection per JVM (driver or executor) and Redis target, shared by every
+ * task of the JVM. Lettuce connections are thread-safe; auto-flush is off, so each writer flushes
+ * its own pipeline (flushing also sends what another task queued, which is harmless).
+ *
+ * <p>The connection does not reconnect by itself and rejects commands while disconnected, so a lost
+ * Redis fails the running tasks at once instead of stalling them; the next task that asks for the
+ * connection gets a fresh one.
+ */
+public final class RedisConnections {
+  private static final Map<RedisTarget, Shared> CONNECTIONS = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(RedisConnections::closeAll, "redis-close"));
+  }
+
+  private RedisConnections() {}
+
+  /** A shared connection: its client, the connection and its async scripting commands. */
+  public record Shared(
+      RedisTarget target,
+      AbstractRedisClient client,
+      StatefulConnection<byte[], byte[]> connection,
+      RedisScriptingAsyncCommands<byte[], byte[]> commands) {
+    /** Sends what is queued on the connection. */
+    public void flush() {
+      connection.flushCommands();
+    }
+
+    /** The command timeout. */
+    public Duration timeout() {
+      return connection.getTimeout();
+    }
+  }
+
+  /**
+   * Returns the JVM's open connection to a target, connecting when there is none or the last one
+   * was lost.
+   *
+   * @throws FeatureStoreException UNAVAILABLE naming the (redacted) address when Redis cannot be
+   *     reached
+   */
+  public static Shared get(RedisTarget target) {
+    Shared shared = CONNECTIONS.get(target);
+    if (shared != null && shared.connection().isOpen()) {
+      return shared;
+    }
+    synchronized (RedisConnections.class) {
+      shared = CONNECTIONS.get(target);
+      if (shared != null && shared.connection().isOpen()) {
+        return shared;
+      }
+      if (shared != null) {
+        close(shared);
+      }
+      shared = connect(target);
+      CONNECTIONS.put(target, shared);
+      return shared;
+    }
+  }
+
+  /** Closes and forgets the JVM's connection to a target (after a failure). */
+  public static void evict(RedisTarget target) {
+    synchronized (RedisConnections.class) {
+      Shared shared = CONNECTIONS.remove(target);
+      if (shared != null) {
+        close(shared);
+      }
+    }
+  }
+
+  /** Closes every connection of this JVM. */
+  public static void closeAll() {
+    synchronized (RedisConnections.class) {
+      CONNECTIONS.values().forEach(RedisConnections::close);
+      CONNECTIONS.clear();
+    }
+  }
+
+  /**
+   * Connects and checks the connection with a PING (and loads the newer-wins script).
+   *
+   * @throws FeatureStoreException UNAVAILABLE naming the address when Redis cannot be reached
+   */
+  public static void check(RedisTarget target) {
+    Shared shared = get(target);
+    try {
+      var ping = shared.commands().scriptLoad(NewerWinsScript.SOURCE);
+      shared.flush();
+      ping.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(target, e);
+    } catch (Exception e) {
+      evict(target);
+      throw unavailable(target, e);
+    }
+  }
+
+  /** The error for a Redis that cannot be reached or was lost. */
+  public static FeatureStoreException unavailable(RedisTarget target, Throwable cause) {
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return new FeatureStoreException(
+        ErrorCode.UNAVAILABLE,
+        "Cannot write to " + target + ": " + reason + " (is it running and reachable?)",
+        cause);
+  }
+
+  private static Shared connect(RedisTarget target) {
+    try {
+      if (target.cluster()) {
+        List<RedisURI> seeds = target.uris().stream().map(RedisURI::create).toList();
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        client.setOptions(
+            ClusterClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        try {
+          StatefulRedisClusterConnection<byte[], byte[]> connection =
+              client.connect(ByteArrayCodec.INSTANCE);
+          connection.setAutoFlushCommands(false);
+          return new Shared(target, client, connection, connection.async());
+        } catch (RuntimeException e) {
+          client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+          throw e;
+        }
+      }
+      RedisClient client = RedisClient.create();
+      client.setOptions(
+          ClientOptions.builder()
+              .autoReconnect(false)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .build());
+      try {
+        StatefulRedisConnection<byte[], byte[]> connection =
+            client.connect(ByteArrayCodec.INSTANCE, RedisURI.create(target.uris().get(0)));
+        connection.setAutoFlushCommands(false);
+        return new Shared(target, client, connection, connection.async());
+      } catch (RuntimeException e) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        throw e;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new FeatureStoreException(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot use Redis address " + target.redacted() + ": " + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      throw unavailable(target, e);
+    }
+  }
+
+  private static void close(Shared shared) {
+    try {
+      shared.connection().close();
+    } catch (RuntimeException ignored) {
+      // Closing a lost connection may fail; the client shutdown below releases it anyway.
+    }
+    shared.client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

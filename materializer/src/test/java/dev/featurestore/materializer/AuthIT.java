@@ -1,0 +1,127 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.materializer;
+
+import static dev.featurestore.materializer.TestSupport.driverFeatures;
+import static dev.featurestore.materializer.TestSupport.driverRow;
+import static dev.featurestore.materializer.TestSupport.driverStats;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.config.RedisConfig;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.redis.RedisServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Passwords and ACL users in the Redis URI, through Lettuce's own URI handling. */
+class AuthIT {
+  private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
+  private static final Instant END = Instant.parse("2026-11-21T00:00:00Z");
+
+  @TempDir Path dir;
+  private Process server;
+  private int port;
+
+  @BeforeEach
+  void startServerWithAclUser() throws Exception {
+    port = RedisServerProcess.freePort();
+    server =
+        new ProcessBuilder(
+                RedisServerProcess.binary().toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--requirepass",
+                "default-secret",
+                // redis-server joins the words after a directive into one config line.
+                "--user",
+                "materializer",
+                "on",
+                ">app-secret",
+                "~*",
+                "&*",
+                "+@all")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    // PING answers NOAUTH here, so wait for the server to say it is ready.
+    Path log = dir.resolve("redis.log");
+    while (server.isAlive()
+        && !(java.nio.file.Files.exists(log)
+            && java.nio.file.Files.readString(log).contains("Ready to accept connections"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(server.isAlive())
+        .as(
+            "redis-server with an ACL user started: %s",
+            java.nio.file.Files.readString(dir.resolve("redis.log")))
+        .isTrue();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.destroyForcibly();
+  }
+
+  private Materializer materializer(String uri) {
+    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    Path parquet = dir.resolve("drivers");
+    TestSupport.writeParquet(
+        parquet,
+        TestSupport.DRIVER_SCHEMA,
+        List.of(driverRow(1L, "2026-11-20T10:00:00Z", null, 0.1, 1L)));
+    Definitions definitions = TestSupport.definitions(TestSupport.newProject(), parquet, view);
+    return new Materializer(
+        TestSupport.spark(),
+        definitions,
+        RedisConfig.standalone(uri),
+        p -> p,
+        MaterializerOptions.defaults(),
+        null);
+  }
+
+  @Test
+  void writesWithAPasswordOrAnAclUser() {
+    assertThat(
+            materializer("redis://default-secret@127.0.0.1:" + port)
+                .materialize(List.of(), START, END)
+                .get(0)
+                .keysWritten())
+        .isEqualTo(1);
+    assertThat(
+            materializer("redis://materializer:app-secret@127.0.0.1:" + port)
+                .materialize(List.of(), START, END)
+                .get(0)
+                .keysWritten())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aWrongPasswordFailsWithoutShowingIt() {
+    Materializer wrong = materializer("redis://materializer:not-the-secret@127.0.0.1:" + port);
+
+    assertThatThrownBy(() -> wrong.materialize(List.of(), START, END))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith(
+            "Cannot write to Redis redis://materializer:***@127.0.0.1:" + port + ": ")
+        .hasMessageContaining("WRONGPASS")
+        .hasMessageNotContaining("not-the-secret");
+  }
+}

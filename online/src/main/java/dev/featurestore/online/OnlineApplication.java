@@ -1,0 +1,125 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online;
+
+import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.FeatureStoreException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * The online feature server. {@code featurestore serve --repo DIR [--port N]}, or as a plain Spring
+ * Boot jar: {@code java -jar online-*-exec.jar --featurestore.repo=DIR --server.port=N}.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class OnlineApplication {
+  public static void main(String[] args) {
+    List<String> arguments = new ArrayList<>(Arrays.asList(args));
+    if (!arguments.isEmpty() && arguments.get(0).equals("serve")) {
+      arguments.remove(0);
+    }
+    CommandLine commandLine = new CommandLine(new ServeCommand());
+    int exit = commandLine.execute(arguments.toArray(new String[0]));
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = OnlineApplication.class.getPackage().getImplementationVersion();
+      return new String[] {"featurestore online " + (version == null ? "(development)" : version)};
+    }
+  }
+
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      versionProvider = OnlineApplication.Version.class,
+      description = {
+        "Serves online features of a feature repo over HTTP (Feast's /get-online-features).",
+        "Other Spring Boot settings pass through, e.g. --featurestore.max-entities=500."
+      })
+  static final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--repo", paramLabel = "DIR", description = "The feature repo folder.")
+    Path repo;
+
+    @Option(names = "--port", paramLabel = "N", description = "The HTTP port (default 6566).")
+    Integer port;
+
+    @Option(names = "--verbose", description = "Print stack traces of startup errors.")
+    boolean verbose;
+
+    @Unmatched List<String> springArguments = new ArrayList<>();
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      boolean repoGiven =
+          repo != null
+              || springArguments.stream().anyMatch(a -> a.startsWith("--featurestore.repo="))
+              || System.getenv("FEATURESTORE_REPO") != null;
+      if (!repoGiven) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "Missing --repo DIR: the feature repo to serve (or --featurestore.repo=DIR)");
+      }
+      List<String> arguments = new ArrayList<>(springArguments);
+      if (repo != null) {
+        arguments.add("--featurestore.repo=" + repo.toAbsolutePath());
+      }
+      if (port != null) {
+        arguments.add("--server.port=" + port);
+      }
+      if (!verbose) {
+        // Startup failures are reported below in one paragraph, without Spring's stack trace.
+        arguments.add("--logging.level.org.springframework.boot.SpringApplication=off");
+        arguments.add("--logging.level.org.springframework.boot.diagnostics=off");
+      }
+      try {
+        if (repo != null) {
+          FeatureRepo.open(repo); // fail fast, in one line, on a wrong folder
+        }
+        SpringApplication.run(OnlineApplication.class, arguments.toArray(new String[0]));
+        return 0;
+      } catch (RuntimeException e) {
+        System.err.println("featurestore serve: " + message(e));
+        if (verbose) {
+          e.printStackTrace();
+        }
+        return 1;
+      }
+    }
+
+    private static String message(Throwable e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof FeatureStoreException) {
+          return cause.getMessage();
+        }
+      }
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+  }
+}

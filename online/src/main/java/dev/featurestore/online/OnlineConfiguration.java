@@ -1,0 +1,102 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online;
+
+import dev.featurestore.online.config.OnlineProperties;
+import dev.featurestore.online.lookup.OnlineFeatureService;
+import dev.featurestore.online.registry.RegistryWatcher;
+import dev.featurestore.online.store.LettuceOnlineStoreReader;
+import dev.featurestore.online.store.OnlineStoreReader;
+import dev.featurestore.online.store.RedisHealthIndicator;
+import dev.featurestore.online.web.ApiKeyFilter;
+import dev.featurestore.online.web.JsonBodyFilter;
+import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.config.RedisConfig;
+import dev.featurestore.registry.redis.EmbeddedRedis;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.http.codec.CodecCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.server.WebFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the repo, the registry watcher, the Redis reader and the lookup service. */
+@Configuration(proxyBeanMethods = false)
+class OnlineConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(OnlineConfiguration.class);
+
+  @Bean
+  @ConditionalOnMissingBean
+  FeatureRepo featureRepo(OnlineProperties properties) {
+    return FeatureRepo.open(properties.repo());
+  }
+
+  @Bean(destroyMethod = "close")
+  RegistryWatcher registryWatcher(FeatureRepo repo, OnlineProperties properties) {
+    return new RegistryWatcher(
+        repo.config().project(), repo.registry(), properties.registryPollInterval());
+  }
+
+  @Bean(destroyMethod = "close")
+  OnlineStoreReader onlineStoreReader(FeatureRepo repo, OnlineProperties properties) {
+    RedisConfig redis =
+        repo.config()
+            .redis()
+            .orElseGet(
+                () -> RedisConfig.standalone(EmbeddedRedis.ensureRunning(repo.stateDirectory())));
+    log.info("Reading online features from Redis at {}", redis.redactedUris());
+    return new LettuceOnlineStoreReader(
+        redis, properties.redisTimeout(), properties.redisConnections());
+  }
+
+  @Bean
+  OnlineMetrics onlineMetrics(MeterRegistry registry) {
+    return new OnlineMetrics(registry);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  OnlineFeatureService onlineFeatureService(
+      RegistryWatcher registry,
+      OnlineStoreReader store,
+      OnlineMetrics metrics,
+      Clock clock,
+      OnlineProperties properties) {
+    return new OnlineFeatureService(
+        registry, store, metrics, clock, properties.maxEntities(), properties.redisTimeout());
+  }
+
+  @Bean("redis")
+  RedisHealthIndicator redisHealthIndicator(OnlineStoreReader store, OnlineProperties properties) {
+    return new RedisHealthIndicator(store, properties.redisTimeout());
+  }
+
+  @Bean
+  WebFilter apiKeyFilter(FeatureRepo repo, OnlineMetrics metrics, JsonMapper json) {
+    return repo.config()
+        .apiKey()
+        .<WebFilter>map(key -> new ApiKeyFilter(key, metrics, json))
+        .orElse((exchange, chain) -> chain.filter(exchange));
+  }
+
+  @Bean
+  JsonBodyFilter jsonBodyFilter() {
+    return new JsonBodyFilter();
+  }
+
+  @Bean
+  CodecCustomizer requestSizeLimit(OnlineProperties properties) {
+    int limit = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
+    return configurer -> configurer.defaultCodecs().maxInMemorySize(limit);
+  }
+}

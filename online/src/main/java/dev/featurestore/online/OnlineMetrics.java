@@ -1,0 +1,91 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service's own metrics (request latency by endpoint is Spring's {@code http.server.requests}):
+ *
+ * <ul>
+ *   <li>{@code featurestore.online.entities}: entity rows per request (histogram)
+ *   <li>{@code featurestore.online.redis.round.trip}: time of the one Redis round trip of a request
+ *   <li>{@code featurestore.online.errors}: error answers, tagged by error code and HTTP status
+ *   <li>{@code featurestore.online.freshness}: per feature view, the age of the oldest value served
+ *       by a request (now minus its event timestamp)
+ * </ul>
+ */
+public final class OnlineMetrics {
+  private final MeterRegistry registry;
+  private final DistributionSummary entities;
+  private final Timer redisRoundTrip;
+  private final Map<String, Timer> freshness = new ConcurrentHashMap<>();
+  private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+
+  public OnlineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.entities =
+        DistributionSummary.builder("featurestore.online.entities")
+            .description("Entity rows per get-online-features request")
+            .baseUnit("entities")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(10_000.0)
+            .register(registry);
+    this.redisRoundTrip =
+        Timer.builder("featurestore.online.redis.round.trip")
+            .description("Duration of the one Redis round trip of a request")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
+            .maximumExpectedValue(Duration.ofSeconds(1))
+            .register(registry);
+  }
+
+  /** Records the number of entity rows of a request. */
+  public void entities(long rows) {
+    entities.record(rows);
+  }
+
+  /** Records one Redis round trip. */
+  public void redisRoundTrip(long nanos) {
+    redisRoundTrip.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records the age of the oldest value of a view served by a request. */
+  public void freshness(String view, long ageMicros) {
+    freshness
+        .computeIfAbsent(
+            view,
+            name ->
+                Timer.builder("featurestore.online.freshness")
+                    .description("Age of the oldest value of a feature view served by a request")
+                    .tag("view", name)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofSeconds(1))
+                    .maximumExpectedValue(Duration.ofDays(30))
+                    .register(registry))
+        .record(ageMicros, TimeUnit.MICROSECONDS);
+  }
+
+  /** Counts an error answer. */
+  public void error(String code, int status) {
+    errors
+        .computeIfAbsent(
+            code + "/" + status,
+            key ->
+                Counter.builder("featurestore.online.errors")
+                    .description("Error answers by error code and HTTP status")
+                    .tag("code", code)
+                    .tag("status", String.valueOf(status))
+                    .register(registry))
+        .increment();
+  }
+}

@@ -1,0 +1,28 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.lookup;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /get-online-features}, as Feast's feature server takes it.
+ *
+ * @param features feature references {@code view:feature} (or {@code view:*}); or
+ * @param featureService the name of a feature service
+ * @param entities join key columns of equal length, one row per entity
+ * @param fullFeatureNames whether output names are {@code view__feature} (default false)
+ */
+public record GetOnlineFeaturesRequest(
+    List<String> features,
+    @JsonProperty("feature_service") String featureService,
+    Map<String, List<Object>> entities,
+    @JsonProperty("full_feature_names") Boolean fullFeatureNames) {
+
+  /** Returns whether full feature names were asked for. */
+  public boolean hasFullFeatureNames() {
+    return Boolean.TRUE.equals(fullFeatureNames);
+  }
+}

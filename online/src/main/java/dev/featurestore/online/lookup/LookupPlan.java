@@ -1,0 +1,39 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.lookup;
+
+import dev.featurestore.online.registry.ServingSnapshot;
+import dev.featurestore.online.registry.ViewReader;
+import dev.featurestore.registry.definition.Feature;
+import java.util.List;
+
+/**
+ * A validated request: what to read from Redis and how to shape the answer.
+ *
+ * @param snapshot the registry version the whole request is served with
+ * @param rows the number of entity rows
+ * @param joinKeyNames the join key columns, in request order
+ * @param joinKeyValues their values, converted to their key types, per column
+ * @param views the views to read, each once
+ * @param keys the Redis keys, view-major: key of view v and row r at {@code v * rows + r}
+ * @param outputs the feature columns, in the order asked
+ */
+record LookupPlan(
+    ServingSnapshot snapshot,
+    int rows,
+    List<String> joinKeyNames,
+    List<List<Object>> joinKeyValues,
+    List<ViewReader> views,
+    List<byte[]> keys,
+    List<Output> outputs) {
+
+  /**
+   * One output feature column.
+   *
+   * @param view index into {@link #views()}
+   * @param featureIndex index of the feature in its view's current features
+   * @param name the output column name
+   */
+  record Output(int view, int featureIndex, Feature feature, String name) {}
+}

@@ -1,0 +1,264 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.lookup;
+
+import dev.featurestore.online.registry.ServingSnapshot;
+import dev.featurestore.online.registry.ViewReader;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.Names;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ResolvedFeature;
+import dev.featurestore.registry.definition.ValueType;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Validates a request against one registry snapshot and turns it into a {@link LookupPlan}. */
+final class LookupPlanner {
+  private LookupPlanner() {}
+
+  static LookupPlan plan(ServingSnapshot snapshot, GetOnlineFeaturesRequest request, int limit) {
+    Definitions definitions = snapshot.definitions();
+    if (request.entities() == null) {
+      throw RequestException.invalid(
+          "'entities' is required, e.g. {\"entities\": {\"driver_id\": [1001, 1002]}}");
+    }
+    List<ResolvedFeature> features = resolve(definitions, request);
+
+    Map<String, ViewReader> views = new LinkedHashMap<>();
+    Map<String, JoinKey> required = new LinkedHashMap<>();
+    Map<String, String> neededBy = new HashMap<>();
+    for (ResolvedFeature feature : features) {
+      FeatureView view = feature.view();
+      if (!view.online()) {
+        throw RequestException.invalid(
+            "feature view '%s' is not served online (it has online: false)", view.name());
+      }
+      ViewReader reader = views.computeIfAbsent(view.name(), snapshot::reader);
+      for (JoinKey joinKey : reader.joinKeys()) {
+        required.putIfAbsent(joinKey.name(), joinKey);
+        neededBy.putIfAbsent(joinKey.name(), view.name());
+      }
+    }
+    checkColumns(request.entities(), required, neededBy);
+    int rows = checkLengths(request.entities());
+    if (rows > limit) {
+      throw new RequestException(
+          ErrorCode.LIMIT_EXCEEDED,
+          String.format(
+              "Cannot get online features: %d entity rows exceed the limit of %d per request"
+                  + " (featurestore.max-entities); split the request",
+              rows, limit));
+    }
+
+    List<String> names = new ArrayList<>(request.entities().keySet());
+    Map<String, List<Object>> converted = new HashMap<>();
+    for (String name : names) {
+      converted.put(name, convert(required.get(name), request.entities().get(name)));
+    }
+
+    List<ViewReader> viewList = List.copyOf(views.values());
+    List<byte[]> keys = new ArrayList<>(viewList.size() * rows);
+    for (ViewReader reader : viewList) {
+      List<List<Object>> columns =
+          reader.joinKeys().stream().map(k -> converted.get(k.name())).toList();
+      for (int row = 0; row < rows; row++) {
+        List<Object> values = new ArrayList<>(columns.size());
+        for (List<Object> column : columns) {
+          values.add(column.get(row));
+        }
+        keys.add(reader.key(values));
+      }
+    }
+
+    List<LookupPlan.Output> outputs = outputs(features, viewList, request.hasFullFeatureNames());
+    return new LookupPlan(
+        snapshot,
+        rows,
+        names,
+        names.stream().map(converted::get).toList(),
+        viewList,
+        keys,
+        outputs);
+  }
+
+  private static List<ResolvedFeature> resolve(
+      Definitions definitions, GetOnlineFeaturesRequest request) {
+    boolean hasFeatures = request.features() != null;
+    boolean hasService = request.featureService() != null;
+    if (hasFeatures == hasService) {
+      throw RequestException.invalid(
+          hasFeatures
+              ? "give either 'features' or 'feature_service', not both"
+              : "'features' (a list of \"view:feature\") or 'feature_service' is required");
+    }
+    if (hasFeatures && request.features().isEmpty()) {
+      throw RequestException.invalid("'features' is empty; name at least one \"view:feature\"");
+    }
+    try {
+      return hasFeatures
+          ? definitions.resolveReferences(request.features())
+          : definitions.resolveService(request.featureService());
+    } catch (FeatureStoreException e) {
+      throw new RequestException(e);
+    }
+  }
+
+  private static void checkColumns(
+      Map<String, List<Object>> entities,
+      Map<String, JoinKey> required,
+      Map<String, String> neededBy) {
+    for (String name : required.keySet()) {
+      if (!entities.containsKey(name)) {
+        throw RequestException.invalid(
+            "missing join key column '%s' (needed by feature view '%s'); the request has %s",
+            name, neededBy.get(name), entities.keySet());
+      }
+    }
+    for (String name : entities.keySet()) {
+      if (!required.containsKey(name)) {
+        throw RequestException.invalid(
+            "unexpected join key column '%s'%s; the requested features need exactly %s",
+            name, Names.didYouMean(name, required.keySet()), required.keySet());
+      }
+      if (entities.get(name) == null) {
+        throw RequestException.invalid("join key column '%s' is null; give a list of values", name);
+      }
+    }
+  }
+
+  private static int checkLengths(Map<String, List<Object>> entities) {
+    int rows = -1;
+    String first = null;
+    for (Map.Entry<String, List<Object>> column : entities.entrySet()) {
+      int size = column.getValue().size();
+      if (rows < 0) {
+        rows = size;
+        first = column.getKey();
+      } else if (size != rows) {
+        throw RequestException.invalid(
+            "join key columns have unequal lengths: '%s' has %d values but '%s' has %d",
+            first, rows, column.getKey(), size);
+      }
+    }
+    return Math.max(rows, 0);
+  }
+
+  private static List<Object> convert(JoinKey joinKey, List<Object> values) {
+    List<Object> converted = new ArrayList<>(values.size());
+    for (int row = 0; row < values.size(); row++) {
+      converted.add(convert(joinKey, values.get(row), row));
+    }
+    return converted;
+  }
+
+  private static Object convert(JoinKey joinKey, Object value, int row) {
+    if (value == null) {
+      throw RequestException.invalid(
+          "join key '%s' is null at row %d; every row needs a value of type %s",
+          joinKey.name(), row, joinKey.type());
+    }
+    switch (joinKey.type()) {
+      case INT32, INT64 -> {
+        long min = joinKey.type() == ValueType.INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+        long max = joinKey.type() == ValueType.INT32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        if (value instanceof Integer || value instanceof Long) {
+          long number = ((Number) value).longValue();
+          if (number >= min && number <= max) {
+            return number;
+          }
+        }
+        if (value instanceof BigInteger || value instanceof Integer || value instanceof Long) {
+          throw RequestException.invalid(
+              "join key '%s' is %s, but row %d has %s, which is out of range",
+              joinKey.name(), joinKey.type(), row, value);
+        }
+      }
+      case STRING -> {
+        if (value instanceof String) {
+          return value;
+        }
+      }
+      case BYTES -> {
+        if (value instanceof String text) {
+          try {
+            return Base64.getDecoder().decode(text);
+          } catch (IllegalArgumentException e) {
+            throw RequestException.invalid(
+                "join key '%s' is bytes, but row %d is not base64: %s",
+                joinKey.name(), row, e.getMessage());
+          }
+        }
+      }
+      default ->
+          throw new FeatureStoreException(
+              ErrorCode.INTERNAL_ERROR,
+              "Cannot use join key '" + joinKey.name() + "' of type " + joinKey.type());
+    }
+    throw RequestException.invalid(
+        "join key '%s' is %s, but row %d has %s (%s)",
+        joinKey.name(), joinKey.type(), row, quoted(value), jsonType(value));
+  }
+
+  private static String quoted(Object value) {
+    return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+  }
+
+  private static String jsonType(Object value) {
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+      return "a number";
+    }
+    if (value instanceof Number) {
+      return "a number with a fraction";
+    }
+    if (value instanceof List) {
+      return "a list";
+    }
+    return "an object";
+  }
+
+  private static List<LookupPlan.Output> outputs(
+      List<ResolvedFeature> features, List<ViewReader> views, boolean fullNames) {
+    Map<String, Integer> viewIndex = new HashMap<>();
+    for (int i = 0; i < views.size(); i++) {
+      viewIndex.put(views.get(i).view().name(), i);
+    }
+    Map<String, String> seen = new HashMap<>();
+    Set<String> names = new LinkedHashSet<>();
+    List<LookupPlan.Output> outputs = new ArrayList<>(features.size());
+    for (ResolvedFeature feature : features) {
+      String name = fullNames ? feature.fullName() : feature.feature().name();
+      String previous = seen.putIfAbsent(name, feature.view().name());
+      if (previous != null || !names.add(name)) {
+        throw RequestException.invalid(
+            "feature name '%s' is in both feature views '%s' and '%s'; set"
+                + " \"full_feature_names\": true to get view__feature names",
+            name, previous, feature.view().name());
+      }
+      FeatureView view = feature.view();
+      outputs.add(
+          new LookupPlan.Output(
+              viewIndex.get(view.name()),
+              view.featureNames().indexOf(feature.feature().name()),
+              feature.feature(),
+              name));
+    }
+    return outputs;
+  }
+}

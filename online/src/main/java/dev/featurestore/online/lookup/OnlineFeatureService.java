@@ -1,0 +1,201 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.lookup;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.online.OnlineMetrics;
+import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FeatureVector;
+import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
+import dev.featurestore.online.registry.RegistryWatcher;
+import dev.featurestore.online.registry.ServingSnapshot;
+import dev.featurestore.online.registry.ViewReader;
+import dev.featurestore.online.store.OnlineStoreReader;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.online.OnlineExpiry;
+import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.online.OnlineValueCodec.DecodedValue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Serves {@code get-online-features}: validates a request against the registry snapshot current
+ * when it arrives, reads every (entity, view) value in one round trip and shapes Feast's answer.
+ */
+public final class OnlineFeatureService {
+  private static final String EPOCH = "1970-01-01T00:00:00Z";
+
+  private final RegistryWatcher registry;
+  private final OnlineStoreReader store;
+  private final OnlineMetrics metrics;
+  private final Clock clock;
+  private final int maxEntities;
+  private final Duration timeout;
+
+  public OnlineFeatureService(
+      RegistryWatcher registry,
+      OnlineStoreReader store,
+      OnlineMetrics metrics,
+      Clock clock,
+      int maxEntities,
+      Duration timeout) {
+    this.registry = requireNonNull(registry, "registry is null");
+    this.store = requireNonNull(store, "store is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.maxEntities = maxEntities;
+    this.timeout = requireNonNull(timeout, "timeout is null");
+  }
+
+  /** Looks features up; validation errors are thrown, store errors complete the future. */
+  public CompletableFuture<GetOnlineFeaturesResponse> lookup(GetOnlineFeaturesRequest request) {
+    ServingSnapshot snapshot = registry.current();
+    LookupPlan plan = LookupPlanner.plan(snapshot, request, maxEntities);
+    metrics.entities(plan.rows());
+    if (plan.rows() == 0) {
+      return CompletableFuture.completedFuture(respond(plan, List.of()));
+    }
+    long start = System.nanoTime();
+    return store
+        .read(plan.keys())
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (values, error) -> {
+              if (error != null) {
+                throw unavailable(error);
+              }
+              metrics.redisRoundTrip(System.nanoTime() - start);
+              return respond(plan, values);
+            });
+  }
+
+  private FeatureStoreException unavailable(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    String reason =
+        cause instanceof TimeoutException
+                || cause.getClass().getSimpleName().equals("RedisCommandTimeoutException")
+            ? "Redis did not answer within " + timeout.toMillis() + " ms"
+            : "Redis is not reachable (" + cause.getMessage() + ")";
+    return new FeatureStoreException(
+        ErrorCode.UNAVAILABLE,
+        "Cannot get online features: " + reason + " at " + store.description() + "; retry later",
+        cause);
+  }
+
+  private GetOnlineFeaturesResponse respond(LookupPlan plan, List<byte[]> raw) {
+    int rows = plan.rows();
+    List<ViewReader> views = plan.views();
+    long nowMicros = micros(clock.instant());
+    DecodedValue[][] decoded = new DecodedValue[views.size()][rows];
+    FieldStatus[][] rowStatus = new FieldStatus[views.size()][rows];
+    String[][] timestamps = new String[views.size()][rows];
+    for (int v = 0; v < views.size(); v++) {
+      ViewReader reader = views.get(v);
+      long oldestMicros = -1;
+      for (int r = 0; r < rows; r++) {
+        byte[] value = raw.get(v * rows + r);
+        if (value == null) {
+          rowStatus[v][r] = FieldStatus.NOT_FOUND;
+          timestamps[v][r] = EPOCH;
+          continue;
+        }
+        long eventMicros = OnlineValueCodec.eventMicros(value);
+        timestamps[v][r] = timestamp(eventMicros);
+        if (!OnlineExpiry.isServed(reader.view(), eventMicros, nowMicros)) {
+          rowStatus[v][r] = FieldStatus.OUTSIDE_MAX_AGE;
+          continue;
+        }
+        decoded[v][r] = reader.codec().decode(value, plan.snapshot().writerSchemas());
+        rowStatus[v][r] = FieldStatus.PRESENT;
+        oldestMicros = Math.max(oldestMicros, nowMicros - eventMicros);
+      }
+      if (oldestMicros >= 0) {
+        metrics.freshness(reader.view().name(), oldestMicros);
+      }
+    }
+
+    List<String> names = new ArrayList<>(plan.joinKeyNames().size() + plan.outputs().size());
+    List<FeatureVector> results = new ArrayList<>(names.size());
+    List<FieldStatus> allPresent = Collections.nCopies(rows, FieldStatus.PRESENT);
+    List<String> allEpoch = Collections.nCopies(rows, EPOCH);
+    for (int k = 0; k < plan.joinKeyNames().size(); k++) {
+      names.add(plan.joinKeyNames().get(k));
+      results.add(new FeatureVector(echo(plan.joinKeyValues().get(k)), allPresent, allEpoch));
+    }
+    for (LookupPlan.Output output : plan.outputs()) {
+      names.add(output.name());
+      int v = output.view();
+      List<Object> values = new ArrayList<>(rows);
+      List<FieldStatus> statuses = new ArrayList<>(rows);
+      for (int r = 0; r < rows; r++) {
+        FieldStatus status = rowStatus[v][r];
+        Object value = null;
+        if (status == FieldStatus.PRESENT) {
+          value = decoded[v][r].values().get(output.featureIndex());
+          if (value == null) {
+            status = FieldStatus.NULL_VALUE;
+          }
+        }
+        values.add(json(output.feature().type(), value));
+        statuses.add(status);
+      }
+      results.add(new FeatureVector(values, statuses, Arrays.asList(timestamps[v])));
+    }
+    return new GetOnlineFeaturesResponse(new GetOnlineFeaturesResponse.Metadata(names), results);
+  }
+
+  private static List<Object> echo(List<Object> keyValues) {
+    List<Object> values = new ArrayList<>(keyValues.size());
+    for (Object value : keyValues) {
+      values.add(value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes) : value);
+    }
+    return values;
+  }
+
+  /** Converts a decoded value to what Feast's JSON shows for its type. */
+  static Object json(ValueType type, Object value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (type) {
+      // Feast widens float32 to a JSON double, e.g. 0.7037263512611389.
+      case FLOAT32 -> ((Float) value).doubleValue();
+      // Feast's UNIX_TIMESTAMP values are whole seconds since the epoch.
+      case TIMESTAMP -> Math.floorDiv((Long) value, 1_000_000L);
+      case BYTES -> Base64.getEncoder().encodeToString((byte[]) value);
+      case ARRAY_FLOAT32 -> {
+        List<?> items = (List<?>) value;
+        List<Object> widened = new ArrayList<>(items.size());
+        for (Object item : items) {
+          widened.add(item == null ? null : ((Float) item).doubleValue());
+        }
+        yield widened;
+      }
+      default -> value;
+    };
+  }
+
+  static String timestamp(long micros) {
+    return Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
+        .toString();
+  }
+
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+}

@@ -1,0 +1,39 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.registry;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.online.OnlineKeys;
+import dev.featurestore.registry.online.OnlineValueCodec;
+import java.util.List;
+
+/**
+ * What reading one feature view needs, computed once per registry version: its join keys, the view
+ * tag of its Redis keys and its value codec.
+ */
+public record ViewReader(
+    FeatureView view, List<JoinKey> joinKeys, byte[] viewTag, OnlineValueCodec codec) {
+  public ViewReader {
+    requireNonNull(view, "view is null");
+    joinKeys = List.copyOf(requireNonNull(joinKeys, "joinKeys is null"));
+    requireNonNull(viewTag, "viewTag is null");
+    requireNonNull(codec, "codec is null");
+  }
+
+  static ViewReader of(String project, FeatureView view, List<JoinKey> joinKeys) {
+    return new ViewReader(
+        view,
+        joinKeys,
+        OnlineKeys.viewTag(project, view.name()),
+        new OnlineValueCodec(project, view));
+  }
+
+  /** Returns the Redis key of this view for join key values in {@link #joinKeys()} order. */
+  public byte[] key(List<?> joinKeyValues) {
+    return OnlineKeys.key(OnlineKeys.entityKey(joinKeys, joinKeyValues), viewTag);
+  }
+}

@@ -1,0 +1,209 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.web;
+
+import dev.featurestore.online.OnlineMetrics;
+import dev.featurestore.online.config.OnlineProperties;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
+
+/**
+ * Turns every error into an RFC 9457 problem detail with a stable {@code error_code}: feature store
+ * USER errors become 4xx, INTERNAL ones 5xx; bad JSON and oversized bodies are the client's (400,
+ * 413). No stack trace ever reaches a client.
+ */
+@RestControllerAdvice
+class ErrorHandler extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+  private final OnlineMetrics metrics;
+  private final OnlineProperties properties;
+
+  ErrorHandler(OnlineMetrics metrics, OnlineProperties properties) {
+    this.metrics = metrics;
+    this.properties = properties;
+  }
+
+  @ExceptionHandler(FeatureStoreException.class)
+  ResponseEntity<ProblemDetail> featureStore(FeatureStoreException e, ServerWebExchange exchange) {
+    HttpStatus status = ProblemDetails.status(e);
+    if (status.is5xxServerError()) {
+      log.warn("{} {}: {}", exchange.getRequest().getMethod(), path(exchange), e.getMessage());
+    }
+    return respond(status, e.errorCode().name(), e.getMessage(), exchange);
+  }
+
+  @ExceptionHandler(DataBufferLimitException.class)
+  ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException e, ServerWebExchange exchange) {
+    return respond(
+        HttpStatus.CONTENT_TOO_LARGE, ErrorCode.LIMIT_EXCEEDED.name(), tooLargeMessage(), exchange);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
+    log.error("Unexpected error for {} {}", exchange.getRequest().getMethod(), path(exchange), e);
+    return respond(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        ErrorCode.INTERNAL_ERROR.name(),
+        "Internal error (" + e.getClass().getSimpleName() + "); the server log has the details",
+        exchange);
+  }
+
+  @Override
+  protected Mono<ResponseEntity<Object>> handleServerWebInputException(
+      ServerWebInputException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      ServerWebExchange exchange) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DataBufferLimitException) {
+        return Mono.just(
+            ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(
+                    problem(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        ErrorCode.LIMIT_EXCEEDED.name(),
+                        tooLargeMessage(),
+                        exchange)));
+      }
+      if (cause instanceof JacksonException json) {
+        return badRequest(jsonMessage(json), exchange);
+      }
+    }
+    String reason = e.getReason() != null ? e.getReason() : "invalid request";
+    if (reason.contains("No request body")) {
+      reason = "the request body is missing; send a JSON object";
+    }
+    return badRequest("Cannot read the request: " + reason, exchange);
+  }
+
+  @Override
+  protected Mono<ResponseEntity<Object>> handleExceptionInternal(
+      Exception e,
+      Object body,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      ServerWebExchange exchange) {
+    ProblemDetail problem =
+        body instanceof ProblemDetail detail
+            ? detail
+            : e instanceof ErrorResponse response
+                ? response.getBody()
+                : ProblemDetail.forStatus(status);
+    String code = ProblemDetails.codeOf(status);
+    if (status.value() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+      problem.setDetail(tooLargeMessage());
+    } else if (status.value() == HttpStatus.NOT_FOUND.value()) {
+      problem.setDetail(
+          "Cannot find "
+              + exchange.getRequest().getMethod()
+              + " "
+              + path(exchange)
+              + "; the endpoints are described at /v3/api-docs");
+    }
+    if (problem.getInstance() == null) {
+      problem.setInstance(URI.create(path(exchange)));
+    }
+    problem.setProperty(ProblemDetails.ERROR_CODE, code);
+    metrics.error(code, status.value());
+    return Mono.just(ResponseEntity.status(status).headers(headers).body(problem));
+  }
+
+  private Mono<ResponseEntity<Object>> badRequest(String message, ServerWebExchange exchange) {
+    return Mono.just(
+        ResponseEntity.badRequest()
+            .body(
+                problem(
+                    HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), message, exchange)));
+  }
+
+  private ResponseEntity<ProblemDetail> respond(
+      HttpStatus status, String code, String message, ServerWebExchange exchange) {
+    return ResponseEntity.status(status).body(problem(status, code, message, exchange));
+  }
+
+  private ProblemDetail problem(
+      HttpStatus status, String code, String message, ServerWebExchange exchange) {
+    metrics.error(code, status.value());
+    return ProblemDetails.of(status, code, message, path(exchange));
+  }
+
+  private String tooLargeMessage() {
+    return "Cannot read the request: the body is larger than the limit of "
+        + properties.maxRequestSize().toBytes()
+        + " bytes (featurestore.max-request-size)";
+  }
+
+  /** Describes a JSON error in the client's terms: where, which field, what was expected. */
+  static String jsonMessage(JacksonException json) {
+    StringBuilder field = new StringBuilder();
+    for (JacksonException.Reference reference : json.getPath()) {
+      if (reference.getPropertyName() != null) {
+        field.append(field.length() == 0 ? "" : ".").append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        field.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    String where =
+        json.getLocation() != null && json.getLocation().getLineNr() > 0
+            ? String.format(
+                " at line %d, column %d",
+                json.getLocation().getLineNr(), json.getLocation().getColumnNr())
+            : "";
+    if (json instanceof MismatchedInputException mismatch
+        && mismatch.getTargetType() != null
+        && field.length() > 0) {
+      return "Cannot parse the request body"
+          + where
+          + ": '"
+          + field
+          + "' must be "
+          + jsonKind(mismatch.getTargetType());
+    }
+    String message = String.valueOf(json.getOriginalMessage());
+    int source = message.indexOf(" (start marker at [Source");
+    if (source >= 0) {
+      message = message.substring(0, source);
+    }
+    return "Cannot parse the request body as JSON" + where + ": " + message;
+  }
+
+  private static String jsonKind(Class<?> type) {
+    if (java.util.Map.class.isAssignableFrom(type)) {
+      return "an object";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static String path(ServerWebExchange exchange) {
+    return exchange.getRequest().getPath().value();
+  }
+}

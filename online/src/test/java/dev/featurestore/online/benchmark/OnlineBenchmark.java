@@ -1,0 +1,426 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.benchmark;
+
+import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.online.OnlineKeys;
+import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.redis.RedisServerProcess;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The online serving benchmark (not a test): a private redis-server, a feature repo with a
+ * 10-feature service over 2 views of one entity, {@value #ENTITIES} entities materialized with the
+ * shared codec, the service's executable jar in its own JVM, and an HdrHistogram load generator on
+ * loopback; then {@code redis-benchmark} MGET of the same keys at the same concurrency, in the same
+ * run. Writes {@code benchmarks/results/online.md}. Run from the project root with {@code
+ * benchmarks/online.sh}.
+ */
+public final class OnlineBenchmark {
+  static final int ENTITIES = 100_000;
+  static final int CONCURRENCY = 32;
+  static final int[] BATCHES =
+      java.util.Arrays.stream(System.getProperty("bench.batches", "1,10,100").split(","))
+          .mapToInt(Integer::parseInt)
+          .toArray();
+
+  static int rate(int batch) {
+    return batch <= 1 ? 2_000 : batch <= 10 ? 1_000 : 200;
+  }
+
+  static final Duration FIXED_RATE_TIME =
+      Duration.ofSeconds(Long.getLong("bench.fixed-seconds", 20));
+  static final Duration MAX_THROUGHPUT_TIME =
+      Duration.ofSeconds(Long.getLong("bench.max-seconds", 10));
+  // On this busy 2-core machine the JIT needs minutes: after a 30 s warm-up, 1-entity throughput
+  // was a third of what the same run reached two minutes later.
+  static final Duration WARM_UP_TIME =
+      Duration.ofSeconds(Long.getLong("bench.warm-up-seconds", 150));
+
+  private OnlineBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(".").toAbsolutePath().normalize();
+    Path jar = findJar(root);
+    Path work = Files.createTempDirectory("online-bench");
+    String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+    int redisPort = RedisServerProcess.freePort();
+    Process redis =
+        new ProcessBuilder(
+                redisServer(),
+                "--port",
+                String.valueOf(redisPort),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("redis.log").toFile())
+            .start();
+    Process server = null;
+    try {
+      waitForRedis(redisPort);
+      String redisUri = "redis://127.0.0.1:" + redisPort;
+      Path repoRoot = writeRepo(work.resolve("repo"), redisUri);
+      FeatureRepo repo = FeatureRepo.open(repoRoot);
+      repo.registry().apply(repo.definitions());
+      Definitions definitions = repo.registry().latest().orElseThrow().definitions();
+      log("loading %d entities x 2 views into %s", ENTITIES, redisUri);
+      load(definitions, redisUri);
+
+      int httpPort = RedisServerProcess.freePort();
+      server =
+          new ProcessBuilder(
+                  javaBinary(),
+                  "-Xmx1g",
+                  "-jar",
+                  jar.toString(),
+                  "--repo",
+                  repoRoot.toString(),
+                  "--port",
+                  String.valueOf(httpPort),
+                  "--logging.level.root=WARN")
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("server.log").toFile())
+              .start();
+      String baseUrl = "http://127.0.0.1:" + httpPort;
+      waitForHealth(baseUrl);
+      log("server up at %s", baseUrl);
+
+      List<Row> rows = new ArrayList<>();
+      try (LoadGenerator generator = new LoadGenerator(baseUrl)) {
+        log("warming up");
+        generator.closedLoop(bodies(1), CONCURRENCY, WARM_UP_TIME.dividedBy(3));
+        generator.closedLoop(bodies(10), CONCURRENCY, WARM_UP_TIME.dividedBy(3));
+        generator.closedLoop(bodies(100), 8, WARM_UP_TIME.dividedBy(6));
+        generator.closedLoop(bodies(1), CONCURRENCY, WARM_UP_TIME.dividedBy(6));
+        for (int i = 0; i < BATCHES.length; i++) {
+          int batch = BATCHES[i];
+          List<String> bodies = bodies(batch);
+          log("%d entities: %d requests/s open loop for %s", batch, rate(batch), FIXED_RATE_TIME);
+          long cpu = cpuMicros(server);
+          LoadGenerator.Result fixed = generator.openLoop(bodies, rate(batch), FIXED_RATE_TIME);
+          long fixedCpu = (cpuMicros(server) - cpu) / Math.max(1, fixed.requests());
+          log("%d entities: closed loop, %d clients", batch, CONCURRENCY);
+          cpu = cpuMicros(server);
+          LoadGenerator.Result max = generator.closedLoop(bodies, CONCURRENCY, MAX_THROUGHPUT_TIME);
+          long maxCpu = (cpuMicros(server) - cpu) / Math.max(1, max.requests());
+          log(
+              "%d entities: redis-benchmark MGET of %d keys, %d clients",
+              batch, 2 * batch, CONCURRENCY);
+          RawResult raw = redisBenchmark(redisPort, batch);
+          rows.add(new Row(batch, rate(batch), fixed, max, raw, fixedCpu, maxCpu));
+          log("  %s", rows.get(rows.size() - 1));
+        }
+      }
+      String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+      Path out = root.resolve("benchmarks/results/online.md");
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, BenchmarkReport.markdown(rows, loadBefore, loadAfter, redisVersion()));
+      log("wrote %s", out);
+    } finally {
+      if (server != null) {
+        server.destroy();
+        server.waitFor(10, TimeUnit.SECONDS);
+      }
+      redis.destroy();
+      redis.waitFor(10, TimeUnit.SECONDS);
+      if (!Boolean.getBoolean("bench.keep")) {
+        deleteRecursively(work);
+      }
+    }
+  }
+
+  /** One line of the results. */
+  record Row(
+      int entities,
+      int rate,
+      LoadGenerator.Result fixed,
+      LoadGenerator.Result max,
+      RawResult raw,
+      long fixedCpuMicrosPerRequest,
+      long maxCpuMicrosPerRequest) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "fixed p50=%d p99=%d p99.9=%d us errors=%d cpu/req=%d us; max %.0f rps cpu/req=%d us;"
+              + " raw %.0f rps",
+          fixed.latencyMicros().getValueAtPercentile(50),
+          fixed.latencyMicros().getValueAtPercentile(99),
+          fixed.latencyMicros().getValueAtPercentile(99.9),
+          fixed.errors(),
+          fixedCpuMicrosPerRequest,
+          max.throughput(),
+          maxCpuMicrosPerRequest,
+          raw.requestsPerSecond());
+    }
+  }
+
+  /** What redis-benchmark measured for MGET of one request's keys. */
+  record RawResult(String command, double requestsPerSecond, double p50Millis, double p99Millis) {}
+
+  private static Path writeRepo(Path root, String redisUri) throws IOException {
+    Files.createDirectories(root.resolve("features"));
+    Files.writeString(
+        root.resolve("featurestore.yaml"), "project: bench\nonline:\n  redis: " + redisUri + "\n");
+    Files.writeString(
+        root.resolve("features/bench.yaml"),
+        """
+        entities:
+          - name: driver
+            join_keys: {driver_id: int64}
+        sources:
+          - name: bench_src
+            parquet: data/bench
+            timestamp_field: event_timestamp
+        feature_views:
+          - name: bench_a
+            entities: [driver]
+            source: bench_src
+            ttl: 30d
+            features:
+              - {name: a1, type: float64}
+              - {name: a2, type: float64}
+              - {name: a3, type: float64}
+              - {name: a4, type: float32}
+              - {name: a5, type: int64}
+          - name: bench_b
+            entities: [driver]
+            source: bench_src
+            ttl: 30d
+            features:
+              - {name: b1, type: float64}
+              - {name: b2, type: float64}
+              - {name: b3, type: int64}
+              - {name: b4, type: int64}
+              - {name: b5, type: string}
+        feature_services:
+          - name: bench_service
+            features: ["bench_a:*", "bench_b:*"]
+        """);
+    return root;
+  }
+
+  /** Writes every entity's two values, plus plain-named copies for redis-benchmark. */
+  private static void load(Definitions definitions, String redisUri) {
+    RedisClient client = RedisClient.create(redisUri);
+    try (StatefulRedisConnection<byte[], byte[]> connection =
+        client.connect(ByteArrayCodec.INSTANCE)) {
+      FeatureView a = definitions.requireFeatureView("bench_a");
+      FeatureView b = definitions.requireFeatureView("bench_b");
+      OnlineValueCodec codecA = new OnlineValueCodec("bench", a);
+      OnlineValueCodec codecB = new OnlineValueCodec("bench", b);
+      long event = micros(Instant.now().minus(Duration.ofMinutes(1)));
+      Random random = new Random(42);
+      connection.setAutoFlushCommands(false);
+      List<RedisFuture<?>> pending = new ArrayList<>();
+      for (long id = 0; id < ENTITIES; id++) {
+        byte[] valueA =
+            codecA.encode(
+                List.of(
+                    random.nextDouble(),
+                    random.nextDouble(),
+                    random.nextDouble(),
+                    random.nextFloat(),
+                    random.nextLong()),
+                event,
+                OptionalLong.empty());
+        byte[] valueB =
+            codecB.encode(
+                List.of(
+                    random.nextDouble(),
+                    random.nextDouble(),
+                    (long) random.nextInt(1000),
+                    random.nextLong(),
+                    "segment-" + random.nextInt(10)),
+                event,
+                OptionalLong.empty());
+        pending.add(connection.async().set(key(definitions, a, id), valueA));
+        pending.add(connection.async().set(key(definitions, b, id), valueB));
+        if (id < 100) {
+          pending.add(connection.async().set(bytes("ka" + id), valueA));
+          pending.add(connection.async().set(bytes("kb" + id), valueB));
+        }
+        if (pending.size() >= 2_000) {
+          connection.flushCommands();
+          LettuceFutures.awaitAll(Duration.ofSeconds(30), pending.toArray(new RedisFuture<?>[0]));
+          pending.clear();
+        }
+      }
+      connection.flushCommands();
+      LettuceFutures.awaitAll(Duration.ofSeconds(30), pending.toArray(new RedisFuture<?>[0]));
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private static byte[] key(Definitions definitions, FeatureView view, long id) {
+    return OnlineKeys.key("bench", view.name(), definitions.joinKeysOf(view), List.of(id));
+  }
+
+  private static List<String> bodies(int entities) {
+    Random random = new Random(entities);
+    List<String> bodies = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      String ids =
+          random
+              .longs(entities, 0, ENTITIES)
+              .mapToObj(Long::toString)
+              .collect(Collectors.joining(","));
+      bodies.add(
+          "{\"feature_service\": \"bench_service\", \"entities\": {\"driver_id\": [" + ids + "]}}");
+    }
+    return bodies;
+  }
+
+  private static RawResult redisBenchmark(int port, int entities) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "redis-benchmark",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-c",
+                String.valueOf(CONCURRENCY),
+                "-n",
+                entities >= 100 ? "50000" : "200000",
+                "--csv",
+                "MGET"));
+    for (int i = 0; i < entities; i++) {
+      command.add("ka" + i);
+      command.add("kb" + i);
+    }
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    String last =
+        output
+            .lines()
+            .filter(l -> l.startsWith("\"MGET"))
+            .reduce((x, y) -> y)
+            .orElseThrow(
+                () -> new IllegalStateException("Cannot read redis-benchmark output: " + output));
+    String[] fields = last.replace("\"", "").split(",");
+    String name = entities == 1 ? "MGET ka0 kb0" : "MGET ka0 kb0 ... (" + 2 * entities + " keys)";
+    return new RawResult(
+        name,
+        Double.parseDouble(fields[1]),
+        Double.parseDouble(fields[4]),
+        Double.parseDouble(fields[6]));
+  }
+
+  /** CPU time (user + system) a process has used so far, from /proc (Linux). */
+  private static long cpuMicros(Process process) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * 1_000_000L / 100; // USER_HZ is 100 on Linux
+  }
+
+  private static String redisServer() {
+    Path system = Path.of("/usr/bin/redis-server");
+    return Files.isExecutable(system) ? system.toString() : RedisServerProcess.binary().toString();
+  }
+
+  private static String redisVersion() throws Exception {
+    Process process =
+        new ProcessBuilder(redisServer(), "--version").redirectErrorStream(true).start();
+    String version =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    process.waitFor();
+    return version;
+  }
+
+  private static void waitForRedis(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!RedisServerProcess.ping(port)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("redis-server did not start on port " + port);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static void waitForHealth(String baseUrl) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not up yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("The server did not become healthy at " + baseUrl);
+  }
+
+  private static Path findJar(Path root) throws IOException {
+    try (var files = Files.list(root.resolve("online/target"))) {
+      return files
+          .filter(p -> p.getFileName().toString().matches("online-.*-exec\\.jar"))
+          .findFirst()
+          .orElseThrow(
+              () -> new IllegalStateException("Build first: online/target/online-*-exec.jar"));
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, "[online-bench] " + format + "%n", args);
+  }
+}

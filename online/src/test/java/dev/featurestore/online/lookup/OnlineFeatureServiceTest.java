@@ -1,0 +1,121 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.online.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.online.OnlineMetrics;
+import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
+import dev.featurestore.online.registry.RegistryWatcher;
+import dev.featurestore.online.testing.InMemoryOnlineStore;
+import dev.featurestore.online.testing.InMemoryRegistry;
+import dev.featurestore.online.testing.OnlineTestStore;
+import dev.featurestore.online.testing.RidesDefinitions;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.online.OnlineKeys;
+import dev.featurestore.registry.online.OnlineValueCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class OnlineFeatureServiceTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+  private static final String PROJECT = "rides";
+
+  private final InMemoryRegistry registry = new InMemoryRegistry();
+  private final InMemoryOnlineStore store = new InMemoryOnlineStore();
+
+  @Test
+  void finishesAnInFlightRequestOnTheVersionItStartedWith() {
+    Definitions v1 = RidesDefinitions.definitions(PROJECT);
+    registry.apply(v1);
+    put(v1, 1001L, NOW.minus(Duration.ofMinutes(10)));
+    RegistryWatcher watcher = new RegistryWatcher(PROJECT, registry, Duration.ofHours(1));
+    OnlineFeatureService service = service(watcher);
+    GetOnlineFeaturesRequest request =
+        new GetOnlineFeaturesRequest(
+            List.of("driver_stats:trips"), null, Map.of("driver_id", List.of(1001)), false);
+
+    CompletableFuture<Void> gate = store.hold();
+    CompletableFuture<GetOnlineFeaturesResponse> inFlight = service.lookup(request);
+    // v2 shortens the TTL to 1 minute: under v2 the 10-minute-old value is OUTSIDE_MAX_AGE.
+    registry.apply(RidesDefinitions.definitions(PROJECT, List.of(), Duration.ofMinutes(1)));
+    assertThat(watcher.refresh()).isTrue();
+    assertThat(watcher.current().versionNumber()).isEqualTo(2);
+    gate.complete(null);
+
+    assertThat(inFlight.join().results().get(1).statuses()).containsExactly(FieldStatus.PRESENT);
+    assertThat(inFlight.join().results().get(1).values()).containsExactly(42L);
+    GetOnlineFeaturesResponse after = service.lookup(request).join();
+    assertThat(after.results().get(1).statuses()).containsExactly(FieldStatus.OUTSIDE_MAX_AGE);
+    assertThat(after.results().get(1).values()).containsExactly((Object) null);
+  }
+
+  @Test
+  void servesAValueExactlyTtlOldAndNotOneMicrosecondOlder() {
+    Definitions v1 = RidesDefinitions.definitions(PROJECT);
+    registry.apply(v1);
+    put(v1, 1L, NOW.minus(Duration.ofHours(1)));
+    put(v1, 2L, NOW.minus(Duration.ofHours(1)).minusNanos(1_000));
+    OnlineFeatureService service =
+        service(new RegistryWatcher(PROJECT, registry, Duration.ofHours(1)));
+
+    GetOnlineFeaturesResponse response =
+        service
+            .lookup(
+                new GetOnlineFeaturesRequest(
+                    List.of("driver_stats:trips"), null, Map.of("driver_id", List.of(1, 2)), null))
+            .join();
+
+    assertThat(response.results().get(1).statuses())
+        .containsExactly(FieldStatus.PRESENT, FieldStatus.OUTSIDE_MAX_AGE);
+    assertThat(response.results().get(1).eventTimestamps())
+        .containsExactly("2026-01-01T11:00:00Z", "2026-01-01T10:59:59.999999Z");
+    assertThat(store.reads()).isEqualTo(1);
+  }
+
+  @Test
+  void rendersValuesAsFeastDoes() {
+    assertThat(OnlineFeatureService.json(ValueType.FLOAT32, 0.7037263512611389f))
+        .isEqualTo(0.7037263512611389);
+    assertThat(OnlineFeatureService.json(ValueType.TIMESTAMP, -1L)).isEqualTo(-1L);
+    assertThat(OnlineFeatureService.json(ValueType.TIMESTAMP, 1_704_164_645_678_000L))
+        .isEqualTo(1_704_164_645L);
+    assertThat(OnlineFeatureService.json(ValueType.BYTES, new byte[] {1, 2, (byte) 0xff}))
+        .isEqualTo("AQL/");
+    assertThat(
+            OnlineFeatureService.json(ValueType.ARRAY_FLOAT32, java.util.Arrays.asList(0.5f, null)))
+        .isEqualTo(java.util.Arrays.asList(0.5, null));
+    assertThat(OnlineFeatureService.timestamp(-1)).isEqualTo("1969-12-31T23:59:59.999999Z");
+  }
+
+  private OnlineFeatureService service(RegistryWatcher watcher) {
+    return new OnlineFeatureService(
+        watcher,
+        store,
+        new OnlineMetrics(new SimpleMeterRegistry()),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        1000,
+        Duration.ofSeconds(5));
+  }
+
+  private void put(Definitions definitions, long driver, Instant event) {
+    var view = definitions.requireFeatureView("driver_stats");
+    store.put(
+        OnlineKeys.key(PROJECT, view.name(), definitions.joinKeysOf(view), List.of(driver)),
+        new OnlineValueCodec(PROJECT, view)
+            .encode(
+                List.of(0.5, 0.25f, 42L, "n"),
+                OnlineTestStore.micros(event),
+                OptionalLong.empty()));
+  }
+}
