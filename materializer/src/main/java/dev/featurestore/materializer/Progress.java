@@ -59,6 +59,15 @@ final class Progress implements AutoCloseable {
     long read = counters.rowsRead().value();
     long written = counters.keysWritten().value();
     double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
+    if (read == 0) {
+      // Counts advance as write tasks finish; until then Spark reads, shuffles and sorts.
+      return String.format(
+          Locale.ROOT,
+          "[%s] reading %,d rows, grouping them by key and writing (%.0fs)",
+          view,
+          totalRows,
+          seconds);
+    }
     double rate = read / seconds;
     String eta =
         read == 0 ? "?" : formatSeconds(Math.max(0, totalRows - read) / Math.max(rate, 1e-9));

@@ -58,7 +58,7 @@ final class SourceReader {
     Dataset<Row> data;
     try {
       data = spark.read().parquet(location);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // AnalysisException is checked, but Scala throws it undeclared.
       throw new FeatureStoreException(
           ErrorCode.INVALID_DATA,
           String.format(

@@ -34,7 +34,7 @@ class ClusterIT {
     FeatureView view = driverStats(Duration.ofDays(3650), driverFeatures());
     Path parquet = dir.resolve("drivers");
     List<Row> rows = new ArrayList<>();
-    for (long id = 0; id < 5_000; id++) {
+    for (long id = 0; id < 2_000; id++) {
       rows.add(driverRow(id, "2026-11-20T10:00:00Z", null, 1.0, id));
       rows.add(driverRow(id, "2026-11-20T09:00:00Z", null, 0.0, -id));
     }
@@ -57,17 +57,17 @@ class ClusterIT {
       ViewSummary first = materializer.materialize(List.of(), start, end).get(0);
       ViewSummary again = materializer.materialize(List.of(), start, end).get(0);
 
-      assertThat(first.rowsRead()).isEqualTo(10_000);
-      assertThat(first.keysWritten()).isEqualTo(5_000);
-      assertThat(again.keysWritten()).isEqualTo(5_000);
+      assertThat(first.rowsRead()).isEqualTo(4_000);
+      assertThat(first.keysWritten()).isEqualTo(2_000);
+      assertThat(again.keysWritten()).isEqualTo(2_000);
       RedisClusterClient client =
           RedisClusterClient.create(cluster.seedUris().stream().map(RedisURI::create).toList());
       try {
         RedisAdvancedClusterCommands<byte[], byte[]> redis =
             client.connect(ByteArrayCodec.INSTANCE).sync();
-        assertThat(redis.dbsize()).isEqualTo(5_000);
+        assertThat(redis.dbsize()).isEqualTo(2_000);
         OnlineValueCodec codec = new OnlineValueCodec(project, view);
-        for (long id = 0; id < 5_000; id += 211) {
+        for (long id = 0; id < 2_000; id += 97) {
           byte[] value = redis.get(TestSupport.key(project, view, id));
           assertThat(codec.decode(value, fp -> Optional.empty()).values()).containsExactly(1.0, id);
           assertThat(redis.pttl(TestSupport.key(project, view, id))).isPositive();

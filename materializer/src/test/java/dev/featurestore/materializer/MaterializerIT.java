@@ -227,6 +227,23 @@ class MaterializerIT {
   }
 
   @Test
+  void reportsAMissingSource() {
+    String project = TestSupport.newProject();
+    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    Path missing = dir.resolve("no-such-folder");
+    Materializer materializer =
+        TestSupport.materializer(TestSupport.definitions(project, missing, view));
+
+    assertThatThrownBy(() -> materializer.materialize(List.of(), START, END))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith(
+            "Cannot materialize feature view 'driver_stats': cannot read source 'driver_source' at "
+                + missing
+                + ": ")
+        .hasMessageContaining("no-such-folder");
+  }
+
+  @Test
   void setsTheRemovalTimePerViewAndSkipsValuesAlreadyPastIt() {
     String project = TestSupport.newProject();
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

@@ -296,6 +296,83 @@ class PointInTimeJoinTest {
   }
 
   @Test
+  void readsOnlyTheNeededColumnsAndTimeRangeFromParquet() {
+    Dataset<Row> result =
+        features.historicalFeatures(
+            rides().where("label like 'a%' or label like 'c%'"),
+            List.of("driver_stats:trips"),
+            TrainingSetOptions.defaults());
+
+    SparkSession spark = SparkTestSession.get();
+    spark.conf().set("spark.sql.maxMetadataStringLength", "1000"); // plan text untruncated
+    String plan;
+    try {
+      plan = result.queryExecution().executedPlan().toString();
+    } finally {
+      spark.conf().unset("spark.sql.maxMetadataStringLength");
+    }
+    // Entity timestamps span 02:00..03:00 and the TTL is 1 h: the scan keeps [01:00, 03:00].
+    assertThat(plan)
+        .contains(
+            "ReadSchema: struct<driver_id:bigint,event_timestamp:timestamp,created:timestamp,"
+                + "trips:bigint>")
+        .contains("GreaterThanOrEqual(event_timestamp,2024-01-01 01:00:00.0)")
+        .contains("LessThanOrEqual(event_timestamp,2024-01-01 03:00:00.0)");
+    assertThat(rows(result, "label", "trips"))
+        .containsExactly(
+            "a exactly ttl old; created breaks the tie | 30",
+            "c feature row at the entity ts | 40");
+  }
+
+  @Test
+  void returnsNoRowsForNoEntityRows() {
+    Dataset<Row> result =
+        features.historicalFeatures(
+            rides().where("false"), List.of("driver_stats:*"), TrainingSetOptions.defaults());
+
+    assertThat(result.columns()).endsWith("conv_rate", "trips");
+    assertThat(result.count()).isZero();
+  }
+
+  @Test
+  void streamsAHotKeyWithManyRows() {
+    // 200k rows of one key, one per second; each entity row must get the row 1 s before it.
+    SparkSession spark = SparkTestSession.get();
+    Path hot = dir.resolve("hot.parquet");
+    spark
+        .sql(
+            "select 42L as driver_id, timestamp_seconds(1704067200 + id) as event_timestamp,"
+                + " timestamp_seconds(1704067200 + id) as created, cast(id as double) as conv_rate,"
+                + " id as trips from range(0, 200000)")
+        .write()
+        .parquet(hot.toString());
+    Definitions hotDefinitions =
+        new Definitions(
+            "hot",
+            List.of(entity("driver", key("driver_id", ValueType.INT64))),
+            List.of(source("hot_source", "hot.parquet", "created")),
+            List.of(
+                view(
+                    "hot_stats",
+                    List.of("driver"),
+                    "hot_source",
+                    Duration.ZERO,
+                    feature("trips", ValueType.INT64))),
+            List.of());
+    Dataset<Row> entities =
+        spark.sql(
+            "select 42L as driver_id, timestamp_seconds(1704067200 + id * 1000 + 1) as"
+                + " event_timestamp, id * 1000 as expected from range(0, 200)");
+
+    Dataset<Row> result =
+        HistoricalFeatures.of(spark, hotDefinitions, p -> dir.resolve(p).toUri())
+            .historicalFeatures(
+                entities, List.of("hot_stats:trips"), TrainingSetOptions.defaults());
+
+    assertThat(result.where("trips = expected + 1").count()).isEqualTo(200);
+  }
+
+  @Test
   void givesTheSameResultInAnotherTimeZone() {
     List<String> utc =
         rows(

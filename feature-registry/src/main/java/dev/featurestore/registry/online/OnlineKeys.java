@@ -25,14 +25,18 @@ import java.util.List;
  * integer (int32 or int64) as {@code 0x01} and 8 bytes big-endian; a string as {@code 0x02}, an
  * unsigned LEB128 length and UTF-8; bytes as {@code 0x03}, the length and the bytes. The braces
  * make it the Redis Cluster hash tag, so every view of one entity key lives in one slot (the type
- * byte is never {@code '}'}, so the tag is never empty). The view tag is the first 4 bytes of
- * SHA-256 of {@code project + "/" + view}: keys are compact, and no long name is repeated per key.
- * See docs/online-store-layout.md.
+ * byte is never {@code '}'}, so the tag is never empty). Inside the entity key, {@code 0x7D} ('}')
+ * is written as {@code 0x7E 0x01} and {@code 0x7E} as {@code 0x7E 0x02}, so no '}' ends the tag
+ * early: the tag always covers the whole entity key and keys spread evenly over slots. The view tag
+ * is the first 4 bytes of SHA-256 of {@code project + "/" + view}: keys are compact, and no long
+ * name is repeated per key. See docs/online-store-layout.md.
  */
 public final class OnlineKeys {
   private static final byte INTEGER = 0x01;
   private static final byte STRING = 0x02;
   private static final byte BYTES = 0x03;
+  private static final byte CLOSE = '}';
+  private static final byte ESCAPE = '~';
 
   private OnlineKeys() {}
 
@@ -67,7 +71,31 @@ public final class OnlineKeys {
     for (int i = 0; i < joinKeys.size(); i++) {
       writeKeyValue(out, joinKeys.get(i), values.get(i));
     }
-    return out.toByteArray();
+    return escapeClosingBrace(out.toByteArray());
+  }
+
+  /** Replaces 0x7D by 0x7E 0x01 and 0x7E by 0x7E 0x02 (injective; the result has no 0x7D). */
+  private static byte[] escapeClosingBrace(byte[] bytes) {
+    int escapes = 0;
+    for (byte b : bytes) {
+      if (b == CLOSE || b == ESCAPE) {
+        escapes++;
+      }
+    }
+    if (escapes == 0) {
+      return bytes;
+    }
+    byte[] escaped = new byte[bytes.length + escapes];
+    int j = 0;
+    for (byte b : bytes) {
+      if (b == CLOSE || b == ESCAPE) {
+        escaped[j++] = ESCAPE;
+        escaped[j++] = b == CLOSE ? (byte) 0x01 : (byte) 0x02;
+      } else {
+        escaped[j++] = b;
+      }
+    }
+    return escaped;
   }
 
   /** Returns the full Redis key for an encoded entity key and a view tag. */

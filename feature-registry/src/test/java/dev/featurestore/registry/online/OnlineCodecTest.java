@@ -68,6 +68,22 @@ class OnlineCodecTest {
   }
 
   @Test
+  void escapesClosingBracesSoTheHashTagCoversTheWholeEntityKey() {
+    List<JoinKey> keys =
+        List.of(new JoinKey("driver_id", ValueType.INT64), new JoinKey("city", ValueType.STRING));
+    // 125 = 0x7D ('}'), 126 = 0x7E ('~'); "}" in a string as well.
+    assertThat(HEX.formatHex(OnlineKeys.entityKey(keys, List.of(0x7D7EL, "}"))))
+        .isEqualTo("01000000000000" + "7e01" + "7e02" + "0201" + "7e01");
+    byte[] key = OnlineKeys.key(OnlineKeys.entityKey(keys, List.of(0x7D7EL, "}")), new byte[4]);
+    // The first '}' in the key is the one that closes the hash tag.
+    int close = new String(key, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('}');
+    assertThat(close).isEqualTo(key.length - 5);
+    // Escaping stays injective: values that differ only around the escape byte stay distinct.
+    assertThat(OnlineKeys.entityKey(keys, List.of(0x7E01L, "a")))
+        .isNotEqualTo(OnlineKeys.entityKey(keys, List.of(0x7DL, "a")));
+  }
+
+  @Test
   void encodesInt32AndInt64KeyValuesTheSame() {
     List<JoinKey> int32 = List.of(new JoinKey("id", ValueType.INT32));
     List<JoinKey> int64 = List.of(new JoinKey("id", ValueType.INT64));

@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
 public final class OfflineCli {
   /** Runs a command and exits: 0 success, 1 error (message on stderr), 2 bad usage. */
   public static void main(String[] args) {
+    if (System.getProperty("log4j2.configurationFile") == null
+        && !Arrays.asList(args).contains("--verbose")) {
+      System.setProperty("log4j2.configurationFile", "featurestore-cli-log4j2.properties");
+    }
     System.exit(run(args));
   }
 
