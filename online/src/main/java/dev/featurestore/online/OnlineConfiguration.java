@@ -16,13 +16,20 @@ import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.redis.EmbeddedRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.http.codec.CodecCustomizer;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 import org.springframework.web.server.WebFilter;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the repo, the registry watcher, the Redis reader and the lookup service. */
@@ -92,6 +99,26 @@ class OnlineConfiguration {
   @Bean
   JsonBodyFilter jsonBodyFilter() {
     return new JsonBodyFilter();
+  }
+
+  /**
+   * Boot's JSON mapper builder (every {@link JsonMapperBuilderCustomizer} still applies) over a
+   * faster stream factory: per-thread buffer recycling, as the event loop threads are few and
+   * long-lived (the default pool handed out fresh 8-16 KB buffers to most requests), and the
+   * shortest-representation double writer (Schubfach; Java 17's {@code Double.toString} was the top
+   * CPU frame of a 1-entity lookup).
+   */
+  @Bean
+  @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+  JsonMapper.Builder fastJsonMapperBuilder(List<JsonMapperBuilderCustomizer> customizers) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.threadLocalPool())
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
+    JsonMapper.Builder builder = JsonMapper.builder(factory);
+    customizers.forEach(customizer -> customizer.customize(builder));
+    return builder;
   }
 
   @Bean

@@ -21,6 +21,7 @@ import dev.featurestore.registry.online.OnlineValueCodec.DecodedValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -189,10 +190,49 @@ public final class OnlineFeatureService {
     };
   }
 
+  /**
+   * Formats microseconds since the epoch exactly as {@link Instant#toString} does; years 0 to 9999
+   * without its formatter (a StringBuilder, a LocalDateTime and field-by-field printing per value
+   * were a sixth of the service's allocation).
+   */
   static String timestamp(long micros) {
-    return Instant.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
-        .toString();
+    long seconds = Math.floorDiv(micros, 1_000_000L);
+    int fraction = (int) Math.floorMod(micros, 1_000_000L);
+    if (seconds < MIN_FAST_SECOND || seconds > MAX_FAST_SECOND) {
+      return Instant.ofEpochSecond(seconds, fraction * 1_000L).toString();
+    }
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    int digits = fraction == 0 ? 0 : fraction % 1_000 == 0 ? 3 : 6;
+    char[] text = new char[digits == 0 ? 20 : 21 + digits];
+    put(text, 0, date.getYear(), 4);
+    text[4] = '-';
+    put(text, 5, date.getMonthValue(), 2);
+    text[7] = '-';
+    put(text, 8, date.getDayOfMonth(), 2);
+    text[10] = 'T';
+    put(text, 11, secondOfDay / 3_600, 2);
+    text[13] = ':';
+    put(text, 14, secondOfDay / 60 % 60, 2);
+    text[16] = ':';
+    put(text, 17, secondOfDay % 60, 2);
+    if (digits > 0) {
+      text[19] = '.';
+      put(text, 20, digits == 3 ? fraction / 1_000 : fraction, digits);
+    }
+    text[text.length - 1] = 'Z';
+    return new String(text);
+  }
+
+  private static final long MIN_FAST_SECOND = LocalDate.of(0, 1, 1).toEpochDay() * 86_400L;
+  private static final long MAX_FAST_SECOND = LocalDate.of(9999, 12, 31).toEpochDay() * 86_400L;
+
+  /** Writes {@code value} as {@code width} zero-padded decimal digits at {@code offset}. */
+  private static void put(char[] text, int offset, int value, int width) {
+    for (int i = offset + width - 1; i >= offset; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   private static long micros(Instant instant) {

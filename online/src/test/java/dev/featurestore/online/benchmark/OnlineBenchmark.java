@@ -95,17 +95,23 @@ public final class OnlineBenchmark {
       load(definitions, redisUri);
 
       int httpPort = RedisServerProcess.freePort();
+      List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g"));
+      // bench.server-opts: extra JVM options for the service, e.g. a JFR recording.
+      String serverOpts = System.getProperty("bench.server-opts", "").trim();
+      if (!serverOpts.isEmpty()) {
+        command.addAll(List.of(serverOpts.split("\\s+")));
+      }
+      command.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "--repo",
+              repoRoot.toString(),
+              "--port",
+              String.valueOf(httpPort),
+              "--logging.level.root=WARN"));
       server =
-          new ProcessBuilder(
-                  javaBinary(),
-                  "-Xmx1g",
-                  "-jar",
-                  jar.toString(),
-                  "--repo",
-                  repoRoot.toString(),
-                  "--port",
-                  String.valueOf(httpPort),
-                  "--logging.level.root=WARN")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("server.log").toFile())
               .start();

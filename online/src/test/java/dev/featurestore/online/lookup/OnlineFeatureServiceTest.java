@@ -98,6 +98,40 @@ class OnlineFeatureServiceTest {
     assertThat(OnlineFeatureService.timestamp(-1)).isEqualTo("1969-12-31T23:59:59.999999Z");
   }
 
+  @Test
+  void formatsTimestampsAsInstantToString() {
+    assertThat(OnlineFeatureService.timestamp(0)).isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(OnlineFeatureService.timestamp(1_704_164_645_678_000L))
+        .isEqualTo("2024-01-02T03:04:05.678Z");
+    assertThat(OnlineFeatureService.timestamp(1_704_164_645_000_001L))
+        .isEqualTo("2024-01-02T03:04:05.000001Z");
+    assertThat(OnlineFeatureService.timestamp(-62_167_219_200_000_000L))
+        .isEqualTo("0000-01-01T00:00:00Z");
+    assertThat(OnlineFeatureService.timestamp(-62_167_219_200_000_001L))
+        .isEqualTo("-0001-12-31T23:59:59.999999Z");
+    assertThat(OnlineFeatureService.timestamp(253_402_300_799_999_999L))
+        .isEqualTo("9999-12-31T23:59:59.999999Z");
+    assertThat(OnlineFeatureService.timestamp(253_402_300_800_000_000L))
+        .isEqualTo("+10000-01-01T00:00:00Z");
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 100_000; i++) {
+      long micros =
+          switch (i % 4) {
+            case 0 -> random.nextLong() / 8;
+            case 1 -> (random.nextLong() % 4_000_000_000L) * 1_000_000L;
+            case 2 ->
+                (random.nextLong() % 4_000_000_000L) * 1_000_000L + random.nextInt(1000) * 1000L;
+            default -> random.nextLong() % 400_000_000_000_000_000L;
+          };
+      Instant instant =
+          Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+      assertThat(OnlineFeatureService.timestamp(micros))
+          .as("%d", micros)
+          .isEqualTo(instant.toString());
+    }
+  }
+
   private OnlineFeatureService service(RegistryWatcher watcher) {
     return new OnlineFeatureService(
         watcher,
