@@ -10,7 +10,6 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -18,28 +17,29 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The distinct timestamps of the entity rows, per key: what {@link SourceReduce} needs to drop, on
  * the map side, the source rows that no entity row can ever pick. Small enough to broadcast by
  * construction ({@link #collect} gives up above a limit).
  *
- * <p>Keys are held in Spark's internal form ({@link UTF8String}, boxed numbers, bytes compared by
- * content; a {@link List} of those for a composite key), so that the executors look them up
- * straight from {@link InternalRow}s.
+ * <p>The keys are numbered by a {@link KeyIndex} that reads them straight from {@link
+ * InternalRow}s; the timestamps of key {@code k} are {@code times[start[k]..start[k+1])}, sorted,
+ * and each one is a bucket of {@link SourceReduce}.
  */
 public final class EntityTimes implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
   private final DataType[] keyTypes;
-  private final HashMap<Object, long[]> times;
-  private final long pairs;
+  private final KeyIndex index;
+  private final int[] start;
+  private final long[] times;
 
-  private EntityTimes(DataType[] keyTypes, HashMap<Object, long[]> times, long pairs) {
+  private EntityTimes(DataType[] keyTypes, KeyIndex index, int[] start, long[] times) {
     this.keyTypes = keyTypes;
+    this.index = index;
+    this.start = start;
     this.times = times;
-    this.pairs = pairs;
   }
 
   /**
@@ -75,84 +75,79 @@ public final class EntityTimes implements Serializable {
     if (rows.length > limit) {
       return Optional.empty();
     }
-    HashMap<Object, long[]> grouped = new HashMap<>();
-    HashMap<Object, Integer> sizes = new HashMap<>();
-    for (InternalRow row : rows) {
-      sizes.merge(keyOf(row, keyTypes, true), 1, Integer::sum);
-    }
-    for (InternalRow row : rows) {
-      Object key = keyOf(row, keyTypes, true);
-      long[] values = grouped.computeIfAbsent(key, k -> new long[sizes.get(k)]);
-      int filled = sizes.merge(key, -1, Integer::sum);
-      values[filled] = row.getLong(keyCount);
-    }
-    for (long[] values : grouped.values()) {
-      Arrays.sort(values);
-    }
-    return Optional.of(new EntityTimes(keyTypes, grouped, rows.length));
+    return Optional.of(of(keyTypes, rows));
   }
 
-  /** The number of distinct (keys, timestamp) pairs held. */
-  public long pairs() {
-    return pairs;
+  /** Builds the index from rows holding the keys and then the timestamp (epoch micros). */
+  static EntityTimes of(DataType[] keyTypes, InternalRow[] rows) {
+    int keyCount = keyTypes.length;
+    KeyIndex.Builder builder = KeyIndex.builder(keyTypes);
+    int[] keyOf = new int[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      keyOf[r] = builder.add(rows[r]);
+    }
+    int keys = builder.size();
+    int[] start = new int[keys + 1];
+    for (int k : keyOf) {
+      start[k + 1]++;
+    }
+    for (int k = 0; k < keys; k++) {
+      start[k + 1] += start[k];
+    }
+    int[] fill = Arrays.copyOf(start, keys);
+    long[] times = new long[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      times[fill[keyOf[r]]++] = rows[r].getLong(keyCount);
+    }
+    for (int k = 0; k < keys; k++) {
+      Arrays.sort(times, start[k], start[k + 1]);
+    }
+    return new EntityTimes(keyTypes, builder.build(), start, times);
+  }
+
+  /** The number of (keys, timestamp) pairs held: buckets are numbered {@code 0..pairs()-1}. */
+  public int pairs() {
+    return times.length;
+  }
+
+  /** The number of distinct keys. */
+  public int keys() {
+    return start.length - 1;
   }
 
   /**
-   * The sorted distinct entity timestamps (epoch micros) of the key in the first columns of {@code
-   * row}, or null when no entity row has that key. Equal keys give the same array instance.
+   * The bucket of a source row: the first pair of its key (in the first columns of {@code row})
+   * whose timestamp is at or after {@code ts}, or -1 when the key has no entity row or all its
+   * entity rows are earlier than {@code ts}.
    */
-  long[] timesOf(InternalRow row) {
-    return times.get(keyOf(row, keyTypes, false));
+  int bucketOf(InternalRow row, long ts) {
+    int key = index.find(row);
+    if (key < 0) {
+      return -1;
+    }
+    int at = Arrays.binarySearch(times, start[key], start[key + 1], ts);
+    if (at < 0) {
+      at = -at - 1;
+      if (at == start[key + 1]) {
+        return -1;
+      }
+    }
+    return at;
   }
 
-  /** The lookup form of the key held by the first {@code keyTypes.length} columns of a row. */
-  private static Object keyOf(InternalRow row, DataType[] keyTypes, boolean keep) {
-    if (keyTypes.length == 1) {
-      return internal(row.get(0, keyTypes[0]), keep);
-    }
-    Object[] values = new Object[keyTypes.length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = internal(row.get(i, keyTypes[i]), keep);
-    }
-    return Arrays.asList(values);
-  }
-
-  /** A key value with value equality; {@code keep} copies what points into the row's buffer. */
-  private static Object internal(Object value, boolean keep) {
-    if (value instanceof byte[] bytes) {
-      return new Bytes(bytes);
-    }
-    if (keep && value instanceof UTF8String string) {
-      return string.clone();
-    }
-    return value;
-  }
-
-  /** The number of keys held, for tests and logs. */
-  public int keys() {
-    return times.size();
+  /** The entity timestamp of a bucket. */
+  long timeOf(int bucket) {
+    return times[bucket];
   }
 
   @Override
   public String toString() {
-    return "EntityTimes[keys=" + times.size() + ", pairs=" + pairs + "]";
-  }
-
-  /** A bytes key compared by content. */
-  private record Bytes(byte[] value) implements Serializable {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Bytes bytes && Arrays.equals(value, bytes.value);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(value);
-    }
-
-    @Override
-    public String toString() {
-      return Arrays.toString(value);
-    }
+    return "EntityTimes[keys="
+        + keys()
+        + ", pairs="
+        + pairs()
+        + ", types="
+        + Arrays.toString(keyTypes)
+        + "]";
   }
 }

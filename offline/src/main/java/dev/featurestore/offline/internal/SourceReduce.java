@@ -7,9 +7,9 @@ import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
 import java.io.Serial;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
@@ -78,46 +78,27 @@ public final class SourceReduce implements FlatMapFunction<Iterator<InternalRow>
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     EntityTimes times = entityTimes.value();
-    IdentityHashMap<long[], InternalRow[]> best = new IdentityHashMap<>();
+    InternalRow[] best = new InternalRow[times.pairs()];
     Order order = new Order(keyCount, featureTypes);
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      long[] entity = times.timesOf(row);
-      if (entity == null) {
-        continue;
-      }
       long ts = row.getLong(keyCount);
-      int bucket = Arrays.binarySearch(entity, ts);
-      if (bucket < 0) {
-        bucket = -bucket - 1;
-        if (bucket == entity.length) {
-          continue;
-        }
-      }
-      if (ttlMicros > 0 && ts < entity[bucket] - ttlMicros) {
+      int bucket = times.bucketOf(row, ts);
+      if (bucket < 0 || (ttlMicros > 0 && ts < times.timeOf(bucket) - ttlMicros)) {
         continue;
       }
-      InternalRow[] buckets = best.computeIfAbsent(entity, e -> new InternalRow[e.length]);
-      InternalRow current = buckets[bucket];
+      InternalRow current = best[bucket];
       if (current == null) {
-        buckets[bucket] = row.copy();
+        best[bucket] = row.copy();
       } else if (order.compare(row, current) > 0) {
         if (current instanceof UnsafeRow target && row instanceof UnsafeRow source) {
           target.copyFrom(source);
         } else {
-          buckets[bucket] = row.copy();
+          best[bucket] = row.copy();
         }
       }
     }
-    List<InternalRow> kept = new ArrayList<>();
-    for (InternalRow[] buckets : best.values()) {
-      for (InternalRow row : buckets) {
-        if (row != null) {
-          kept.add(row);
-        }
-      }
-    }
-    return kept.iterator();
+    return Arrays.stream(best).filter(Objects::nonNull).iterator();
   }
 
   /** The join's order of two source rows of one key: event timestamp, then {@link TieBreak}. */
