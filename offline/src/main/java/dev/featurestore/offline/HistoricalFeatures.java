@@ -60,10 +60,14 @@ import org.apache.spark.sql.types.StructType;
  *     TrainingSetOptions.defaults());
  * }</pre>
  *
- * <p>The input is validated and the source schemas are checked before anything heavy runs; the one
- * eager step is a single aggregate over the entity timestamps (their minimum and maximum), used to
- * push the time range down to the Parquet scans. The returned dataset is lazy: nothing is collected
- * to the driver. See docs/offline.md for the contract.
+ * <p>The input is validated and the source schemas are checked before anything heavy runs. Two
+ * steps read the entity rows eagerly: an aggregate of their timestamps (minimum and maximum), which
+ * is pushed down to the Parquet scans as a time range, and, per group of views on the same keys,
+ * the distinct (keys, timestamp) pairs when there are at most {@link
+ * TrainingSetOptions#broadcastLimit()} of them, which are broadcast so that source rows no entity
+ * row can pick are dropped before the shuffle. The returned dataset is lazy: feature data is read
+ * when it runs, and the training set itself is never collected to the driver. See docs/offline.md
+ * for the contract.
  */
 public final class HistoricalFeatures {
   private static final String INTERNAL_PREFIX = "__fs_";

@@ -23,22 +23,22 @@ import org.apache.spark.sql.types.DataType;
  * the map side, the source rows that no entity row can ever pick. Small enough to broadcast by
  * construction ({@link #collect} gives up above a limit).
  *
- * <p>The keys are numbered by a {@link KeyIndex} that reads them straight from {@link
- * InternalRow}s; the timestamps of key {@code k} are {@code times[start[k]..start[k+1])}, sorted,
- * and each one is a bucket of {@link SourceReduce}.
+ * <p>A {@link KeyIndex} reads the keys straight from {@link InternalRow}s and gives each key's
+ * range of {@code times}, which holds its timestamps sorted; each position is a bucket of {@link
+ * SourceReduce}.
  */
 public final class EntityTimes implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
   private final DataType[] keyTypes;
   private final KeyIndex index;
-  private final int[] start;
+  private final int keys;
   private final long[] times;
 
-  private EntityTimes(DataType[] keyTypes, KeyIndex index, int[] start, long[] times) {
+  private EntityTimes(DataType[] keyTypes, KeyIndex index, int keys, long[] times) {
     this.keyTypes = keyTypes;
     this.index = index;
-    this.start = start;
+    this.keys = keys;
     this.times = times;
   }
 
@@ -102,7 +102,7 @@ public final class EntityTimes implements Serializable {
     for (int k = 0; k < keys; k++) {
       Arrays.sort(times, start[k], start[k + 1]);
     }
-    return new EntityTimes(keyTypes, builder.build(), start, times);
+    return new EntityTimes(keyTypes, builder.build(start), keys, times);
   }
 
   /** The number of (keys, timestamp) pairs held: buckets are numbered {@code 0..pairs()-1}. */
@@ -112,7 +112,7 @@ public final class EntityTimes implements Serializable {
 
   /** The number of distinct keys. */
   public int keys() {
-    return start.length - 1;
+    return keys;
   }
 
   /**
@@ -121,18 +121,21 @@ public final class EntityTimes implements Serializable {
    * entity rows are earlier than {@code ts}.
    */
   int bucketOf(InternalRow row, long ts) {
-    int key = index.find(row);
-    if (key < 0) {
+    long range = index.range(row);
+    if (range < 0) {
       return -1;
     }
-    int at = Arrays.binarySearch(times, start[key], start[key + 1], ts);
-    if (at < 0) {
-      at = -at - 1;
-      if (at == start[key + 1]) {
-        return -1;
-      }
+    int end = (int) range;
+    int at = (int) (range >>> 32);
+    // Keys have few timestamps as a rule: a linear scan beats a binary search up to a few dozen.
+    if (end - at > 32) {
+      at = Arrays.binarySearch(times, at, end, ts);
+      return at >= 0 ? at : (-at - 1 == end ? -1 : -at - 1);
     }
-    return at;
+    while (at < end && times[at] < ts) {
+      at++;
+    }
+    return at == end ? -1 : at;
   }
 
   /** The entity timestamp of a bucket. */

@@ -13,15 +13,22 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Numbers the distinct keys held by the first columns of internal rows ({@code 0..size-1}) and
- * finds them again. A single int64 or int32 key uses an open-addressing table of primitives (no
- * boxing, two array reads per lookup); other keys a {@link HashMap} of their values.
+ * Numbers the distinct keys held by the first columns of internal rows ({@code 0..size-1}) and then
+ * maps each key to a range of positions ({@code start[k]..start[k+1]}). A single int64 or int32 key
+ * uses an open-addressing table of primitives holding the key and its range side by side (no
+ * boxing, one cache line per lookup); other keys a {@link HashMap} of their values.
  */
 abstract class KeyIndex implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** The number of the row's key, or -1 when it was never added. */
-  abstract int find(InternalRow row);
+  /**
+   * The range of the row's key, packed as {@code start << 32 | end}, or -1 when it was never added.
+   */
+  abstract long range(InternalRow row);
+
+  static long pack(int start, int end) {
+    return ((long) start << 32) | end;
+  }
 
   static Builder builder(DataType[] keyTypes) {
     if (keyTypes.length == 1
@@ -38,7 +45,8 @@ abstract class KeyIndex implements Serializable {
 
     int size();
 
-    KeyIndex build();
+    /** The index; key {@code k} maps to {@code start[k]..start[k+1]}. */
+    KeyIndex build(int[] start);
   }
 
   private static long mix(long value) {
@@ -51,24 +59,23 @@ abstract class KeyIndex implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
 
     private final boolean int32;
-    private final long[] keys;
-    private final int[] numbers; // -1: empty slot
+    // Slot i: table[2i] the key, table[2i + 1] its packed range (-1: empty slot).
+    private final long[] table;
     private final int mask;
 
-    LongIndex(boolean int32, long[] keys, int[] numbers) {
+    LongIndex(boolean int32, long[] table) {
       this.int32 = int32;
-      this.keys = keys;
-      this.numbers = numbers;
-      this.mask = keys.length - 1;
+      this.table = table;
+      this.mask = table.length / 2 - 1;
     }
 
     @Override
-    int find(InternalRow row) {
+    long range(InternalRow row) {
       long key = int32 ? row.getInt(0) : row.getLong(0);
       for (int slot = (int) mix(key) & mask; ; slot = (slot + 1) & mask) {
-        int number = numbers[slot];
-        if (number < 0 || keys[slot] == key) {
-          return number;
+        long range = table[2 * slot + 1];
+        if (range < 0 || table[2 * slot] == key) {
+          return range;
         }
       }
     }
@@ -94,22 +101,23 @@ abstract class KeyIndex implements Serializable {
     }
 
     @Override
-    public KeyIndex build() {
+    public KeyIndex build(int[] start) {
       int capacity = Integer.highestOneBit(Math.max(2, numbers.size() * 2 + 1) - 1) << 1;
-      long[] keys = new long[capacity];
-      int[] slots = new int[capacity];
-      Arrays.fill(slots, -1);
+      long[] table = new long[2 * capacity];
+      for (int slot = 0; slot < capacity; slot++) {
+        table[2 * slot + 1] = -1;
+      }
       int mask = capacity - 1;
       numbers.forEach(
           (key, number) -> {
             int slot = (int) mix(key) & mask;
-            while (slots[slot] >= 0) {
+            while (table[2 * slot + 1] >= 0) {
               slot = (slot + 1) & mask;
             }
-            keys[slot] = key;
-            slots[slot] = number;
+            table[2 * slot] = key;
+            table[2 * slot + 1] = pack(start[number], start[number + 1]);
           });
-      return new LongIndex(int32, keys, slots);
+      return new LongIndex(int32, table);
     }
   }
 
@@ -118,17 +126,17 @@ abstract class KeyIndex implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
 
     private final DataType[] keyTypes;
-    private final HashMap<Object, Integer> numbers;
+    private final HashMap<Object, Long> ranges;
 
-    ObjectIndex(DataType[] keyTypes, HashMap<Object, Integer> numbers) {
+    ObjectIndex(DataType[] keyTypes, HashMap<Object, Long> ranges) {
       this.keyTypes = keyTypes;
-      this.numbers = numbers;
+      this.ranges = ranges;
     }
 
     @Override
-    int find(InternalRow row) {
-      Integer number = numbers.get(keyOf(row, keyTypes, false));
-      return number == null ? -1 : number;
+    long range(InternalRow row) {
+      Long range = ranges.get(keyOf(row, keyTypes, false));
+      return range == null ? -1 : range;
     }
   }
 
@@ -151,8 +159,10 @@ abstract class KeyIndex implements Serializable {
     }
 
     @Override
-    public KeyIndex build() {
-      return new ObjectIndex(keyTypes, numbers);
+    public KeyIndex build(int[] start) {
+      HashMap<Object, Long> ranges = new HashMap<>();
+      numbers.forEach((key, number) -> ranges.put(key, pack(start[number], start[number + 1])));
+      return new ObjectIndex(keyTypes, ranges);
     }
   }
 
