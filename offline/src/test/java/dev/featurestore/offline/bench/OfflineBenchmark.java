@@ -493,7 +493,7 @@ public final class OfflineBenchmark {
     text.append(
         "3 feature views (3 features each; TTL none / 30 days / 7 days; with created timestamps) of N rows over one year, N/10 entity rows; every approach reads the same Parquet files and writes its result as Parquet (time includes the write). Each approach runs "
             + reps
-            + " times, interleaved, after a small warm-up; the table shows the best wall time and the best process CPU time (all threads, DuckDB's native threads included) of each. The machine is a shared 2-core VM on which other builds ran at the same time (load average 10-16), so wall times are inflated and noisy; CPU time is the steadier measure of work.\n\n");
+            + " times, interleaved, after a small warm-up; the table shows the best wall time and the best process CPU time (all threads, DuckDB's native threads included) of each. Wall times on a 2-core VM are noisy (the load averages before and after are in the footer); CPU time is the steadier measure of work.\n\n");
     text.append(
         "| case | feature rows / view | entities | entity rows | this project: wall s (CPU s) | naive Spark: wall (CPU) | DuckDB ASOF: wall (CPU) | naive / ours: wall (CPU) | ours / DuckDB: wall (CPU) | ours output rows/s (wall) | peak RSS MB ours / naive / DuckDB | same rows and matches |\n");
     text.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
