@@ -12,7 +12,9 @@ import static org.apache.spark.sql.functions.unix_micros;
 
 import dev.featurestore.offline.internal.AsOfJoin;
 import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
+import dev.featurestore.offline.internal.EntityTimes;
 import dev.featurestore.offline.internal.SourceReader;
+import dev.featurestore.offline.internal.SourceReduce;
 import dev.featurestore.offline.internal.SparkTypes;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureRepo;
@@ -32,8 +34,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,10 +60,14 @@ import org.apache.spark.sql.types.StructType;
  *     TrainingSetOptions.defaults());
  * }</pre>
  *
- * <p>The input is validated and the source schemas are checked before anything heavy runs; the one
- * eager step is a single aggregate over the entity timestamps (their minimum and maximum), used to
- * push the time range down to the Parquet scans. The returned dataset is lazy: nothing is collected
- * to the driver. See docs/offline.md for the contract.
+ * <p>The input is validated and the source schemas are checked before anything heavy runs. Two
+ * steps read the entity rows eagerly: an aggregate of their timestamps (minimum and maximum), which
+ * is pushed down to the Parquet scans as a time range, and, per group of views on the same keys,
+ * the distinct (keys, timestamp) pairs when there are at most {@link
+ * TrainingSetOptions#broadcastLimit()} of them, which are broadcast so that source rows no entity
+ * row can pick are dropped before the shuffle. The returned dataset is lazy: feature data is read
+ * when it runs, and the training set itself is never collected to the driver. See docs/offline.md
+ * for the contract.
  */
 public final class HistoricalFeatures {
   private static final String INTERNAL_PREFIX = "__fs_";
@@ -180,6 +189,17 @@ public final class HistoricalFeatures {
           internalNames.add(INTERNAL_PREFIX + i);
         }
         prepared.add(prepare(view, sources.get(view), keys.get(view), viewFeatures, range));
+      }
+      if (!range.isNullAt(1)) {
+        Optional<EntityTimes> times =
+            EntityTimes.collect(
+                entities, group.getKey(), options.timestampColumn(), options.broadcastLimit());
+        if (times.isPresent()) {
+          Broadcast<EntityTimes> broadcast =
+              JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(times.get());
+          int keyCount = group.getKey().size();
+          prepared.replaceAll(view -> SourceReduce.reduce(view, broadcast, keyCount));
+        }
       }
       long maxTtl = prepared.stream().mapToLong(PreparedView::ttlMicros).max().orElse(0);
       long bucketBase = range.isNullAt(0) ? 0 : range.getLong(0) - maxTtl;

@@ -39,6 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Hand-computed point-in-time joins: every rule of the contract in docs/offline.md. */
 class PointInTimeJoinTest {
+  /**
+   * The options every case starts from: the defaults, which broadcast the entity pairs and reduce
+   * the sources on the map side. {@link PointInTimeJoinWithoutBroadcastTest} runs every case again
+   * with the sort-only plan.
+   */
+  TrainingSetOptions options() {
+    return TrainingSetOptions.defaults();
+  }
+
   private static final Duration MICRO = Duration.of(1, ChronoUnit.MICROS);
 
   @TempDir static Path dir;
@@ -175,7 +184,7 @@ class PointInTimeJoinTest {
         features.historicalFeatures(
             rides(),
             List.of("driver_stats:*", "customer_profile:age", "customer_profile:embedding"),
-            TrainingSetOptions.defaults());
+            options());
 
     assertThat(result.columns())
         .containsExactly(
@@ -207,8 +216,7 @@ class PointInTimeJoinTest {
   void keepsInputColumnsUnchanged() {
     Dataset<Row> input = rides();
     Dataset<Row> result =
-        features.historicalFeatures(
-            input, List.of("driver_stats:trips"), TrainingSetOptions.defaults());
+        features.historicalFeatures(input, List.of("driver_stats:trips"), options());
 
     assertThat(result.schema().fields()).startsWith(input.schema().fields());
     assertThat(result.drop("trips").exceptAll(input).count()).isZero();
@@ -233,8 +241,7 @@ class PointInTimeJoinTest {
             row("B", "A", at(ofDays(1).plus(MICRO))));
 
     Dataset<Row> result =
-        features.historicalFeatures(
-            trips, List.of("route_stats:duration"), TrainingSetOptions.defaults());
+        features.historicalFeatures(trips, List.of("route_stats:duration"), options());
 
     assertThat(rows(result, "origin", "destination", "cast(event_timestamp as string)", "duration"))
         .containsExactly(
@@ -265,7 +272,7 @@ class PointInTimeJoinTest {
         features.historicalFeatures(
             trips,
             List.of("driver_stats:trips", "route_stats:trips"),
-            TrainingSetOptions.defaults().withFullFeatureNames());
+            options().withFullFeatureNames());
 
     assertThat(result.columns())
         .containsExactly(
@@ -287,7 +294,7 @@ class PointInTimeJoinTest {
         features.historicalFeatures(
             input,
             List.of("driver_stats:trips"),
-            TrainingSetOptions.defaults().withJoinKeyMap(Map.of("driver", "driver_id")));
+            options().withJoinKeyMap(Map.of("driver", "driver_id")));
 
     assertThat(result.columns()).doesNotContain("driver_id");
     assertThat(rows(result.where("label like 'a%' or label like 'j%'"), "label", "driver", "trips"))
@@ -297,11 +304,13 @@ class PointInTimeJoinTest {
 
   @Test
   void readsOnlyTheNeededColumnsAndTimeRangeFromParquet() {
+    // Without the broadcast, the Parquet scan is part of the result's plan (with it, the scan runs
+    // inside the map-side reduction and the plan shows an RDD scan instead).
     Dataset<Row> result =
         features.historicalFeatures(
             rides().where("label like 'a%' or label like 'c%'"),
             List.of("driver_stats:trips"),
-            TrainingSetOptions.defaults());
+            TrainingSetOptions.defaults().withBroadcastLimit(0));
 
     SparkSession spark = SparkTestSession.get();
     spark.conf().set("spark.sql.maxMetadataStringLength", "1000"); // plan text untruncated
@@ -327,8 +336,7 @@ class PointInTimeJoinTest {
   @Test
   void returnsNoRowsForNoEntityRows() {
     Dataset<Row> result =
-        features.historicalFeatures(
-            rides().where("false"), List.of("driver_stats:*"), TrainingSetOptions.defaults());
+        features.historicalFeatures(rides().where("false"), List.of("driver_stats:*"), options());
 
     assertThat(result.columns()).endsWith("conv_rate", "trips");
     assertThat(result.count()).isZero();
@@ -366,8 +374,7 @@ class PointInTimeJoinTest {
 
     Dataset<Row> result =
         HistoricalFeatures.of(spark, hotDefinitions, p -> dir.resolve(p).toUri())
-            .historicalFeatures(
-                entities, List.of("hot_stats:trips"), TrainingSetOptions.defaults());
+            .historicalFeatures(entities, List.of("hot_stats:trips"), options());
 
     assertThat(result.where("trips = expected + 1").count()).isEqualTo(200);
   }
@@ -377,9 +384,7 @@ class PointInTimeJoinTest {
     List<String> utc =
         rows(
             features.historicalFeatures(
-                rides(),
-                List.of("driver_stats:*", "customer_profile:age"),
-                TrainingSetOptions.defaults()),
+                rides(), List.of("driver_stats:*", "customer_profile:age"), options()),
             "label",
             "unix_micros(event_timestamp)",
             "conv_rate",
@@ -392,9 +397,7 @@ class PointInTimeJoinTest {
       List<String> elsewhere =
           rows(
               features.historicalFeatures(
-                  rides(),
-                  List.of("driver_stats:*", "customer_profile:age"),
-                  TrainingSetOptions.defaults()),
+                  rides(), List.of("driver_stats:*", "customer_profile:age"), options()),
               "label",
               "unix_micros(event_timestamp)",
               "conv_rate",

@@ -53,9 +53,15 @@ class RandomizedPointInTimeTest {
 
   @TempDir Path dir;
 
+  /**
+   * Odd runs drop source rows on the map side (the entity pairs are broadcast), even runs shuffle
+   * every source row; runs 1 and 2 use the same data, so both plans face it.
+   */
   @ParameterizedTest
-  @ValueSource(longs = {1, 2, 3, 4, 5})
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6})
   void matchesThePlainJavaReference(long run) {
+    long dataRun = (run + 1) / 2;
+    long broadcastLimit = run % 2 == 1 ? TrainingSetOptions.DEFAULT_BROADCAST_LIMIT : 0;
     List<EntityRow> entities = new ArrayList<>();
     List<TestView> views =
         List.of(
@@ -63,7 +69,7 @@ class RandomizedPointInTimeTest {
             new TestView("no_ttl", new ArrayList<>(), 0, false, false),
             new TestView("composite", new ArrayList<>(), TTL_MICROS, true, true));
     for (int seed = 0; seed < SEEDS_PER_RUN; seed++) {
-      generate(new Random(run * 1000 + seed), seed * 100L, entities, views);
+      generate(new Random(dataRun * 1000 + seed), seed * 100L, entities, views);
     }
     for (TestView view : views) {
       write(view);
@@ -87,7 +93,9 @@ class RandomizedPointInTimeTest {
             .historicalFeatures(
                 spark.createDataFrame(entityRows, entitySchema).repartition(3),
                 List.of("with_ttl:*", "no_ttl:*", "composite:*"),
-                TrainingSetOptions.defaults().withFullFeatureNames())
+                TrainingSetOptions.defaults()
+                    .withFullFeatureNames()
+                    .withBroadcastLimit(broadcastLimit))
             .collectAsList();
 
     List<String> actual = new ArrayList<>();

@@ -73,6 +73,16 @@ public final class TrainingSetCommand implements Callable<Integer> {
               + " join key), e.g. driver_id=driver.")
   Map<String, String> joinKeyMap = new LinkedHashMap<>();
 
+  @Option(
+      names = "--broadcast-limit",
+      paramLabel = "PAIRS",
+      defaultValue = "2000000",
+      description =
+          "Up to this many distinct (join keys, timestamp) pairs in the entity rows, broadcast"
+              + " them and drop the source rows no entity row can pick before the shuffle;"
+              + " 0 never broadcasts (default: ${DEFAULT-VALUE}).")
+  long broadcastLimit;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
@@ -87,7 +97,8 @@ public final class TrainingSetCommand implements Callable<Integer> {
             output,
             fullFeatureNames,
             timestampColumn,
-            joinKeyMap);
+            joinKeyMap,
+            broadcastLimit);
     Manifest manifest = TrainingSetRunner.run(request);
     System.out.printf(
         "Wrote %d rows (%d feature columns) to %s in %.1f s%n",

@@ -19,7 +19,8 @@ public record TrainingSetRequest(
     String output,
     boolean fullFeatureNames,
     String timestampColumn,
-    Map<String, String> joinKeyMap) {
+    Map<String, String> joinKeyMap,
+    long broadcastLimit) {
   public TrainingSetRequest {
     requireNonNull(repo, "repo is null");
     requireNonNull(entities, "entities is null");
@@ -28,5 +29,33 @@ public record TrainingSetRequest(
     requireNonNull(output, "output is null");
     requireNonNull(timestampColumn, "timestampColumn is null");
     joinKeyMap = Map.copyOf(joinKeyMap);
+    if (broadcastLimit < 0) {
+      throw dev.featurestore.registry.FeatureStoreException.of(
+          dev.featurestore.registry.ErrorCode.INVALID_ARGUMENT,
+          "--broadcast-limit must be 0 (never broadcast) or a number of pairs, got %d",
+          broadcastLimit);
+    }
+  }
+
+  /** A request with the default broadcast limit. */
+  public TrainingSetRequest(
+      Path repo,
+      String entities,
+      List<String> featureReferences,
+      Optional<String> featureService,
+      String output,
+      boolean fullFeatureNames,
+      String timestampColumn,
+      Map<String, String> joinKeyMap) {
+    this(
+        repo,
+        entities,
+        featureReferences,
+        featureService,
+        output,
+        fullFeatureNames,
+        timestampColumn,
+        joinKeyMap,
+        dev.featurestore.offline.TrainingSetOptions.DEFAULT_BROADCAST_LIMIT);
   }
 }

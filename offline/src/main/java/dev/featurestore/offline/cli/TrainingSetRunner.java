@@ -74,7 +74,11 @@ public final class TrainingSetRunner {
     Map<String, ValueType> joinKeyTypes = joinKeyTypes(definitions, features);
     Map<String, String> columnToKey = columnToJoinKey(request.joinKeyMap(), joinKeyTypes.keySet());
     TrainingSetOptions options =
-        new TrainingSetOptions(request.fullFeatureNames(), request.timestampColumn(), columnToKey);
+        new TrainingSetOptions(
+            request.fullFeatureNames(),
+            request.timestampColumn(),
+            columnToKey,
+            request.broadcastLimit());
     Map<String, String> keyToColumn = new HashMap<>();
     columnToKey.forEach((column, key) -> keyToColumn.put(key, column));
     Map<String, ValueType> columnTypes = new HashMap<>();

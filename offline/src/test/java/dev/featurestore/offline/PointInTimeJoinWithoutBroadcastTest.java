@@ -1,0 +1,12 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.offline;
+
+/** Every case of {@link PointInTimeJoinTest} with the sort-only plan (no broadcast). */
+class PointInTimeJoinWithoutBroadcastTest extends PointInTimeJoinTest {
+  @Override
+  TrainingSetOptions options() {
+    return TrainingSetOptions.defaults().withBroadcastLimit(0);
+  }
+}
