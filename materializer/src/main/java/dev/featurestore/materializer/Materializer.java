@@ -234,7 +234,7 @@ public final class Materializer {
         .setJobDescription("materialize " + definitions.project() + "/" + view.name());
     try (Progress ignored =
         Progress.start(progress, view.name(), rowsToWrite, counters, options.progressInterval())) {
-      sorted.foreachPartition(writer);
+      sorted.queryExecution().toRdd().toJavaRDD().foreachPartition(writer);
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
       throw failure(view, e);
     } finally {

@@ -5,6 +5,7 @@ package dev.featurestore.materializer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.materializer.internal.NewerWinsScript;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  * key=value} on the command line; later settings win over earlier ones, and a CLI flag such as
  * {@code --expiry-grace} wins over {@code --conf}).
  *
- * @param scriptBatchSize keys per newer-wins script call
+ * @param scriptBatchSize keys per newer-wins script call (at most {@link
+ *     NewerWinsScript#MAX_KEYS_PER_CALL})
  * @param flushEvery script calls queued before the pipeline is flushed
  * @param maxInFlight unanswered script calls a writer allows before it waits
  * @param rowsPerPartition source rows per write task (more tasks: finer progress, less memory)
@@ -39,7 +41,7 @@ public record MaterializerOptions(
   /** Keys per newer-wins script call (EVALSHA). */
   public static final String SCRIPT_BATCH_SIZE = "materializer.redis.script-batch-size";
 
-  public static final int DEFAULT_SCRIPT_BATCH_SIZE = 64;
+  public static final int DEFAULT_SCRIPT_BATCH_SIZE = 256;
 
   /** Script calls queued before the pipeline is flushed. */
   public static final String FLUSH_EVERY = "materializer.redis.flush-every";
@@ -77,6 +79,12 @@ public record MaterializerOptions(
 
   public MaterializerOptions {
     positive(SCRIPT_BATCH_SIZE, scriptBatchSize);
+    if (scriptBatchSize > NewerWinsScript.MAX_KEYS_PER_CALL) {
+      throw invalid(
+          SCRIPT_BATCH_SIZE,
+          String.valueOf(scriptBatchSize),
+          "must be at most " + NewerWinsScript.MAX_KEYS_PER_CALL);
+    }
     positive(FLUSH_EVERY, flushEvery);
     positive(MAX_IN_FLIGHT, maxInFlight);
     positive(ROWS_PER_PARTITION, rowsPerPartition);

@@ -165,12 +165,7 @@ public final class MaterializerBenchmark {
       redisCli(port, "FLUSHALL");
       Materializer materializer =
           new Materializer(
-              spark,
-              definitions,
-              RedisConfig.standalone(uri),
-              p -> p,
-              MaterializerOptions.defaults(),
-              System.err);
+              spark, definitions, RedisConfig.standalone(uri), p -> p, options(), System.err);
       long start = System.nanoTime();
       ViewSummary summary =
           materializer.materialize(List.of(), END.minus(Duration.ofDays(1)), END).get(0);
