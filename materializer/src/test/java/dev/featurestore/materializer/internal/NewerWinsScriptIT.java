@@ -95,7 +95,7 @@ class NewerWinsScriptIT {
     RedisClient client = RedisClient.create();
     RedisCommands<byte[], byte[]> sync =
         client.connect(ByteArrayCodec.INSTANCE, RedisURI.create(uri)).sync();
-    String info = new String(sync.info("server"), StandardCharsets.UTF_8);
+    String info = sync.info("server");
     String version =
         info.lines()
             .filter(l -> l.startsWith("redis_version:"))
