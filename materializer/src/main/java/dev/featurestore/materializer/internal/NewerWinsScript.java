@@ -16,7 +16,8 @@ import java.util.HexFormat;
  * i] its removal time in epoch milliseconds ({@code 0}: no expiry). A value lands when nothing is
  * stored (or a non-string, or fewer than 17 bytes), or when its bytes 2-17 (Lua positions; the
  * event then created timestamp) are, as unsigned bytes, greater than or equal to the stored
- * value's. The script returns how many keys it wrote.
+ * value's. A key may appear more than once in a call: each value is compared with the one chosen so
+ * far. The script returns how many distinct keys it wrote.
  *
  * <p>Redis work per key is kept small (measured in benchmarks/results/materializer.md): one {@code
  * MGET} reads every stored value of the batch; the winners are written with one {@code MSET} when
@@ -39,10 +40,14 @@ public final class NewerWinsScript {
       local stored = redis.call('MGET', unpack(KEYS))
       local header = struct.unpack
       local wins = {}
+      local chosen = {}
       local m = 0
       local expiring = false
       for i = 1, n do
-        local old, new = stored[i], ARGV[i]
+        local key, new = KEYS[i], ARGV[i]
+        local at = chosen[key]
+        local old = stored[i]
+        if at then old = ARGV[wins[at]] end
         local newer = true
         if old and old ~= new and #old >= 17 then
           local a1, a2, a3, a4 = header('>I4I4I4I4', old, 2)
@@ -53,8 +58,12 @@ public final class NewerWinsScript {
           else newer = b4 >= a4 end
         end
         if newer then
-          m = m + 1
-          wins[m] = i
+          if not at then
+            m = m + 1
+            at = m
+            chosen[key] = m
+          end
+          wins[at] = i
           if ARGV[n + i] ~= '0' then expiring = true end
         end
       end
@@ -70,13 +79,13 @@ public final class NewerWinsScript {
           end
         end
       else
-        local pairs = {}
+        local kv = {}
         for j = 1, m do
           local i = wins[j]
-          pairs[2 * j - 1] = KEYS[i]
-          pairs[2 * j] = ARGV[i]
+          kv[2 * j - 1] = KEYS[i]
+          kv[2 * j] = ARGV[i]
         end
-        redis.call('MSET', unpack(pairs))
+        redis.call('MSET', unpack(kv))
       end
       return m
       """;

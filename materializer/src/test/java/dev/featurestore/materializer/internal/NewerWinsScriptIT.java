@@ -260,6 +260,32 @@ class NewerWinsScriptIT {
     }
   }
 
+  /**
+   * A key may appear several times in one call: each value is compared with the one chosen so far.
+   * By hand: stored event 250; then 200 (older), 300 (newer), 100 (older) -> 300, 1 written, 2 not
+   * newer. A fresh key with 5 then 7 -> 7, 1 written, 1 not newer.
+   */
+  @ParameterizedTest
+  @MethodSource("servers")
+  void aKeyRepeatedInOneCallKeepsTheNewestValue(Server server) throws Exception {
+    for (long expireAt : new long[] {0, System.currentTimeMillis() + 3_600_000}) {
+      byte[] key = newKey();
+      byte[] fresh = newKey();
+      server.sync().set(key, value(25, 250, OptionalLong.empty()));
+      NewerWinsWriter writer = new NewerWinsWriter(server.shared(), 8, 8, 64);
+      writer.write(key, value(20, 200, OptionalLong.empty()), expireAt);
+      writer.write(fresh, value(5, 5, OptionalLong.empty()), expireAt);
+      writer.write(key, value(30, 300, OptionalLong.empty()), expireAt);
+      writer.write(key, value(10, 100, OptionalLong.empty()), expireAt);
+      writer.write(fresh, value(7, 7, OptionalLong.empty()), expireAt);
+      writer.finish();
+      assertThat(writer.written()).isEqualTo(2);
+      assertThat(writer.notNewer()).isEqualTo(3);
+      assertThat(x(server, key)).isEqualTo(30);
+      assertThat(x(server, fresh)).isEqualTo(7);
+    }
+  }
+
   /** A batch larger than one call and with a call of 1 key left over (2048 + 1 keys). */
   @ParameterizedTest
   @MethodSource("servers")
