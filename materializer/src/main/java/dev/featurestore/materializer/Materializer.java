@@ -4,11 +4,8 @@
 package dev.featurestore.materializer;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
+import dev.featurestore.materializer.KeyCheck.Totals;
 import dev.featurestore.materializer.internal.PartitionWriter;
 import dev.featurestore.materializer.internal.RedisConnections;
 import dev.featurestore.materializer.internal.RedisTarget;
@@ -167,14 +164,14 @@ public final class Materializer {
     SourceReader.ViewRows viewRows =
         SourceReader.read(spark, view, source, joinKeys, location, start, end);
 
-    Row totals =
-        viewRows
-            .rows()
-            .agg(count(lit(1)), sum(when(viewRows.keysPresent(), 0).otherwise(1)))
-            .first();
-    long totalRows = totals.getLong(0);
-    long nullKeyRows = totals.isNullAt(1) ? 0 : totals.getLong(1);
+    Totals totals =
+        options.dedupe() == MaterializerOptions.Dedupe.AUTO
+            ? KeyCheck.totalsAndRepeats(viewRows)
+            : KeyCheck.totals(viewRows);
+    long totalRows = totals.rows();
+    long nullKeyRows = totals.nullKeyRows();
     long rowsToWrite = totalRows - nullKeyRows;
+    boolean keysRepeat = totals.keysMayRepeat();
 
     PartitionWriter.Counters counters =
         new PartitionWriter.Counters(
@@ -183,7 +180,7 @@ public final class Materializer {
             spark.sparkContext().longAccumulator(view.name() + ".keys-not-newer"),
             spark.sparkContext().longAccumulator(view.name() + ".expired-skipped"));
     if (rowsToWrite > 0) {
-      write(view, joinKeys, viewRows, rowsToWrite, counters);
+      write(view, joinKeys, viewRows, rowsToWrite, keysRepeat, counters);
     }
     return new ViewSummary(
         view.name(),
@@ -202,23 +199,14 @@ public final class Materializer {
       List<JoinKey> joinKeys,
       SourceReader.ViewRows viewRows,
       long rowsToWrite,
+      boolean keysRepeat,
       PartitionWriter.Counters counters) {
-    int partitions =
-        (int)
-            Math.max(
-                spark.sparkContext().defaultParallelism(),
-                Math.min(
-                    10_000,
-                    (rowsToWrite + options.rowsPerPartition() - 1) / options.rowsPerPartition()));
-    List<Column> order = new ArrayList<>(viewRows.keyColumns());
-    order.add(org.apache.spark.sql.functions.col("event_micros").desc());
-    order.add(org.apache.spark.sql.functions.col("created_micros").desc_nulls_last());
-    Dataset<Row> sorted =
-        viewRows
-            .rows()
-            .filter(viewRows.keysPresent())
-            .repartition(partitions, viewRows.keyColumns().toArray(Column[]::new))
-            .sortWithinPartitions(order.toArray(Column[]::new));
+    Dataset<Row> rows = viewRows.rows().filter(viewRows.keysPresent());
+    if (keysRepeat) {
+      rows = latestPerKey(viewRows, rows, rowsToWrite);
+    }
+    // else: every key has one row in the window, so the rows are written as read (no shuffle,
+    // no sort); the writer sees each key once.
     Duration grace = options.expiryGrace().orElse(OnlineExpiry.defaultGrace(view));
     PartitionWriter writer =
         new PartitionWriter(
@@ -234,12 +222,32 @@ public final class Materializer {
         .setJobDescription("materialize " + definitions.project() + "/" + view.name());
     try (Progress ignored =
         Progress.start(progress, view.name(), rowsToWrite, counters, options.progressInterval())) {
-      sorted.foreachPartition(writer);
+      rows.queryExecution().toRdd().toJavaRDD().foreachPartition(writer);
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
       throw failure(view, e);
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /**
+   * Repartitions the rows by key and sorts each partition by key, then newest first (event, then
+   * created timestamp), so the writer keeps the first row of each key.
+   */
+  private Dataset<Row> latestPerKey(
+      SourceReader.ViewRows viewRows, Dataset<Row> rows, long rowsToWrite) {
+    int partitions =
+        (int)
+            Math.max(
+                spark.sparkContext().defaultParallelism(),
+                Math.min(
+                    10_000,
+                    (rowsToWrite + options.rowsPerPartition() - 1) / options.rowsPerPartition()));
+    List<Column> order = new ArrayList<>(viewRows.keyColumns());
+    order.add(org.apache.spark.sql.functions.col("event_micros").desc());
+    order.add(org.apache.spark.sql.functions.col("created_micros").desc_nulls_last());
+    return rows.repartition(partitions, viewRows.keyColumns().toArray(Column[]::new))
+        .sortWithinPartitions(order.toArray(Column[]::new));
   }
 
   /** Finds the executor's FeatureStoreException in a Spark failure and names the view. */

@@ -5,6 +5,7 @@ package dev.featurestore.materializer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.materializer.internal.NewerWinsScript;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
@@ -21,13 +22,15 @@ import java.util.regex.Pattern;
  * key=value} on the command line; later settings win over earlier ones, and a CLI flag such as
  * {@code --expiry-grace} wins over {@code --conf}).
  *
- * @param scriptBatchSize keys per newer-wins script call
+ * @param scriptBatchSize keys per newer-wins script call (at most {@link
+ *     NewerWinsScript#MAX_KEYS_PER_CALL})
  * @param flushEvery script calls queued before the pipeline is flushed
  * @param maxInFlight unanswered script calls a writer allows before it waits
  * @param rowsPerPartition source rows per write task (more tasks: finer progress, less memory)
  * @param expiryGrace how long after a value stops being served Redis removes it; empty: the view's
  *     TTL ({@code OnlineExpiry.defaultGrace})
  * @param progressInterval how often progress is printed; zero: never
+ * @param dedupe how the latest row per key is found
  */
 public record MaterializerOptions(
     int scriptBatchSize,
@@ -35,21 +38,44 @@ public record MaterializerOptions(
     int maxInFlight,
     long rowsPerPartition,
     Optional<Duration> expiryGrace,
-    Duration progressInterval) {
+    Duration progressInterval,
+    Dedupe dedupe) {
+  /**
+   * How the latest row per entity key is found. The default is {@link #SHUFFLE}: on the 2-core
+   * benchmark machine {@link #AUTO} saved 0-7% on one-row-per-key data and costs an extra pass
+   * (about 1 s per million rows there) on data with history (benchmarks/results/materializer.md).
+   */
+  public enum Dedupe {
+    /**
+     * Check first (with the row count the materializer takes anyway, shuffling only a 64-bit hash
+     * per key) whether any key has two rows: if none has, write the rows as read, without shuffling
+     * or sorting them; else as {@link #SHUFFLE}. Both write the same values.
+     */
+    AUTO,
+    /**
+     * Always repartition the rows by key and sort them, keeping the latest row per key (skips the
+     * repeat check; the default).
+     */
+    SHUFFLE
+  }
+
+  /** How the latest row per key is found: {@code auto} or {@code shuffle}. */
+  public static final String DEDUPE = "materializer.dedupe";
+
   /** Keys per newer-wins script call (EVALSHA). */
   public static final String SCRIPT_BATCH_SIZE = "materializer.redis.script-batch-size";
 
-  public static final int DEFAULT_SCRIPT_BATCH_SIZE = 64;
+  public static final int DEFAULT_SCRIPT_BATCH_SIZE = 256;
 
   /** Script calls queued before the pipeline is flushed. */
   public static final String FLUSH_EVERY = "materializer.redis.flush-every";
 
-  public static final int DEFAULT_FLUSH_EVERY = 32;
+  public static final int DEFAULT_FLUSH_EVERY = 8;
 
   /** Unanswered script calls per writer before it waits for the oldest. */
   public static final String MAX_IN_FLIGHT = "materializer.redis.max-in-flight";
 
-  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
   /** Source rows per write task. */
   public static final String ROWS_PER_PARTITION = "materializer.rows-per-partition";
@@ -71,17 +97,25 @@ public record MaterializerOptions(
           MAX_IN_FLIGHT,
           ROWS_PER_PARTITION,
           EXPIRY_GRACE,
-          PROGRESS_INTERVAL);
+          PROGRESS_INTERVAL,
+          DEDUPE);
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   public MaterializerOptions {
     positive(SCRIPT_BATCH_SIZE, scriptBatchSize);
+    if (scriptBatchSize > NewerWinsScript.MAX_KEYS_PER_CALL) {
+      throw invalid(
+          SCRIPT_BATCH_SIZE,
+          String.valueOf(scriptBatchSize),
+          "must be at most " + NewerWinsScript.MAX_KEYS_PER_CALL);
+    }
     positive(FLUSH_EVERY, flushEvery);
     positive(MAX_IN_FLIGHT, maxInFlight);
     positive(ROWS_PER_PARTITION, rowsPerPartition);
     requireNonNull(expiryGrace, "expiryGrace is null");
     requireNonNull(progressInterval, "progressInterval is null");
+    requireNonNull(dedupe, "dedupe is null");
     if (expiryGrace.filter(Duration::isNegative).isPresent()) {
       throw invalid(EXPIRY_GRACE, expiryGrace.get().toString(), "must not be negative");
     }
@@ -116,7 +150,16 @@ public record MaterializerOptions(
         Optional.ofNullable(settings.get(EXPIRY_GRACE)).map(v -> duration(EXPIRY_GRACE, v)),
         Optional.ofNullable(settings.get(PROGRESS_INTERVAL))
             .map(v -> duration(PROGRESS_INTERVAL, v))
-            .orElse(DEFAULT_PROGRESS_INTERVAL));
+            .orElse(DEFAULT_PROGRESS_INTERVAL),
+        dedupe(settings.getOrDefault(DEDUPE, "shuffle")));
+  }
+
+  private static Dedupe dedupe(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> Dedupe.AUTO;
+      case "shuffle" -> Dedupe.SHUFFLE;
+      default -> throw invalid(DEDUPE, value, "expected auto or shuffle");
+    };
   }
 
   /** Returns a copy with another expiry grace. */
@@ -127,7 +170,8 @@ public record MaterializerOptions(
         maxInFlight,
         rowsPerPartition,
         Optional.of(grace),
-        progressInterval);
+        progressInterval,
+        dedupe);
   }
 
   /**

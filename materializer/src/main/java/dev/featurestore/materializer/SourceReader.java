@@ -29,6 +29,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
@@ -75,6 +76,9 @@ final class SourceReader {
       JoinKey key = joinKeys.get(i);
       checkType(view, where, schema, key.name(), key.type(), "join key '" + key.name() + "'");
       Column column = col(quote(key.name()));
+      if (key.type() == ValueType.INT32 || key.type() == ValueType.INT64) {
+        column = column.cast(DataTypes.LongType); // int32 keys are encoded widened to int64
+      }
       keyColumns.add(col("k" + i));
       projection.add(column.as("k" + i));
     }
@@ -97,7 +101,9 @@ final class SourceReader {
           feature.sourceColumn(),
           feature.type(),
           "feature '" + feature.name() + "'");
-      projection.add(col(quote(feature.sourceColumn())).as("f" + i));
+      // The exact Spark type of the value type: the writer reads it with typed getters.
+      projection.add(
+          col(quote(feature.sourceColumn())).cast(sparkType(feature.type())).as("f" + i));
     }
 
     Column window = col(quote(source.timestampField())).leq(lit(Timestamp.from(end)));
@@ -107,6 +113,22 @@ final class SourceReader {
     }
     Dataset<Row> rows = data.filter(window).select(projection.toArray(Column[]::new));
     return new ViewRows(rows, keysPresentAfterProjection(joinKeys.size()), keyColumns);
+  }
+
+  private static DataType sparkType(ValueType type) {
+    if (type.isArray()) {
+      return DataTypes.createArrayType(sparkType(type.elementType().orElseThrow()), true);
+    }
+    return switch (type) {
+      case INT32 -> DataTypes.IntegerType;
+      case INT64 -> DataTypes.LongType;
+      case FLOAT32 -> DataTypes.FloatType;
+      case FLOAT64 -> DataTypes.DoubleType;
+      case STRING -> DataTypes.StringType;
+      case BOOL -> DataTypes.BooleanType;
+      case BYTES -> DataTypes.BinaryType;
+      default -> DataTypes.TimestampType;
+    };
   }
 
   private static Column keysPresentAfterProjection(int keys) {

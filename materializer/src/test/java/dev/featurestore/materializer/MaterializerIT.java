@@ -22,9 +22,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class MaterializerIT {
   private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
@@ -89,6 +93,57 @@ class MaterializerIT {
     assertValue(stored(project, view, 3), "2026-11-20T23:59:59Z", OptionalLong.empty(), null, null);
     assertThat(stored(project, view, 4)).isNull();
     assertValue(stored(project, view, 5), "2026-11-21T00:00:00Z", OptionalLong.empty(), 2.0, 2L);
+  }
+
+  /**
+   * One row per key in the window: dedupe=auto learns it from the repeat check and writes the rows
+   * as read (no shuffle); dedupe=shuffle repartitions and sorts. Same values, same counts.
+   */
+  @ParameterizedTest
+  @EnumSource(MaterializerOptions.Dedupe.class)
+  void writesTheSameWithOrWithoutTheShuffleWhenEveryKeyHasOneRow(
+      MaterializerOptions.Dedupe dedupe) {
+    String project = TestSupport.newProject();
+    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    Path parquet = dir.resolve("drivers");
+    TestSupport.writeParquet(
+        parquet,
+        TestSupport.DRIVER_SCHEMA,
+        List.of(
+            driverRow(1L, "2026-11-20T10:00:00Z", "2026-11-20T10:30:00Z", 0.1, 10L),
+            driverRow(2L, "2026-11-20T11:00:00Z", null, 0.2, null),
+            driverRow(3L, "2026-11-20T12:00:00Z", null, null, 30L),
+            driverRow(null, "2026-11-20T13:00:00Z", null, 0.4, 40L),
+            // Outside the window: driver 1 again, not read.
+            driverRow(1L, "2026-11-21T10:00:00Z", null, 0.5, 50L)));
+    Materializer materializer =
+        new Materializer(
+            TestSupport.spark(),
+            TestSupport.definitions(project, parquet, view),
+            TestSupport.redisConfig(),
+            p -> p,
+            MaterializerOptions.fromMap(
+                Map.of(MaterializerOptions.DEDUPE, dedupe.name().toLowerCase(Locale.ROOT))),
+            null);
+
+    ViewSummary first = materializer.materialize(List.of(), START, END).get(0);
+    ViewSummary again = materializer.materialize(List.of(), START, END).get(0);
+
+    for (ViewSummary summary : List.of(first, again)) {
+      assertThat(summary.rowsRead()).isEqualTo(4);
+      assertThat(summary.nullKeyRows()).isEqualTo(1);
+      // The same values again are not older: they land (no-ops).
+      assertThat(summary.keysWritten()).isEqualTo(3);
+      assertThat(summary.keysNotNewer()).isZero();
+    }
+    assertValue(
+        stored(project, view, 1),
+        "2026-11-20T10:00:00Z",
+        OptionalLong.of(micros("2026-11-20T10:30:00Z")),
+        0.1,
+        10L);
+    assertValue(stored(project, view, 2), "2026-11-20T11:00:00Z", OptionalLong.empty(), 0.2, null);
+    assertValue(stored(project, view, 3), "2026-11-20T12:00:00Z", OptionalLong.empty(), null, 30L);
   }
 
   @Test

@@ -17,7 +17,14 @@ class MaterializerOptionsTest {
   void hasDefaults() {
     assertThat(MaterializerOptions.defaults())
         .isEqualTo(
-            new MaterializerOptions(64, 32, 256, 250_000, Optional.empty(), Duration.ofSeconds(5)));
+            new MaterializerOptions(
+                256,
+                8,
+                64,
+                250_000,
+                Optional.empty(),
+                Duration.ofSeconds(5),
+                MaterializerOptions.Dedupe.SHUFFLE));
   }
 
   @Test
@@ -31,12 +38,19 @@ class MaterializerOptionsTest {
                 "materializer.rows-per-partition", "1000",
                 "materializer.expiry-grace", "2h",
                 "materializer.progress-interval", "PT1M",
+                "materializer.dedupe", "auto",
                 "spark.master", "local[1]"));
 
     assertThat(options)
         .isEqualTo(
             new MaterializerOptions(
-                8, 4, 100, 1000, Optional.of(Duration.ofHours(2)), Duration.ofMinutes(1)));
+                8,
+                4,
+                100,
+                1000,
+                Optional.of(Duration.ofHours(2)),
+                Duration.ofMinutes(1),
+                MaterializerOptions.Dedupe.AUTO));
   }
 
   @Test
@@ -51,6 +65,15 @@ class MaterializerOptionsTest {
 
   @Test
   void rejectsUnknownKeysAndBadValues() {
+    assertThatThrownBy(
+            () ->
+                MaterializerOptions.fromMap(Map.of("materializer.redis.script-batch-size", "2049")))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Invalid value '2049' for materializer.redis.script-batch-size: must be at most 2048");
+    assertThatThrownBy(() -> MaterializerOptions.fromMap(Map.of("materializer.dedupe", "never")))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage("Invalid value 'never' for materializer.dedupe: expected auto or shuffle");
     assertThatThrownBy(
             () -> MaterializerOptions.fromMap(Map.of("materializer.redis.flush-evry", "1")))
         .isInstanceOf(FeatureStoreException.class)

@@ -13,6 +13,7 @@ import dev.featurestore.registry.definition.ValueType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,12 +24,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.util.Utf8;
 
@@ -65,7 +65,7 @@ public final class OnlineValueCodec {
   private final FeatureView view;
   private final Schema schema;
   private final long fingerprint;
-  private final GenericDatumWriter<GenericRecord> writer;
+  private final ValueType[] types;
   private final Map<Long, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
   private final ThreadLocal<ByteArrayOutputStream> buffers =
       ThreadLocal.withInitial(() -> new ByteArrayOutputStream(256));
@@ -76,7 +76,7 @@ public final class OnlineValueCodec {
     this.view = requireNonNull(view, "view is null");
     this.schema = FeatureViewSchemas.schemaOf(project, view);
     this.fingerprint = FeatureViewSchemas.fingerprint(schema);
-    this.writer = new GenericDatumWriter<>(schema);
+    this.types = view.features().stream().map(Feature::type).toArray(ValueType[]::new);
     readers.put(fingerprint, new GenericDatumReader<>(schema));
   }
 
@@ -88,6 +88,54 @@ public final class OnlineValueCodec {
   /** The fingerprint of {@link #schema()}. */
   public long fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * Feature values read by position (the view's feature order) without boxing, e.g. straight from a
+   * Spark row. Only the getter of each feature's type is called, and only when {@link #isNull} is
+   * false: int32 {@link #getInt}, int64 {@link #getLong}, float32 {@link #getFloat}, float64 {@link
+   * #getDouble}, string {@link #getUtf8} (UTF-8 bytes), bool {@link #getBoolean}, bytes {@link
+   * #getBytes}, timestamp {@link #getTimestampMicros}, arrays {@link #getList} (elements as for
+   * {@link #encode(List, long, OptionalLong)}).
+   */
+  public interface FeatureValues {
+    boolean isNull(int feature);
+
+    default int getInt(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default long getLong(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default float getFloat(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default double getDouble(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default byte[] getUtf8(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default boolean getBoolean(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default byte[] getBytes(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default long getTimestampMicros(int feature) {
+      throw new UnsupportedOperationException();
+    }
+
+    default List<?> getList(int feature) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   /**
@@ -111,26 +159,58 @@ public final class OnlineValueCodec {
           features.size(),
           featureValues.size());
     }
-    GenericData.Record record = new GenericData.Record(schema);
-    for (int i = 0; i < features.size(); i++) {
-      Feature feature = features.get(i);
-      record.put(i, toAvro(feature, feature.type(), featureValues.get(i)));
-    }
-    record.put(features.size(), eventMicros);
+    return encode(new ListValues(featureValues), eventMicros, createdMicros);
+  }
 
+  /**
+   * Encodes feature values read by position; the one encoder behind {@link #encode(List, long,
+   * OptionalLong)}. Writes the Avro binary encoding of the view's record directly (each feature a
+   * {@code ["null", T]} union, then {@code __event_timestamp}), with a reused encoder and buffer.
+   *
+   * @throws FeatureStoreException INVALID_DATA naming the feature when a value has the wrong type
+   */
+  public byte[] encode(FeatureValues values, long eventMicros, OptionalLong createdMicros) {
     ByteArrayOutputStream buffer = buffers.get();
     buffer.reset();
-    ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
-    header.put(FORMAT_VERSION);
-    header.putLong(eventMicros ^ Long.MIN_VALUE);
-    header.putLong(createdMicros.orElse(NO_CREATED_TIMESTAMP) ^ Long.MIN_VALUE);
-    header.putLong(fingerprint);
-    buffer.writeBytes(header.array());
+    byte[] header = new byte[HEADER_LENGTH];
+    header[0] = FORMAT_VERSION;
+    putLong(header, 1, eventMicros ^ Long.MIN_VALUE);
+    putLong(header, 9, createdMicros.orElse(NO_CREATED_TIMESTAMP) ^ Long.MIN_VALUE);
+    putLong(header, 17, fingerprint);
+    buffer.writeBytes(header);
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, encoders.get());
     encoders.set(encoder);
+    List<Feature> features = view.features();
+    int i = 0;
     try {
-      writer.write(record, encoder);
+      for (; i < types.length; i++) {
+        if (values.isNull(i)) {
+          encoder.writeIndex(0);
+          continue;
+        }
+        encoder.writeIndex(1);
+        switch (types[i]) {
+          case INT32 -> encoder.writeInt(values.getInt(i));
+          case INT64 -> encoder.writeLong(values.getLong(i));
+          case FLOAT32 -> encoder.writeFloat(values.getFloat(i));
+          case FLOAT64 -> encoder.writeDouble(values.getDouble(i));
+          case STRING -> encoder.writeBytes(values.getUtf8(i));
+          case BOOL -> encoder.writeBoolean(values.getBoolean(i));
+          case BYTES -> encoder.writeBytes(values.getBytes(i));
+          case TIMESTAMP -> encoder.writeLong(values.getTimestampMicros(i));
+          default -> writeArray(encoder, features.get(i), types[i], values.getList(i));
+        }
+      }
+      encoder.writeLong(eventMicros);
       encoder.flush();
+    } catch (ClassCastException e) {
+      Feature feature = features.get(i);
+      throw new FeatureStoreException(
+          ErrorCode.INVALID_DATA,
+          String.format(
+              "Cannot encode feature '%s' of view '%s': expected %s, got %s",
+              feature.name(), view.name(), feature.type(), e.getMessage()),
+          e);
     } catch (IOException | RuntimeException e) {
       throw new FeatureStoreException(
           ErrorCode.INVALID_DATA,
@@ -138,6 +218,133 @@ public final class OnlineValueCodec {
           e);
     }
     return buffer.toByteArray();
+  }
+
+  private void writeArray(Encoder encoder, Feature feature, ValueType type, List<?> items)
+      throws IOException {
+    ValueType elementType = type.elementType().orElseThrow();
+    encoder.writeArrayStart();
+    encoder.setItemCount(items.size());
+    for (Object item : items) {
+      encoder.startItem();
+      if (item == null) {
+        encoder.writeIndex(0);
+        continue;
+      }
+      encoder.writeIndex(1);
+      writeScalar(encoder, feature, elementType, item);
+    }
+    encoder.writeArrayEnd();
+  }
+
+  /** Writes one boxed scalar (array elements, and the values of the List form). */
+  private static void writeScalar(Encoder encoder, Feature feature, ValueType type, Object value)
+      throws IOException {
+    if (!(type == ValueType.STRING ? value instanceof CharSequence : value instanceof Number)) {
+      throw new ClassCastException(value.getClass().getName());
+    }
+    switch (type) {
+      case INT32 -> encoder.writeInt(((Number) value).intValue());
+      case INT64 -> encoder.writeLong(((Number) value).longValue());
+      case FLOAT32 -> encoder.writeFloat(((Number) value).floatValue());
+      case FLOAT64 -> encoder.writeDouble(((Number) value).doubleValue());
+      case STRING -> encoder.writeString(value.toString());
+      default ->
+          throw new IllegalStateException(
+              "feature '" + feature.name() + "': no array element type " + type);
+    }
+  }
+
+  private static void putLong(byte[] bytes, int offset, long value) {
+    for (int i = 7; i >= 0; i--) {
+      bytes[offset + i] = (byte) value;
+      value >>>= 8;
+    }
+  }
+
+  /** The boxed List form of {@link FeatureValues}, with the documented Java type conversions. */
+  private static final class ListValues implements FeatureValues {
+    private final List<?> values;
+
+    ListValues(List<?> values) {
+      this.values = values;
+    }
+
+    @Override
+    public boolean isNull(int feature) {
+      return values.get(feature) == null;
+    }
+
+    @Override
+    public int getInt(int feature) {
+      return number(feature).intValue();
+    }
+
+    @Override
+    public long getLong(int feature) {
+      return number(feature).longValue();
+    }
+
+    @Override
+    public float getFloat(int feature) {
+      return number(feature).floatValue();
+    }
+
+    @Override
+    public double getDouble(int feature) {
+      return number(feature).doubleValue();
+    }
+
+    @Override
+    public byte[] getUtf8(int feature) {
+      return cast(feature, CharSequence.class).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean getBoolean(int feature) {
+      return cast(feature, Boolean.class);
+    }
+
+    @Override
+    public byte[] getBytes(int feature) {
+      Object value = values.get(feature);
+      if (value instanceof ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+      }
+      return cast(feature, byte[].class);
+    }
+
+    @Override
+    public long getTimestampMicros(int feature) {
+      Object value = values.get(feature);
+      if (!(value instanceof Long || value instanceof Instant || value instanceof java.util.Date)) {
+        throw new ClassCastException(value.getClass().getName());
+      }
+      return timestampMicros(value);
+    }
+
+    @Override
+    public List<?> getList(int feature) {
+      Object value = values.get(feature);
+      if (value instanceof Object[] array) {
+        return java.util.Arrays.asList(array);
+      }
+      return cast(feature, List.class);
+    }
+
+    private Number number(int feature) {
+      return cast(feature, Number.class);
+    }
+
+    private <T> T cast(int feature, Class<T> type) {
+      Object value = values.get(feature);
+      if (!type.isInstance(value)) {
+        throw new ClassCastException(value.getClass().getName());
+      }
+      return type.cast(value);
+    }
   }
 
   /**
@@ -215,40 +422,6 @@ public final class OnlineValueCodec {
           "Cannot decode online value: not a format-%d value (%s bytes)",
           FORMAT_VERSION,
           value == null ? "null" : String.valueOf(value.length));
-    }
-  }
-
-  private Object toAvro(Feature feature, ValueType type, Object value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return switch (type) {
-        case INT32 -> ((Number) value).intValue();
-        case INT64 -> ((Number) value).longValue();
-        case FLOAT32 -> ((Number) value).floatValue();
-        case FLOAT64 -> ((Number) value).doubleValue();
-        case STRING -> ((CharSequence) value).toString();
-        case BOOL -> (Boolean) value;
-        case BYTES -> value instanceof ByteBuffer b ? b : ByteBuffer.wrap((byte[]) value);
-        case TIMESTAMP -> timestampMicros(value);
-        case ARRAY_INT32, ARRAY_INT64, ARRAY_FLOAT32, ARRAY_FLOAT64, ARRAY_STRING -> {
-          List<?> items = value instanceof Object[] array ? List.of(array) : (List<?>) value;
-          ValueType elementType = type.elementType().orElseThrow();
-          List<Object> converted = new ArrayList<>(items.size());
-          for (Object item : items) {
-            converted.add(toAvro(feature, elementType, item));
-          }
-          yield converted;
-        }
-      };
-    } catch (ClassCastException e) {
-      throw new FeatureStoreException(
-          ErrorCode.INVALID_DATA,
-          String.format(
-              "Cannot encode feature '%s' of view '%s': expected %s, got %s",
-              feature.name(), view.name(), feature.type(), value.getClass().getName()),
-          e);
     }
   }
 

@@ -12,46 +12,82 @@ import java.util.HexFormat;
  * The newer-wins write, atomic in Redis, for a batch of keys per call (see
  * docs/online-store-layout.md).
  *
- * <p>KEYS are n online-store keys; ARGV[i] is the value for KEYS[i] and ARGV[n + i] its removal
- * time in epoch milliseconds ({@code 0}: no expiry). A value lands when nothing is stored, or when
- * its bytes 2-17 (Lua positions; the event then created timestamp) are, as unsigned bytes, greater
- * than or equal to the stored value's. It is written with {@code SET ... PXAT} (one atomic SET plus
- * PEXPIREAT, Redis 6.2+) or, without expiry, a plain {@code SET}, which also clears an earlier TTL.
- * The script returns how many keys it wrote.
+ * <p>KEYS are n online-store keys of one hash slot; ARGV[i] is the value for KEYS[i] and ARGV[n +
+ * i] its removal time in epoch milliseconds ({@code 0}: no expiry). A value lands when nothing is
+ * stored (or a non-string, or fewer than 17 bytes), or when its bytes 2-17 (Lua positions; the
+ * event then created timestamp) are, as unsigned bytes, greater than or equal to the stored
+ * value's. A key may appear more than once in a call: each value is compared with the one chosen so
+ * far. The script returns how many distinct keys it wrote.
  *
- * <p>The bytes are compared one by one with {@code string.byte} rather than with Lua's {@code <},
- * which uses the server's collation locale.
+ * <p>Redis work per key is kept small (measured in benchmarks/results/materializer.md): one {@code
+ * MGET} reads every stored value of the batch; the winners are written with one {@code MSET} when
+ * none of them expires, else one {@code SET ... PXAT} each (SET plus PEXPIREAT in one command,
+ * Redis 6.2+; a plain {@code SET} clears an earlier TTL). The 16 header bytes are compared as four
+ * unsigned 32-bit big-endian numbers read with {@code struct.unpack}, not with Lua's {@code <} on
+ * strings, which uses the server's collation locale ({@code LC_COLLATE}). Multi-key calls are fine
+ * in a Redis Cluster because every key of a call is in one slot.
  */
 public final class NewerWinsScript {
+  /**
+   * The most keys per call: {@code MSET} gets 2 arguments per key through Lua's {@code unpack},
+   * which is limited to about 8000 values.
+   */
+  public static final int MAX_KEYS_PER_CALL = 2048;
+
   public static final String SOURCE =
       """
       local n = #KEYS
-      local written = 0
-      local byte = string.byte
+      local stored = redis.call('MGET', unpack(KEYS))
+      local header = struct.unpack
+      local wins = {}
+      local chosen = {}
+      local m = 0
+      local expiring = false
       for i = 1, n do
-        local new = ARGV[i]
-        local stored = redis.call('GET', KEYS[i])
+        local key, new = KEYS[i], ARGV[i]
+        local at = chosen[key]
+        local old = stored[i]
+        if at then old = ARGV[wins[at]] end
         local newer = true
-        if stored and #stored >= 17 then
-          for j = 2, 17 do
-            local a, b = byte(stored, j), byte(new, j)
-            if a ~= b then
-              newer = b > a
-              break
-            end
-          end
+        if old and old ~= new and #old >= 17 then
+          local a1, a2, a3, a4 = header('>I4I4I4I4', old, 2)
+          local b1, b2, b3, b4 = header('>I4I4I4I4', new, 2)
+          if a1 ~= b1 then newer = b1 > a1
+          elseif a2 ~= b2 then newer = b2 > a2
+          elseif a3 ~= b3 then newer = b3 > a3
+          else newer = b4 >= a4 end
         end
         if newer then
-          local expireAt = ARGV[n + i]
-          if expireAt == '0' then
-            redis.call('SET', KEYS[i], new)
-          else
-            redis.call('SET', KEYS[i], new, 'PXAT', expireAt)
+          if not at then
+            m = m + 1
+            at = m
+            chosen[key] = m
           end
-          written = written + 1
+          wins[at] = i
+          if ARGV[n + i] ~= '0' then expiring = true end
         end
       end
-      return written
+      if m == 0 then return 0 end
+      if expiring then
+        for j = 1, m do
+          local i = wins[j]
+          local expireAt = ARGV[n + i]
+          if expireAt == '0' then
+            redis.call('SET', KEYS[i], ARGV[i])
+          else
+            redis.call('SET', KEYS[i], ARGV[i], 'PXAT', expireAt)
+          end
+        end
+      else
+        local kv = {}
+        for j = 1, m do
+          local i = wins[j]
+          kv[2 * j - 1] = KEYS[i]
+          kv[2 * j] = ARGV[i]
+        end
+        redis.call('MSET', unpack(kv))
+      end
+      return m
       """;
 
   /** The SHA-1 the script is cached under in Redis (EVALSHA). */

@@ -17,8 +17,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
-import org.apache.spark.sql.Row;
+import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -26,13 +27,15 @@ import org.apache.spark.util.LongAccumulator;
  * first, keeps the latest row per key, encodes it and writes it with {@link NewerWinsWriter} over
  * the JVM's shared connection.
  *
- * <p>Row layout: the join keys, the event timestamp and the created timestamp as epoch microseconds
- * (the created one may be null), then the features in view order.
+ * <p>Rows are Spark's internal rows (no conversion to {@code Row}, no boxing of feature values),
+ * laid out as {@code SourceReader} projects them: the join keys (int64, string or binary), the
+ * event timestamp and the created timestamp as epoch microseconds (the created one may be null),
+ * then the features in view order, each cast to the Spark type of its value type.
  *
  * <p>Rows of one key with equal (event, created) timestamps are a tie; the one whose encoded value
  * is the greatest (unsigned bytes) wins, so every run and every partitioning picks the same row.
  */
-public final class PartitionWriter implements ForeachPartitionFunction<Row> {
+public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>> {
   private static final long serialVersionUID = 1L;
 
   /** Counters of one view's run, read by the driver. */
@@ -74,7 +77,7 @@ public final class PartitionWriter implements ForeachPartitionFunction<Row> {
   }
 
   @Override
-  public void call(Iterator<Row> rows) throws Exception {
+  public void call(Iterator<InternalRow> rows) throws Exception {
     if (!rows.hasNext()) {
       return;
     }
@@ -101,11 +104,13 @@ public final class PartitionWriter implements ForeachPartitionFunction<Row> {
       long bestEvent = 0;
       long bestCreated = 0;
       Object[] keyValues = new Object[keyCount];
+      RowValues values = new RowValues(types, firstFeature);
       while (rows.hasNext()) {
-        Row row = rows.next();
+        InternalRow row = rows.next();
+        values.row = row;
         read++;
         for (int i = 0; i < keyCount; i++) {
-          keyValues[i] = row.get(i);
+          keyValues[i] = keyValue(row, i, joinKeys.get(i).type());
         }
         byte[] entityKey = OnlineKeys.entityKey(joinKeys, Arrays.asList(keyValues));
         long event = row.getLong(eventIndex);
@@ -113,7 +118,7 @@ public final class PartitionWriter implements ForeachPartitionFunction<Row> {
         if (bestKey != null && Arrays.equals(entityKey, bestKey)) {
           // Sorted newest first: a later row of the key only matters when it ties.
           if (event == bestEvent && created == bestCreated) {
-            byte[] value = encode(codec, row, types, firstFeature, event, created);
+            byte[] value = encode(codec, values, event, created);
             if (Arrays.compareUnsigned(value, bestValue) > 0) {
               bestValue = value;
             }
@@ -126,7 +131,7 @@ public final class PartitionWriter implements ForeachPartitionFunction<Row> {
         bestKey = entityKey;
         bestEvent = event;
         bestCreated = created;
-        bestValue = encode(codec, row, types, firstFeature, event, created);
+        bestValue = encode(codec, values, event, created);
         if ((read & 0x3FFF) == 0) {
           counters.rowsRead().add(read);
           read = 0;
@@ -170,24 +175,94 @@ public final class PartitionWriter implements ForeachPartitionFunction<Row> {
     return 0;
   }
 
-  private static byte[] encode(
-      OnlineValueCodec codec,
-      Row row,
-      List<ValueType> types,
-      int firstFeature,
-      long event,
-      long created) {
-    Object[] values = new Object[types.size()];
-    for (int i = 0; i < values.length; i++) {
-      int index = firstFeature + i;
-      if (row.isNullAt(index)) {
-        continue;
-      }
-      values[i] = types.get(i).isArray() ? row.getList(index) : row.get(index);
-    }
+  private static byte[] encode(OnlineValueCodec codec, RowValues values, long event, long created) {
     return codec.encode(
-        Arrays.asList(values),
-        event,
-        created == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(created));
+        values, event, created == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(created));
+  }
+
+  private static Object keyValue(InternalRow row, int index, ValueType type) {
+    return switch (type) {
+      case STRING -> row.getUTF8String(index).toString();
+      case BYTES -> row.getBinary(index);
+      default -> row.getLong(index);
+    };
+  }
+
+  /** A row's features, read with Spark's typed getters (the projection cast them exactly). */
+  private static final class RowValues implements OnlineValueCodec.FeatureValues {
+    private final ValueType[] types;
+    private final int offset;
+    private InternalRow row;
+
+    RowValues(List<ValueType> types, int offset) {
+      this.types = types.toArray(ValueType[]::new);
+      this.offset = offset;
+    }
+
+    @Override
+    public boolean isNull(int feature) {
+      return row.isNullAt(offset + feature);
+    }
+
+    @Override
+    public int getInt(int feature) {
+      return row.getInt(offset + feature);
+    }
+
+    @Override
+    public long getLong(int feature) {
+      return row.getLong(offset + feature);
+    }
+
+    @Override
+    public float getFloat(int feature) {
+      return row.getFloat(offset + feature);
+    }
+
+    @Override
+    public double getDouble(int feature) {
+      return row.getDouble(offset + feature);
+    }
+
+    @Override
+    public byte[] getUtf8(int feature) {
+      return row.getUTF8String(offset + feature).getBytes();
+    }
+
+    @Override
+    public boolean getBoolean(int feature) {
+      return row.getBoolean(offset + feature);
+    }
+
+    @Override
+    public byte[] getBytes(int feature) {
+      return row.getBinary(offset + feature);
+    }
+
+    @Override
+    public long getTimestampMicros(int feature) {
+      return row.getLong(offset + feature);
+    }
+
+    @Override
+    public List<?> getList(int feature) {
+      ArrayData array = row.getArray(offset + feature);
+      ValueType element = types[feature].elementType().orElseThrow();
+      Object[] items = new Object[array.numElements()];
+      for (int i = 0; i < items.length; i++) {
+        if (array.isNullAt(i)) {
+          continue;
+        }
+        items[i] =
+            switch (element) {
+              case INT32 -> array.getInt(i);
+              case INT64 -> array.getLong(i);
+              case FLOAT32 -> array.getFloat(i);
+              case FLOAT64 -> array.getDouble(i);
+              default -> array.getUTF8String(i).toString();
+            };
+      }
+      return Arrays.asList(items);
+    }
   }
 }
