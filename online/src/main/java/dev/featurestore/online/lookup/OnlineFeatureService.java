@@ -29,7 +29,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -70,9 +69,9 @@ public final class OnlineFeatureService {
       return CompletableFuture.completedFuture(respond(plan, List.of()));
     }
     long start = System.nanoTime();
+    // The store times out itself (featurestore.redis-timeout); a timer here would cost a thread.
     return store
         .read(plan.keys())
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (values, error) -> {
               if (error != null) {

@@ -131,17 +131,33 @@ public final class OnlineBenchmark {
           List<String> bodies = bodies(batch);
           log("%d entities: %d requests/s open loop for %s", batch, rate(batch), FIXED_RATE_TIME);
           long cpu = cpuMicros(server);
+          long ownCpu = cpuMicros(ProcessHandle.current().pid());
           LoadGenerator.Result fixed = generator.openLoop(bodies, rate(batch), FIXED_RATE_TIME);
           long fixedCpu = (cpuMicros(server) - cpu) / Math.max(1, fixed.requests());
+          long fixedClientCpu =
+              (cpuMicros(ProcessHandle.current().pid()) - ownCpu) / Math.max(1, fixed.requests());
           log("%d entities: closed loop, %d clients", batch, CONCURRENCY);
           cpu = cpuMicros(server);
+          ownCpu = cpuMicros(ProcessHandle.current().pid());
           LoadGenerator.Result max = generator.closedLoop(bodies, CONCURRENCY, MAX_THROUGHPUT_TIME);
           long maxCpu = (cpuMicros(server) - cpu) / Math.max(1, max.requests());
+          long maxClientCpu =
+              (cpuMicros(ProcessHandle.current().pid()) - ownCpu) / Math.max(1, max.requests());
           log(
               "%d entities: redis-benchmark MGET of %d keys, %d clients",
               batch, 2 * batch, CONCURRENCY);
           RawResult raw = redisBenchmark(redisPort, batch);
-          rows.add(new Row(batch, rate(batch), fixed, max, raw, fixedCpu, maxCpu));
+          rows.add(
+              new Row(
+                  batch,
+                  rate(batch),
+                  fixed,
+                  max,
+                  raw,
+                  fixedCpu,
+                  maxCpu,
+                  fixedClientCpu,
+                  maxClientCpu));
           log("  %s", rows.get(rows.size() - 1));
         }
       }
@@ -171,20 +187,24 @@ public final class OnlineBenchmark {
       LoadGenerator.Result max,
       RawResult raw,
       long fixedCpuMicrosPerRequest,
-      long maxCpuMicrosPerRequest) {
+      long maxCpuMicrosPerRequest,
+      long fixedClientCpuMicrosPerRequest,
+      long maxClientCpuMicrosPerRequest) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "fixed p50=%d p99=%d p99.9=%d us errors=%d cpu/req=%d us; max %.0f rps cpu/req=%d us;"
-              + " raw %.0f rps",
+          "fixed p50=%d p99=%d p99.9=%d us errors=%d cpu/req=%d us (client %d us); max %.0f rps"
+              + " cpu/req=%d us (client %d us); raw %.0f rps",
           fixed.latencyMicros().getValueAtPercentile(50),
           fixed.latencyMicros().getValueAtPercentile(99),
           fixed.latencyMicros().getValueAtPercentile(99.9),
           fixed.errors(),
           fixedCpuMicrosPerRequest,
+          fixedClientCpuMicrosPerRequest,
           max.throughput(),
           maxCpuMicrosPerRequest,
+          maxClientCpuMicrosPerRequest,
           raw.requestsPerSecond());
     }
   }
@@ -346,7 +366,11 @@ public final class OnlineBenchmark {
 
   /** CPU time (user + system) a process has used so far, from /proc (Linux). */
   private static long cpuMicros(Process process) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    return cpuMicros(process.pid());
+  }
+
+  private static long cpuMicros(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     return ticks * 1_000_000L / 100; // USER_HZ is 100 on Linux
