@@ -75,17 +75,17 @@ final class BenchmarkReport {
         .append(" redis-benchmark req/s | raw p50 | raw p99 | service / raw |\n");
     md.append("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
     for (OnlineBenchmark.Row row : rows) {
-      Histogram h = row.max().latencyMicros();
+      OnlineBenchmark.MaxResult max = row.max();
       OnlineBenchmark.RawResult raw = row.raw();
       md.append(
           String.format(
               Locale.ROOT,
               "| %d | %.0f | %s | %s | %d | %d µs | %d µs | `%s` | %.0f | %.3f ms | %.3f ms | %.0f%% |\n",
               row.entities(),
-              row.max().throughput(),
-              ms(h.getValueAtPercentile(50)),
-              ms(h.getValueAtPercentile(99)),
-              row.max().errors(),
+              max.throughput(),
+              ms(max.p50Micros()),
+              ms(max.p99Micros()),
+              max.errors(),
               row.maxCpuMicrosPerRequest(),
               row.maxClientCpuMicrosPerRequest(),
               raw.command(),
@@ -94,6 +94,11 @@ final class BenchmarkReport {
               raw.p99Millis(),
               100 * row.max().throughput() / raw.requestsPerSecond()));
     }
+    md.append("\nLoad generator of this phase: ")
+        .append(rows.isEmpty() ? "-" : rows.get(0).max().tool())
+        .append(
+            " (wrk counts non-2xx answers as errors; the Java client also checks each answer has")
+        .append(" PRESENT values). Its CPU/request includes its own process only.\n");
     md.append("\n## Targets\n\n");
     for (OnlineBenchmark.Row row : rows) {
       double p99 = row.fixed().latencyMicros().getValueAtPercentile(99) / 1000.0;
