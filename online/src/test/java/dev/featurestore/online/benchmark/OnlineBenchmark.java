@@ -65,7 +65,11 @@ public final class OnlineBenchmark {
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(".").toAbsolutePath().normalize();
-    Path jar = findJar(root);
+    // bench.jar: another build of the service (e.g. for an A/B comparison), else online/target's.
+    Path jar =
+        System.getProperty("bench.jar") != null
+            ? Path.of(System.getProperty("bench.jar"))
+            : findJar(root);
     Path work = Files.createTempDirectory("online-bench");
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     int redisPort = RedisServerProcess.freePort();
@@ -142,6 +146,12 @@ public final class OnlineBenchmark {
           long fixedCpu = (cpuMicros(server) - cpu) / Math.max(1, fixed.requests());
           long fixedClientCpu =
               (cpuMicros(ProcessHandle.current().pid()) - ownCpu) / Math.max(1, fixed.requests());
+          log(
+              "%d entities: load generator send lag p50 %d us, p99 %d us, max %d us",
+              batch,
+              fixed.sendLagMicros().getValueAtPercentile(50),
+              fixed.sendLagMicros().getValueAtPercentile(99),
+              fixed.sendLagMicros().getMaxValue());
           log("%d entities: closed loop, %d clients", batch, CONCURRENCY);
           cpu = cpuMicros(server);
           ownCpu = cpuMicros(ProcessHandle.current().pid()) + childrenCpuMicros();
