@@ -14,19 +14,29 @@ import dev.featurestore.online.web.JsonBodyFilter;
 import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.redis.EmbeddedRedis;
+import io.lettuce.core.resource.Transports;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.server.WebFilter;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.JsonRecyclerPools;
@@ -50,7 +60,10 @@ class OnlineConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  OnlineStoreReader onlineStoreReader(FeatureRepo repo, OnlineProperties properties) {
+  OnlineStoreReader onlineStoreReader(
+      FeatureRepo repo,
+      OnlineProperties properties,
+      ObjectProvider<ReactorResourceFactory> reactorResources) {
     RedisConfig redis =
         repo.config()
             .redis()
@@ -58,7 +71,69 @@ class OnlineConfiguration {
                 () -> RedisConfig.standalone(EmbeddedRedis.ensureRunning(repo.stateDirectory())));
     log.info("Reading online features from Redis at {}", redis.redactedUris());
     return new LettuceOnlineStoreReader(
-        redis, properties.redisTimeout(), properties.redisConnections());
+        redis,
+        properties.redisTimeout(),
+        properties.redisConnections(),
+        serverEventLoops(reactorResources.getIfAvailable()));
+  }
+
+  /**
+   * The HTTP server's event loops, for the Redis connections to run on: a request is then read,
+   * sent to Redis, and answered on one thread, with no hand-off to Lettuce's own I/O threads and
+   * back (each hand-off wakes a sleeping thread, which cost more CPU than the lookup itself at a
+   * moderate request rate). Empty, so Lettuce uses its own threads, when the server's transport is
+   * not the one Lettuce would use.
+   */
+  static List<EventLoop> serverEventLoops(ReactorResourceFactory reactorResources) {
+    if (reactorResources == null) {
+      return List.of();
+    }
+    LoopResources loops = reactorResources.getLoopResources();
+    EventLoopGroup group = loops.onServer(LoopResources.DEFAULT_NATIVE);
+    if (!Transports.socketChannelClass().equals(loops.onChannelClass(SocketChannel.class, group))) {
+      log.info(
+          "Redis connections use Lettuce's own I/O threads (transport differs from the server's)");
+      return List.of();
+    }
+    List<EventLoop> eventLoops = new ArrayList<>();
+    for (EventExecutor executor : group) {
+      if (executor instanceof EventLoop loop) {
+        eventLoops.add(loop);
+      }
+    }
+    return eventLoops;
+  }
+
+  /**
+   * Closes the Redis connections when the context stops, after the web server (a later phase) and
+   * before the shared event loops shut down ({@link ReactorResourceFactory}, phase 0).
+   */
+  @Bean
+  SmartLifecycle onlineStoreReaderLifecycle(OnlineStoreReader store) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        running = false;
+        store.close();
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        return 1;
+      }
+    };
   }
 
   @Bean

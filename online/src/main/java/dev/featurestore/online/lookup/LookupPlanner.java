@@ -28,11 +28,37 @@ final class LookupPlanner {
   private LookupPlanner() {}
 
   static LookupPlan plan(ServingSnapshot snapshot, GetOnlineFeaturesRequest request, int limit) {
-    Definitions definitions = snapshot.definitions();
+    checkEntities(request);
+    return plan(snapshot, features(snapshot, request), request, limit);
+  }
+
+  static void checkEntities(GetOnlineFeaturesRequest request) {
     if (request.entities() == null) {
       throw RequestException.invalid(
           "'entities' is required, e.g. {\"entities\": {\"driver_id\": [1001, 1002]}}");
     }
+  }
+
+  /**
+   * The part of a plan that depends only on the snapshot and the features asked for (not on the
+   * entities), so it can be reused across requests of a snapshot.
+   *
+   * @param views the views to read, each once
+   * @param required the join key columns the views need, by name
+   * @param neededBy for each join key, the first view needing it
+   * @param outputs the output columns, or null when {@code outputsError} is set
+   * @param outputsError the error of colliding output names, thrown after the entity checks
+   */
+  record FeaturePlan(
+      List<ViewReader> views,
+      Map<String, JoinKey> required,
+      Map<String, String> neededBy,
+      List<LookupPlan.Output> outputs,
+      RequestException outputsError) {}
+
+  /** Resolves the features of a request (its entities are checked later, by {@link #plan}). */
+  static FeaturePlan features(ServingSnapshot snapshot, GetOnlineFeaturesRequest request) {
+    Definitions definitions = snapshot.definitions();
     List<ResolvedFeature> features = resolve(definitions, request);
 
     Map<String, ViewReader> views = new LinkedHashMap<>();
@@ -50,7 +76,27 @@ final class LookupPlanner {
         neededBy.putIfAbsent(joinKey.name(), view.name());
       }
     }
-    checkColumns(request.entities(), required, neededBy);
+    List<ViewReader> viewList = List.copyOf(views.values());
+    try {
+      return new FeaturePlan(
+          viewList,
+          required,
+          neededBy,
+          outputs(features, viewList, request.hasFullFeatureNames()),
+          null);
+    } catch (RequestException e) {
+      return new FeaturePlan(viewList, required, neededBy, null, e);
+    }
+  }
+
+  /** Checks and converts a request's entities against its resolved features. */
+  static LookupPlan plan(
+      ServingSnapshot snapshot,
+      FeaturePlan featurePlan,
+      GetOnlineFeaturesRequest request,
+      int limit) {
+    Map<String, JoinKey> required = featurePlan.required();
+    checkColumns(request.entities(), required, featurePlan.neededBy());
     int rows = checkLengths(request.entities());
     if (rows > limit) {
       throw new RequestException(
@@ -67,11 +113,14 @@ final class LookupPlanner {
       converted.put(name, convert(required.get(name), request.entities().get(name)));
     }
 
-    List<ViewReader> viewList = List.copyOf(views.values());
+    List<ViewReader> viewList = featurePlan.views();
     List<byte[]> keys = new ArrayList<>(viewList.size() * rows);
     for (ViewReader reader : viewList) {
-      List<List<Object>> columns =
-          reader.joinKeys().stream().map(k -> converted.get(k.name())).toList();
+      List<JoinKey> joinKeys = reader.joinKeys();
+      List<List<Object>> columns = new ArrayList<>(joinKeys.size());
+      for (JoinKey joinKey : joinKeys) {
+        columns.add(converted.get(joinKey.name()));
+      }
       for (int row = 0; row < rows; row++) {
         List<Object> values = new ArrayList<>(columns.size());
         for (List<Object> column : columns) {
@@ -81,15 +130,15 @@ final class LookupPlanner {
       }
     }
 
-    List<LookupPlan.Output> outputs = outputs(features, viewList, request.hasFullFeatureNames());
-    return new LookupPlan(
-        snapshot,
-        rows,
-        names,
-        names.stream().map(converted::get).toList(),
-        viewList,
-        keys,
-        outputs);
+    if (featurePlan.outputsError() != null) {
+      RequestException error = featurePlan.outputsError();
+      throw new RequestException(error.errorCode(), error.getMessage());
+    }
+    List<List<Object>> keyValues = new ArrayList<>(names.size());
+    for (String name : names) {
+      keyValues.add(converted.get(name));
+    }
+    return new LookupPlan(snapshot, rows, names, keyValues, viewList, keys, featurePlan.outputs());
   }
 
   private static List<ResolvedFeature> resolve(

@@ -27,9 +27,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -64,15 +65,17 @@ public final class OnlineFeatureService {
   /** Looks features up; validation errors are thrown, store errors complete the future. */
   public CompletableFuture<GetOnlineFeaturesResponse> lookup(GetOnlineFeaturesRequest request) {
     ServingSnapshot snapshot = registry.current();
-    LookupPlan plan = LookupPlanner.plan(snapshot, request, maxEntities);
+    LookupPlanner.checkEntities(request);
+    LookupPlan plan =
+        LookupPlanner.plan(snapshot, featurePlan(snapshot, request), request, maxEntities);
     metrics.entities(plan.rows());
     if (plan.rows() == 0) {
       return CompletableFuture.completedFuture(respond(plan, List.of()));
     }
     long start = System.nanoTime();
+    // The store times out itself (featurestore.redis-timeout); a timer here would cost a thread.
     return store
         .read(plan.keys())
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (values, error) -> {
               if (error != null) {
@@ -81,6 +84,52 @@ public final class OnlineFeatureService {
               metrics.redisRoundTrip(System.nanoTime() - start);
               return respond(plan, values);
             });
+  }
+
+  /**
+   * The request's features resolved against the snapshot: cached per snapshot and feature list (or
+   * service), as most requests of a model ask for the same features. Requests that fail to resolve
+   * are not cached; the cache is emptied when it holds {@value #MAX_CACHED_PLANS} feature lists.
+   */
+  private LookupPlanner.FeaturePlan featurePlan(
+      ServingSnapshot snapshot, GetOnlineFeaturesRequest request) {
+    PlanCache cache = plans;
+    if (cache.snapshot != snapshot) {
+      cache = new PlanCache(snapshot);
+      plans = cache;
+    }
+    PlanKey key =
+        new PlanKey(request.featureService(), request.features(), request.hasFullFeatureNames());
+    LookupPlanner.FeaturePlan plan = cache.plans.get(key);
+    if (plan == null) {
+      plan = LookupPlanner.features(snapshot, request);
+      if (cache.plans.size() >= MAX_CACHED_PLANS) {
+        cache.plans.clear();
+      }
+      List<String> features = request.features();
+      cache.plans.put(
+          features == null
+              ? key
+              : new PlanKey(
+                  key.featureService(),
+                  Collections.unmodifiableList(new ArrayList<>(features)),
+                  key.fullNames()),
+          plan);
+    }
+    return plan;
+  }
+
+  private static final int MAX_CACHED_PLANS = 1_000;
+
+  private volatile PlanCache plans = new PlanCache(null);
+
+  private record PlanKey(String featureService, List<String> features, boolean fullNames) {}
+
+  private record PlanCache(
+      ServingSnapshot snapshot, Map<PlanKey, LookupPlanner.FeaturePlan> plans) {
+    PlanCache(ServingSnapshot snapshot) {
+      this(snapshot, new ConcurrentHashMap<>());
+    }
   }
 
   private FeatureStoreException unavailable(Throwable error) {

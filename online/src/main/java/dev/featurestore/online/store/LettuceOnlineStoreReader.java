@@ -22,11 +22,18 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -47,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * timeout; connections reconnect in the background (100 ms to 2 s backoff). A connection that could
  * not be opened at all is retried by a later request, at most once a second. Nothing here blocks a
  * caller's thread.
+ *
+ * <p>Threads: given event loops (the HTTP server's), each gets its own connections and a read made
+ * on one of those loops uses them, so Redis's answer arrives on the thread that read the request.
+ * Otherwise (and for a cluster) Lettuce's own I/O threads run the connections, and answers complete
+ * there.
  */
 public final class LettuceOnlineStoreReader implements OnlineStoreReader {
   private static final Logger log = LoggerFactory.getLogger(LettuceOnlineStoreReader.class);
@@ -54,18 +66,33 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
 
   private final String description;
   private final ClientResources resources;
-  private final AbstractRedisClient client;
-  private final Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>> connector;
+  private final Duration timeout;
+  private final List<AbstractRedisClient> clients;
+  private final List<ClientResources> loopResources;
   private final Function<
           StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>>
       commands;
   private final Slot[] slots;
   private final AtomicInteger next = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Connects (asynchronously) to the Redis of a repo's settings. */
+  /** Connects (asynchronously) to the Redis of a repo's settings, on Lettuce's own I/O threads. */
   public LettuceOnlineStoreReader(RedisConfig config, Duration timeout, int connections) {
+    this(config, timeout, connections, List.of());
+  }
+
+  /**
+   * Connects (asynchronously) to the Redis of a repo's settings.
+   *
+   * @param eventLoops for a standalone Redis, event loops to run the connections on instead of
+   *     Lettuce's own I/O threads (the HTTP server's: see the class comment); each gets {@code
+   *     connections / eventLoops.size()} connections, at least one. Ignored for a cluster.
+   */
+  public LettuceOnlineStoreReader(
+      RedisConfig config, Duration timeout, int connections, List<? extends EventLoop> eventLoops) {
     requireNonNull(config, "config is null");
     this.description = String.join(",", config.redactedUris());
+    this.timeout = requireNonNull(timeout, "timeout is null");
     this.resources =
         ClientResources.builder()
             .reconnectDelay(
@@ -87,51 +114,92 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
               .socketOptions(socket)
               .timeoutOptions(timeouts)
               .build());
-      this.client = cluster;
+      this.clients = List.of(cluster);
+      this.loopResources = List.of();
       // connectAsync needs the topology loaded first (the blocking connect() loads it itself).
-      this.connector =
+      Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>> connector =
           () ->
               cluster
                   .refreshPartitionsAsync()
                   .toCompletableFuture()
                   .thenCompose(loaded -> cluster.connectAsync(ByteArrayCodec.INSTANCE));
       this.commands = c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async();
+      // A cluster connection already keeps one connection per node, and opening several at once
+      // races on the cluster client's first topology load ("Partitions not initialized").
+      this.slots = new Slot[] {new Slot(connector, null)};
     } else {
       RedisURI uri = RedisURI.create(config.uris().get(0));
-      RedisClient standalone = RedisClient.create(resources);
-      standalone.setOptions(
+      ClientOptions options =
           ClientOptions.builder()
               .autoReconnect(true)
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
               .socketOptions(socket)
               .timeoutOptions(timeouts)
-              .build());
-      this.client = standalone;
-      this.connector =
-          () -> standalone.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+              .build();
       this.commands = c -> ((StatefulRedisConnection<byte[], byte[]>) c).async();
+      List<Slot> opened = new ArrayList<>();
+      List<AbstractRedisClient> created = new ArrayList<>();
+      List<ClientResources> loopResources = new ArrayList<>();
+      if (eventLoops.isEmpty()) {
+        RedisClient standalone = RedisClient.create(resources);
+        standalone.setOptions(options);
+        created.add(standalone);
+        for (int i = 0; i < connections; i++) {
+          opened.add(new Slot(connector(standalone, uri), null));
+        }
+      } else {
+        int perLoop = Math.max(1, (connections + eventLoops.size() - 1) / eventLoops.size());
+        for (EventLoop loop : eventLoops) {
+          // A client whose every connection lives on this one event loop.
+          ClientResources onLoop =
+              resources.mutate().eventLoopGroupProvider(new SingleLoopProvider(loop)).build();
+          loopResources.add(onLoop);
+          RedisClient standalone = RedisClient.create(onLoop);
+          standalone.setOptions(options);
+          created.add(standalone);
+          for (int i = 0; i < perLoop; i++) {
+            opened.add(new Slot(connector(standalone, uri), loop));
+          }
+        }
+      }
+      this.clients = List.copyOf(created);
+      this.loopResources = List.copyOf(loopResources);
+      this.slots = opened.toArray(new Slot[0]);
     }
-    // A cluster connection already keeps one connection per node, and opening several at once
-    // races on the cluster client's first topology load ("Partitions not initialized").
-    int count = config.cluster() ? 1 : connections;
-    this.slots = new Slot[count];
-    for (int i = 0; i < count; i++) {
-      slots[i] = new Slot();
-      slots[i].connect();
+    for (Slot slot : slots) {
+      slot.connect();
     }
+  }
+
+  private static Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>>
+      connector(RedisClient client, RedisURI uri) {
+    return () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
   }
 
   @Override
   public CompletableFuture<List<byte[]>> read(List<byte[]> keys) {
     byte[][] array = keys.toArray(new byte[0][]);
-    return connection()
+    CompletableFuture<StatefulConnection<byte[], byte[]>> connection = connection();
+    StatefulConnection<byte[], byte[]> open = connection.getNow(null);
+    if (open != null) {
+      // Lettuce's command timeout bounds the wait (one timer for both would cost a thread hop).
+      return commands
+          .apply(open)
+          .mget(array)
+          .toCompletableFuture()
+          .thenApply(LettuceOnlineStoreReader::values);
+    }
+    return connection
         .thenCompose(c -> commands.apply(c).mget(array).toCompletableFuture())
-        .thenApply(LettuceOnlineStoreReader::values);
+        .thenApply(LettuceOnlineStoreReader::values)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public CompletableFuture<String> ping() {
-    return connection().thenCompose(c -> commands.apply(c).ping().toCompletableFuture());
+    return connection()
+        .thenCompose(c -> commands.apply(c).ping().toCompletableFuture())
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -139,9 +207,21 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
     return description;
   }
 
+  /**
+   * A connection on the calling thread's event loop when there is one (no thread hop on the way to
+   * Redis or back), else the next connection round-robin.
+   */
   private CompletableFuture<StatefulConnection<byte[], byte[]>> connection() {
-    Slot slot = slots[Math.floorMod(next.getAndIncrement(), slots.length)];
-    return slot.connection();
+    int start = Math.floorMod(next.getAndIncrement(), slots.length);
+    if (slots[0].loop != null) {
+      for (int i = 0; i < slots.length; i++) {
+        Slot slot = slots[(start + i) % slots.length];
+        if (slot.loop.inEventLoop()) {
+          return slot.connection();
+        }
+      }
+    }
+    return slots[start].connection();
   }
 
   private static String causes(Throwable error) {
@@ -162,17 +242,35 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     for (Slot slot : slots) {
       slot.close();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    for (AbstractRedisClient client : clients) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    for (ClientResources onLoop : loopResources) {
+      onLoop.shutdown(0, 2, TimeUnit.SECONDS);
+    }
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   /** One long-lived connection, opened again later if opening it failed. */
   private final class Slot {
+    private final Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>>
+        connector;
+    private final EventLoop loop;
     private volatile CompletableFuture<StatefulConnection<byte[], byte[]>> future;
     private volatile long attemptNanos;
+
+    Slot(
+        Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>> connector,
+        EventLoop loop) {
+      this.connector = connector;
+      this.loop = loop;
+    }
 
     synchronized void connect() {
       attemptNanos = System.nanoTime();
@@ -210,6 +308,34 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
       if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
         current.join().close();
       }
+    }
+  }
+
+  /**
+   * Hands Lettuce one event loop it does not own: every connection of a client using it is
+   * registered on that loop, and shutting the client down leaves the loop running.
+   */
+  private record SingleLoopProvider(EventLoop loop) implements EventLoopGroupProvider {
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends EventLoopGroup> T allocate(Class<T> type) {
+      return (T) loop;
+    }
+
+    @Override
+    public int threadPoolSize() {
+      return 1;
+    }
+
+    @Override
+    public Future<Boolean> release(
+        EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
+      return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+    }
+
+    @Override
+    public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+      return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
     }
   }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 public interface OnlineStoreReader extends AutoCloseable {
   /**
    * Reads the values of keys in one round trip. The list answers the keys in order, with null for a
-   * missing key. Never blocks: failures (store down, timeout) complete the future exceptionally.
+   * missing key. Never blocks: failures (store down, no answer within the configured timeout)
+   * complete the future exceptionally.
    */
   CompletableFuture<List<byte[]>> read(List<byte[]> keys);
 

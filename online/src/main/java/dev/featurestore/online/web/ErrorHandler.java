@@ -8,6 +8,7 @@ import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import java.net.URI;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -68,6 +69,35 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
         exchange);
   }
 
+  /** The message of a request without a body. */
+  static final String MISSING_BODY =
+      "Cannot read the request: the request body is missing; send a JSON object";
+
+  /**
+   * The problem answer to an error of the functional {@code get-online-features} route ({@link
+   * FeatureRoute}), exactly as the handlers here answer the annotated controller's.
+   */
+  ResponseEntity<ProblemDetail> problemFor(Throwable error, ServerWebExchange exchange) {
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e instanceof FeatureStoreException featureStore) {
+      return featureStore(featureStore, exchange);
+    }
+    if (e instanceof DataBufferLimitException limit) {
+      return tooLarge(limit, exchange);
+    }
+    if (e instanceof JacksonException json) {
+      return respond(
+          HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), jsonMessage(json), exchange);
+    }
+    if (e instanceof FeatureRoute.MissingBodyException) {
+      return respond(
+          HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), MISSING_BODY, exchange);
+    }
+    return unexpected(
+        e instanceof Exception exception ? exception : new RuntimeException(e), exchange);
+  }
+
   @Override
   protected Mono<ResponseEntity<Object>> handleServerWebInputException(
       ServerWebInputException e,
@@ -91,7 +121,7 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
     }
     String reason = e.getReason() != null ? e.getReason() : "invalid request";
     if (reason.contains("No request body")) {
-      reason = "the request body is missing; send a JSON object";
+      return badRequest(MISSING_BODY, exchange);
     }
     return badRequest("Cannot read the request: " + reason, exchange);
   }

@@ -44,17 +44,19 @@ final class BenchmarkReport {
             " that all exist; a request reads 2 keys per entity in one MGET. Service CPU/request")
         .append(
             " is the service process's CPU time (user + system, /proc) over the phase divided by")
-        .append(" its requests; it depends less than latency on what else runs.\n\n");
+        .append(" its requests; it depends less than latency on what else runs. Load generator")
+        .append(" CPU/request is the same for the benchmark's own JVM (it shares the cores).\n\n");
     md.append("## Latency at a fixed rate (open loop, from the scheduled send time)\n\n");
     md.append(
-        "| entities/request | rate (req/s) | p50 | p99 | p99.9 | max | errors | service CPU/request |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| entities/request | rate (req/s) | p50 | p99 | p99.9 | max | errors | service CPU/request |"
+            + " load generator CPU/request | send lag p99 |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (OnlineBenchmark.Row row : rows) {
       Histogram h = row.fixed().latencyMicros();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %d | %s | %s | %s | %s | %d | %d µs |\n",
+              "| %d | %d | %s | %s | %s | %s | %d | %d µs | %d µs | %s |\n",
               row.entities(),
               row.rate(),
               ms(h.getValueAtPercentile(50)),
@@ -62,34 +64,45 @@ final class BenchmarkReport {
               ms(h.getValueAtPercentile(99.9)),
               ms(h.getMaxValue()),
               row.fixed().errors(),
-              row.fixedCpuMicrosPerRequest()));
+              row.fixedCpuMicrosPerRequest(),
+              row.fixedClientCpuMicrosPerRequest(),
+              ms(row.fixed().sendLagMicros().getValueAtPercentile(99))));
     }
+    md.append(
+        "\nSend lag: how late the load generator sent requests against their schedule (it counts in"
+            + " the latency, which is timed from the scheduled send).\n");
     md.append("\n## Maximum throughput (closed loop, ")
         .append(OnlineBenchmark.CONCURRENCY)
         .append(" concurrent clients) next to redis-benchmark at the same concurrency\n\n");
-    md.append(
-            "| entities/request | service req/s | p50 | p99 | errors | service CPU/request | raw command |")
+    md.append("| entities/request | service req/s | p50 | p99 | errors | service CPU/request |")
+        .append(" load generator CPU/request | raw command |")
         .append(" redis-benchmark req/s | raw p50 | raw p99 | service / raw |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
     for (OnlineBenchmark.Row row : rows) {
-      Histogram h = row.max().latencyMicros();
+      OnlineBenchmark.MaxResult max = row.max();
       OnlineBenchmark.RawResult raw = row.raw();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.0f | %s | %s | %d | %d µs | `%s` | %.0f | %.3f ms | %.3f ms | %.0f%% |\n",
+              "| %d | %.0f | %s | %s | %d | %d µs | %d µs | `%s` | %.0f | %.3f ms | %.3f ms | %.0f%% |\n",
               row.entities(),
-              row.max().throughput(),
-              ms(h.getValueAtPercentile(50)),
-              ms(h.getValueAtPercentile(99)),
-              row.max().errors(),
+              max.throughput(),
+              ms(max.p50Micros()),
+              ms(max.p99Micros()),
+              max.errors(),
               row.maxCpuMicrosPerRequest(),
+              row.maxClientCpuMicrosPerRequest(),
               raw.command(),
               raw.requestsPerSecond(),
               raw.p50Millis(),
               raw.p99Millis(),
               100 * row.max().throughput() / raw.requestsPerSecond()));
     }
+    md.append("\nLoad generator of this phase: ")
+        .append(rows.isEmpty() ? "-" : rows.get(0).max().tool())
+        .append(
+            " (wrk counts non-2xx answers as errors; the Java client also checks each answer has")
+        .append(" PRESENT values). Its CPU/request includes its own process only.\n");
     md.append("\n## Targets\n\n");
     for (OnlineBenchmark.Row row : rows) {
       double p99 = row.fixed().latencyMicros().getValueAtPercentile(99) / 1000.0;

@@ -65,7 +65,11 @@ public final class OnlineBenchmark {
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(".").toAbsolutePath().normalize();
-    Path jar = findJar(root);
+    // bench.jar: another build of the service (e.g. for an A/B comparison), else online/target's.
+    Path jar =
+        System.getProperty("bench.jar") != null
+            ? Path.of(System.getProperty("bench.jar"))
+            : findJar(root);
     Path work = Files.createTempDirectory("online-bench");
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     int redisPort = RedisServerProcess.freePort();
@@ -120,6 +124,12 @@ public final class OnlineBenchmark {
       log("server up at %s", baseUrl);
 
       List<Row> rows = new ArrayList<>();
+      String wrk = wrkBinary();
+      if (wrk == null) {
+        log(
+            "wrk is not on the PATH (Debian: apt-get install wrk): the maximum-throughput phase uses"
+                + " the Java closed-loop client, whose own CPU per request is several times wrk's");
+      }
       try (LoadGenerator generator = new LoadGenerator(baseUrl)) {
         log("warming up");
         generator.closedLoop(bodies(1), CONCURRENCY, WARM_UP_TIME.dividedBy(3));
@@ -131,17 +141,43 @@ public final class OnlineBenchmark {
           List<String> bodies = bodies(batch);
           log("%d entities: %d requests/s open loop for %s", batch, rate(batch), FIXED_RATE_TIME);
           long cpu = cpuMicros(server);
+          long ownCpu = cpuMicros(ProcessHandle.current().pid());
           LoadGenerator.Result fixed = generator.openLoop(bodies, rate(batch), FIXED_RATE_TIME);
           long fixedCpu = (cpuMicros(server) - cpu) / Math.max(1, fixed.requests());
+          long fixedClientCpu =
+              (cpuMicros(ProcessHandle.current().pid()) - ownCpu) / Math.max(1, fixed.requests());
+          log(
+              "%d entities: load generator send lag p50 %d us, p99 %d us, max %d us",
+              batch,
+              fixed.sendLagMicros().getValueAtPercentile(50),
+              fixed.sendLagMicros().getValueAtPercentile(99),
+              fixed.sendLagMicros().getMaxValue());
           log("%d entities: closed loop, %d clients", batch, CONCURRENCY);
           cpu = cpuMicros(server);
-          LoadGenerator.Result max = generator.closedLoop(bodies, CONCURRENCY, MAX_THROUGHPUT_TIME);
+          ownCpu = cpuMicros(ProcessHandle.current().pid()) + childrenCpuMicros();
+          MaxResult max =
+              wrk != null
+                  ? wrk(wrk, baseUrl, bodies, work)
+                  : MaxResult.of(generator.closedLoop(bodies, CONCURRENCY, MAX_THROUGHPUT_TIME));
           long maxCpu = (cpuMicros(server) - cpu) / Math.max(1, max.requests());
+          long maxClientCpu =
+              (cpuMicros(ProcessHandle.current().pid()) + childrenCpuMicros() - ownCpu)
+                  / Math.max(1, max.requests());
           log(
               "%d entities: redis-benchmark MGET of %d keys, %d clients",
               batch, 2 * batch, CONCURRENCY);
           RawResult raw = redisBenchmark(redisPort, batch);
-          rows.add(new Row(batch, rate(batch), fixed, max, raw, fixedCpu, maxCpu));
+          rows.add(
+              new Row(
+                  batch,
+                  rate(batch),
+                  fixed,
+                  max,
+                  raw,
+                  fixedCpu,
+                  maxCpu,
+                  fixedClientCpu,
+                  maxClientCpu));
           log("  %s", rows.get(rows.size() - 1));
         }
       }
@@ -168,25 +204,108 @@ public final class OnlineBenchmark {
       int entities,
       int rate,
       LoadGenerator.Result fixed,
-      LoadGenerator.Result max,
+      MaxResult max,
       RawResult raw,
       long fixedCpuMicrosPerRequest,
-      long maxCpuMicrosPerRequest) {
+      long maxCpuMicrosPerRequest,
+      long fixedClientCpuMicrosPerRequest,
+      long maxClientCpuMicrosPerRequest) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "fixed p50=%d p99=%d p99.9=%d us errors=%d cpu/req=%d us; max %.0f rps cpu/req=%d us;"
-              + " raw %.0f rps",
+          "fixed p50=%d p99=%d p99.9=%d us errors=%d cpu/req=%d us (client %d us); max %.0f rps"
+              + " cpu/req=%d us (client %d us); raw %.0f rps",
           fixed.latencyMicros().getValueAtPercentile(50),
           fixed.latencyMicros().getValueAtPercentile(99),
           fixed.latencyMicros().getValueAtPercentile(99.9),
           fixed.errors(),
           fixedCpuMicrosPerRequest,
+          fixedClientCpuMicrosPerRequest,
           max.throughput(),
           maxCpuMicrosPerRequest,
+          maxClientCpuMicrosPerRequest,
           raw.requestsPerSecond());
     }
+  }
+
+  /** The closed-loop maximum throughput phase, measured by wrk or the Java load generator. */
+  record MaxResult(
+      String tool, long requests, long errors, double seconds, long p50Micros, long p99Micros) {
+    double throughput() {
+      return requests / seconds;
+    }
+
+    static MaxResult of(LoadGenerator.Result result) {
+      return new MaxResult(
+          "Java closed-loop client",
+          result.requests(),
+          result.errors(),
+          result.seconds(),
+          result.latencyMicros().getValueAtPercentile(50),
+          result.latencyMicros().getValueAtPercentile(99));
+    }
+  }
+
+  /**
+   * Runs wrk (one thread, {@value #CONCURRENCY} connections) with benchmarks/online-wrk.lua for the
+   * maximum throughput phase: a C load generator costs the shared cores far less per request than
+   * the Java one.
+   */
+  private static MaxResult wrk(String wrk, String baseUrl, List<String> bodies, Path work)
+      throws Exception {
+    Path bodyFile = work.resolve("bodies.txt");
+    Files.write(bodyFile, bodies);
+    Path script = Path.of("benchmarks/online-wrk.lua").toAbsolutePath();
+    List<String> command =
+        List.of(
+            wrk,
+            "-t1",
+            "-c" + CONCURRENCY,
+            "-d" + MAX_THROUGHPUT_TIME.toSeconds() + "s",
+            "-s",
+            script.toString(),
+            baseUrl,
+            "--",
+            bodyFile.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    String line =
+        output
+            .lines()
+            .filter(l -> l.startsWith("WRK_RESULT "))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("Cannot read wrk's output: " + output));
+    java.util.Map<String, Long> fields = new java.util.HashMap<>();
+    for (String field : line.substring("WRK_RESULT ".length()).split(" ")) {
+      String[] pair = field.split("=");
+      fields.put(pair[0], Long.parseLong(pair[1]));
+    }
+    return new MaxResult(
+        "wrk -t1 -c" + CONCURRENCY,
+        fields.get("requests"),
+        fields.get("errors"),
+        fields.get("duration_us") / 1e6,
+        fields.get("p50_us"),
+        fields.get("p99_us"));
+  }
+
+  private static String wrkBinary() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "wrk");
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return null;
+  }
+
+  /** CPU time (user + system) of this process's finished children (wrk), from /proc. */
+  private static long childrenCpuMicros() throws IOException {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 1_000_000L / 100;
   }
 
   /** What redis-benchmark measured for MGET of one request's keys. */
@@ -346,7 +465,11 @@ public final class OnlineBenchmark {
 
   /** CPU time (user + system) a process has used so far, from /proc (Linux). */
   private static long cpuMicros(Process process) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    return cpuMicros(process.pid());
+  }
+
+  private static long cpuMicros(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     return ticks * 1_000_000L / 100; // USER_HZ is 100 on Linux
