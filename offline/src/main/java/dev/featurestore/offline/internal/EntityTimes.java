@@ -66,7 +66,7 @@ public final class EntityTimes implements Serializable {
             .where(present)
             .select(columns.toArray(Column[]::new))
             .distinct()
-            .limit((int) Math.min(limit + 1, Integer.MAX_VALUE - 1));
+            .limit(limit >= Integer.MAX_VALUE - 1 ? Integer.MAX_VALUE - 1 : (int) limit + 1);
     DataType[] keyTypes = new DataType[keyCount];
     for (int i = 0; i < keyCount; i++) {
       keyTypes[i] = pairs.schema().fields()[i].dataType();

@@ -136,5 +136,7 @@ class SourceReduceTest {
               assertThat(times.keys()).isEqualTo(1);
             });
     assertThat(EntityTimes.collect(entities, List.of("k"), "event_timestamp", 0)).isEmpty();
+    assertThat(EntityTimes.collect(entities, List.of("k"), "event_timestamp", Long.MAX_VALUE))
+        .hasValueSatisfying(times -> assertThat(times.pairs()).isEqualTo(2));
   }
 }
