@@ -3,6 +3,7 @@
  */
 package dev.featurestore.offline.cli;
 
+import dev.featurestore.offline.TrainingSetOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class TrainingSetCommand implements Callable<Integer> {
   @Option(
       names = "--broadcast-limit",
       paramLabel = "PAIRS",
-      defaultValue = "2000000",
+      defaultValue = "" + TrainingSetOptions.DEFAULT_BROADCAST_LIMIT,
       description =
           "Up to this many distinct (join keys, timestamp) pairs in the entity rows, broadcast"
               + " them and drop the source rows no entity row can pick before the shuffle;"

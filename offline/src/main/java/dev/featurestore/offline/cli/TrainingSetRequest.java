@@ -5,6 +5,8 @@ package dev.featurestore.offline.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,32 +32,10 @@ public record TrainingSetRequest(
     requireNonNull(timestampColumn, "timestampColumn is null");
     joinKeyMap = Map.copyOf(joinKeyMap);
     if (broadcastLimit < 0) {
-      throw dev.featurestore.registry.FeatureStoreException.of(
-          dev.featurestore.registry.ErrorCode.INVALID_ARGUMENT,
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
           "--broadcast-limit must be 0 (never broadcast) or a number of pairs, got %d",
           broadcastLimit);
     }
-  }
-
-  /** A request with the default broadcast limit. */
-  public TrainingSetRequest(
-      Path repo,
-      String entities,
-      List<String> featureReferences,
-      Optional<String> featureService,
-      String output,
-      boolean fullFeatureNames,
-      String timestampColumn,
-      Map<String, String> joinKeyMap) {
-    this(
-        repo,
-        entities,
-        featureReferences,
-        featureService,
-        output,
-        fullFeatureNames,
-        timestampColumn,
-        joinKeyMap,
-        dev.featurestore.offline.TrainingSetOptions.DEFAULT_BROADCAST_LIMIT);
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.featurestore.offline.SparkTestSession;
+import dev.featurestore.offline.TrainingSetOptions;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Entity;
@@ -114,7 +115,8 @@ class TrainingSetRunnerTest {
         output.toString(),
         false,
         "event_timestamp",
-        Map.of("driver_id", "driver"));
+        Map.of("driver_id", "driver"),
+        TrainingSetOptions.DEFAULT_BROADCAST_LIMIT);
   }
 
   @Test
@@ -173,7 +175,8 @@ class TrainingSetRunnerTest {
             dir.resolve("out").toString(),
             true,
             "event_timestamp",
-            Map.of("driver", "driver_id"));
+            Map.of("driver", "driver_id"),
+            TrainingSetOptions.DEFAULT_BROADCAST_LIMIT);
 
     Manifest manifest = TrainingSetRunner.run(request, repo);
 
