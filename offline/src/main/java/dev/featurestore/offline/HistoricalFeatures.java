@@ -133,6 +133,88 @@ public final class HistoricalFeatures {
   /** Joins resolved features. */
   public Dataset<Row> join(
       Dataset<Row> entities, List<ResolvedFeature> features, TrainingSetOptions options) {
+    Plan plan = plan(entities, features, options);
+    StructType schema = plan.schema();
+    List<String> outputNames = plan.outputNames();
+    Map<FeatureView, List<Integer>> byView = plan.byView();
+    Map<FeatureView, List<KeyColumn>> keys = plan.keys();
+    Row range = plan.range();
+
+    // Views whose keys come from the same entity columns share one shuffle and sort.
+    Map<List<String>, List<FeatureView>> groups = new LinkedHashMap<>();
+    for (FeatureView view : byView.keySet()) {
+      List<String> columns = keys.get(view).stream().map(KeyColumn::column).toList();
+      groups.computeIfAbsent(columns, c -> new ArrayList<>()).add(view);
+    }
+    Dataset<Row> result = entities;
+    for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
+      List<PreparedView> prepared = new ArrayList<>();
+      List<String> internalNames = new ArrayList<>();
+      for (FeatureView view : group.getValue()) {
+        for (int i : byView.get(view)) {
+          internalNames.add(INTERNAL_PREFIX + i);
+        }
+        prepared.add(plan.prepared().get(view));
+      }
+      if (!range.isNullAt(1)) {
+        Optional<EntityTimes> times =
+            EntityTimes.collect(
+                entities, group.getKey(), options.timestampColumn(), options.broadcastLimit());
+        if (times.isPresent()) {
+          Broadcast<EntityTimes> broadcast =
+              JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(times.get());
+          int keyCount = group.getKey().size();
+          prepared.replaceAll(view -> SourceReduce.reduce(view, broadcast, keyCount));
+        }
+      }
+      long maxTtl = prepared.stream().mapToLong(PreparedView::ttlMicros).max().orElse(0);
+      long bucketBase = range.isNullAt(0) ? 0 : range.getLong(0) - maxTtl;
+      result =
+          AsOfJoin.join(
+              result,
+              group.getKey(),
+              options.timestampColumn(),
+              prepared,
+              internalNames,
+              bucketBase);
+    }
+
+    List<Column> output = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      output.add(col(AsOfJoin.quote(name)));
+    }
+    for (int i = 0; i < features.size(); i++) {
+      output.add(col(INTERNAL_PREFIX + i).as(outputNames.get(i)));
+    }
+    return result.select(output.toArray(Column[]::new));
+  }
+
+  /**
+   * The source rows each requested view's join reads, in view order: projected to the columns it
+   * needs and filtered to the entity rows' time range, which Spark pushes down to the Parquet
+   * scans. (The joined result's own plan shows them as RDD scans.)
+   */
+  List<Dataset<Row>> sourceScans(
+      Dataset<Row> entities, List<String> featureReferences, TrainingSetOptions options) {
+    return plan(entities, definitions.resolveReferences(featureReferences), options)
+        .prepared()
+        .values()
+        .stream()
+        .map(PreparedView::rows)
+        .toList();
+  }
+
+  /** The validated request and each view's prepared source rows. */
+  private record Plan(
+      StructType schema,
+      List<String> outputNames,
+      Map<FeatureView, List<Integer>> byView,
+      Map<FeatureView, List<KeyColumn>> keys,
+      Row range,
+      Map<FeatureView, PreparedView> prepared) {}
+
+  private Plan plan(
+      Dataset<Row> entities, List<ResolvedFeature> features, TrainingSetOptions options) {
     requireNonNull(entities, "entities is null");
     requireNonNull(options, "options is null");
     if (features.isEmpty()) {
@@ -171,56 +253,13 @@ public final class HistoricalFeatures {
                 min(unix_micros(col(AsOfJoin.quote(options.timestampColumn())))),
                 max(unix_micros(col(AsOfJoin.quote(options.timestampColumn())))))
             .first();
-
-    // Views whose keys come from the same entity columns share one shuffle and sort.
-    Map<List<String>, List<FeatureView>> groups = new LinkedHashMap<>();
+    Map<FeatureView, PreparedView> prepared = new LinkedHashMap<>();
     for (FeatureView view : byView.keySet()) {
-      List<String> columns = keys.get(view).stream().map(KeyColumn::column).toList();
-      groups.computeIfAbsent(columns, c -> new ArrayList<>()).add(view);
+      List<Feature> viewFeatures =
+          byView.get(view).stream().map(i -> features.get(i).feature()).toList();
+      prepared.put(view, prepare(view, sources.get(view), keys.get(view), viewFeatures, range));
     }
-    Dataset<Row> result = entities;
-    for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
-      List<PreparedView> prepared = new ArrayList<>();
-      List<String> internalNames = new ArrayList<>();
-      for (FeatureView view : group.getValue()) {
-        List<Feature> viewFeatures = new ArrayList<>();
-        for (int i : byView.get(view)) {
-          viewFeatures.add(features.get(i).feature());
-          internalNames.add(INTERNAL_PREFIX + i);
-        }
-        prepared.add(prepare(view, sources.get(view), keys.get(view), viewFeatures, range));
-      }
-      if (!range.isNullAt(1)) {
-        Optional<EntityTimes> times =
-            EntityTimes.collect(
-                entities, group.getKey(), options.timestampColumn(), options.broadcastLimit());
-        if (times.isPresent()) {
-          Broadcast<EntityTimes> broadcast =
-              JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(times.get());
-          int keyCount = group.getKey().size();
-          prepared.replaceAll(view -> SourceReduce.reduce(view, broadcast, keyCount));
-        }
-      }
-      long maxTtl = prepared.stream().mapToLong(PreparedView::ttlMicros).max().orElse(0);
-      long bucketBase = range.isNullAt(0) ? 0 : range.getLong(0) - maxTtl;
-      result =
-          AsOfJoin.join(
-              result,
-              group.getKey(),
-              options.timestampColumn(),
-              prepared,
-              internalNames,
-              bucketBase);
-    }
-
-    List<Column> output = new ArrayList<>();
-    for (String name : schema.fieldNames()) {
-      output.add(col(AsOfJoin.quote(name)));
-    }
-    for (int i = 0; i < features.size(); i++) {
-      output.add(col(INTERNAL_PREFIX + i).as(outputNames.get(i)));
-    }
-    return result.select(output.toArray(Column[]::new));
+    return new Plan(schema, outputNames, byView, keys, range, prepared);
   }
 
   /** An entity column holding a view's join key; {@code sourceColumn} is the key in the source. */

@@ -304,19 +304,18 @@ class PointInTimeJoinTest {
 
   @Test
   void readsOnlyTheNeededColumnsAndTimeRangeFromParquet() {
-    // Without the broadcast, the Parquet scan is part of the result's plan (with it, the scan runs
-    // inside the map-side reduction and the plan shows an RDD scan instead).
-    Dataset<Row> result =
-        features.historicalFeatures(
-            rides().where("label like 'a%' or label like 'c%'"),
-            List.of("driver_stats:trips"),
-            TrainingSetOptions.defaults().withBroadcastLimit(0));
+    Dataset<Row> entities = rides().where("label like 'a%' or label like 'c%'");
+    List<String> refs = List.of("driver_stats:trips");
+    // The joined result's plan shows the sources as RDD scans (the join runs on internal rows),
+    // so the scans are checked on the source rows the join reads.
+    List<Dataset<Row>> scans = features.sourceScans(entities, refs, options());
+    assertThat(scans).hasSize(1);
 
     SparkSession spark = SparkTestSession.get();
     spark.conf().set("spark.sql.maxMetadataStringLength", "1000"); // plan text untruncated
     String plan;
     try {
-      plan = result.queryExecution().executedPlan().toString();
+      plan = scans.get(0).queryExecution().executedPlan().toString();
     } finally {
       spark.conf().unset("spark.sql.maxMetadataStringLength");
     }
@@ -327,6 +326,7 @@ class PointInTimeJoinTest {
                 + "trips:bigint>")
         .contains("GreaterThanOrEqual(event_timestamp,2024-01-01 01:00:00.0)")
         .contains("LessThanOrEqual(event_timestamp,2024-01-01 03:00:00.0)");
+    Dataset<Row> result = features.historicalFeatures(entities, refs, options());
     assertThat(rows(result, "label", "trips"))
         .containsExactly(
             "a exactly ttl old; created breaks the tie | 30",

@@ -17,10 +17,11 @@ import static org.apache.spark.sql.functions.xxhash64;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -169,8 +170,18 @@ public final class AsOfJoin {
                   true,
                   org.apache.spark.sql.types.Metadata.empty()));
     }
-    return sorted.mapPartitions(
-        new AsOfMerge(keyCount, slotTypes.size(), slots, ttls), Encoders.row(outSchema));
+    DataType[] keyTypes = new DataType[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      keyTypes[i] = sorted.schema().apply("k" + i).dataType();
+    }
+    DataType[] entityTypes =
+        Arrays.stream(entitySchema.fields()).map(StructField::dataType).toArray(DataType[]::new);
+    AsOfMerge merge =
+        new AsOfMerge(keyTypes, slotTypes.toArray(DataType[]::new), entityTypes, slots, ttls);
+    RDD<InternalRow> merged =
+        sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
+    return ((org.apache.spark.sql.classic.SparkSession) sorted.sparkSession())
+        .internalCreateDataFrame(merged, outSchema, false);
   }
 
   /** Quotes a column name for {@code col()} so dots and backticks are taken literally. */

@@ -3,14 +3,18 @@
  */
 package dev.featurestore.offline.internal;
 
+import java.io.Serial;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The streaming half of the as-of join. Its input is one partition of the union of entity rows and
@@ -31,25 +35,37 @@ import org.apache.spark.sql.RowFactory;
  * decisive 64-bit prefix (the full comparator is needed only within a bucket), and it keeps every
  * key's rows in time order. Keys whose hashes collide interleave, so the state is kept per key
  * among the keys of the current hash: a tiny map, cleared whenever the hash changes.
+ *
+ * <p>It works on Spark's internal rows: a best row is kept as a copy of its input row, and the
+ * output rows are built from the entity struct and those copies, with no conversion to {@code
+ * Row}s.
  */
-final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
-  private static final long serialVersionUID = 1L;
+final class AsOfMerge implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  @Serial private static final long serialVersionUID = 1L;
 
-  private final int keyCount;
-  private final int slotCount;
+  private final DataType[] keyTypes;
+  private final DataType[] slotTypes;
+  private final DataType[] entityTypes;
   private final int[][] slots;
   private final int[] featureOffsets;
   private final long[] ttlMicros;
 
   /**
-   * @param keyCount number of key columns
-   * @param slotCount number of feature slot columns
+   * @param keyTypes the type of each key column
+   * @param slotTypes the type of each feature slot column
+   * @param entityTypes the type of each field of the entity struct
    * @param slots for each view, the slot of each of its features
    * @param ttlMicros each view's TTL in microseconds, 0 for none
    */
-  AsOfMerge(int keyCount, int slotCount, int[][] slots, long[] ttlMicros) {
-    this.keyCount = keyCount;
-    this.slotCount = slotCount;
+  AsOfMerge(
+      DataType[] keyTypes,
+      DataType[] slotTypes,
+      DataType[] entityTypes,
+      int[][] slots,
+      long[] ttlMicros) {
+    this.keyTypes = keyTypes.clone();
+    this.slotTypes = slotTypes.clone();
+    this.entityTypes = entityTypes.clone();
     this.slots = slots.clone();
     this.ttlMicros = ttlMicros.clone();
     this.featureOffsets = new int[slots.length + 1];
@@ -59,7 +75,7 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> input) {
+  public Iterator<InternalRow> call(Iterator<InternalRow> input) {
     return new Merger(input);
   }
 
@@ -81,25 +97,33 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  /** The best source row of one view for the current key. */
-  private record Candidate(long ts, Long created, Object[] values) {}
-
-  private final class Merger implements Iterator<Row> {
-    private final Iterator<Row> input;
-    private final Map<Key, Candidate[]> states = new HashMap<>();
+  private final class Merger implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> input;
+    private final Map<Key, InternalRow[]> states = new HashMap<>();
+    private final RowOrder[] orders = new RowOrder[slots.length];
     private long currentHash = -1;
     private Object[] lastKey;
-    private Candidate[] best;
+    private InternalRow[] best;
+    private final int keyCount = keyTypes.length;
     private final int tsIndex = keyCount;
     private final int tagIndex = keyCount + 1;
     private final int createdIndex = keyCount + 2;
     private final int firstSlot = keyCount + 3;
-    private final int entityIndex = firstSlot + slotCount;
+    private final int entityIndex = firstSlot + slotTypes.length;
     private final int sortKeyIndex = entityIndex + 1;
-    private Row next;
+    private InternalRow next;
 
-    Merger(Iterator<Row> input) {
+    Merger(Iterator<InternalRow> input) {
       this.input = input;
+      for (int v = 0; v < slots.length; v++) {
+        int[] ordinals = new int[slots[v].length];
+        DataType[] types = new DataType[ordinals.length];
+        for (int f = 0; f < ordinals.length; f++) {
+          ordinals[f] = firstSlot + slots[v][f];
+          types[f] = slotTypes[slots[v][f]];
+        }
+        orders[v] = new RowOrder(tsIndex, createdIndex, ordinals, types);
+      }
     }
 
     @Override
@@ -111,35 +135,38 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row row = next;
+      InternalRow row = next;
       next = null;
       return row;
     }
 
-    /** Consumes one input row; returns the output row for an entity row, else null. */
-    private Row advance(Row row) {
+    /**
+     * Consumes one input row; returns the output row for an entity row, else null. The output row
+     * may point into the input row's buffer: it is consumed before the next input row is read.
+     */
+    private InternalRow advance(InternalRow row) {
       Object[] key = new Object[keyCount];
       boolean nullKey = false;
       for (int i = 0; i < keyCount; i++) {
-        key[i] = row.get(i);
-        nullKey |= key[i] == null;
+        nullKey |= row.isNullAt(i);
+        key[i] = nullKey ? null : row.get(i, keyTypes[i]);
       }
       int tag = row.getInt(tagIndex);
       boolean entity = tag == ttlMicros.length;
       if (nullKey || row.isNullAt(tsIndex)) {
         // Source rows never get here (null keys and timestamps are filtered out before).
-        return entity ? emit(row.getStruct(entityIndex), null) : null;
+        return entity ? emit(row, false) : null;
       }
       select(row.getLong(sortKeyIndex) >>> 32, key);
       if (!entity) {
         offer(tag, row);
         return null;
       }
-      return emit(row.getStruct(entityIndex), row.getLong(tsIndex));
+      return emit(row, true);
     }
 
     /** Points {@link #best} at the state of this key. */
@@ -152,55 +179,60 @@ final class AsOfMerge implements MapPartitionsFunction<Row, Row> {
       if (lastKey != null && Arrays.deepEquals(key, lastKey)) {
         return;
       }
+      for (int i = 0; i < key.length; i++) {
+        if (key[i] instanceof UTF8String string) {
+          key[i] = string.clone();
+        }
+      }
       lastKey = key;
-      best = states.computeIfAbsent(new Key(key), k -> new Candidate[ttlMicros.length]);
+      best = states.computeIfAbsent(new Key(key), k -> new InternalRow[ttlMicros.length]);
     }
 
-    private void offer(int view, Row row) {
-      long ts = row.getLong(tsIndex);
-      Long created = row.isNullAt(createdIndex) ? null : row.getLong(createdIndex);
-      int[] viewSlots = slots[view];
-      Object[] values = new Object[viewSlots.length];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = row.get(firstSlot + viewSlots[i]);
-      }
-      Candidate current = best[view];
+    private void offer(int view, InternalRow row) {
+      InternalRow current = best[view];
       // Rows arrive in timestamp order, so a later timestamp always wins; at equal timestamps the
       // later created timestamp wins, then the greater feature values (TieBreak).
-      if (current == null
-          || ts > current.ts()
-          || (ts == current.ts()
-              && TieBreak.compare(created, values, current.created(), current.values()) > 0)) {
-        best[view] = new Candidate(ts, created, values);
+      if (current == null) {
+        best[view] = row.copy();
+      } else if (orders[view].compare(row, current) > 0) {
+        if (current instanceof UnsafeRow target && row instanceof UnsafeRow source) {
+          target.copyFrom(source);
+        } else {
+          best[view] = row.copy();
+        }
       }
     }
 
-    private Row emit(Row entity, Long ts) {
-      int width = entity.length();
+    private InternalRow emit(InternalRow row, boolean withFeatures) {
+      int width = entityTypes.length;
+      InternalRow entity = row.getStruct(entityIndex, width);
       Object[] out = new Object[width + featureOffsets[featureOffsets.length - 1]];
       for (int i = 0; i < width; i++) {
-        out[i] = entity.get(i);
+        out[i] = entity.isNullAt(i) ? null : entity.get(i, entityTypes[i]);
       }
-      if (ts != null) {
+      if (withFeatures) {
+        long ts = row.getLong(tsIndex);
         for (int view = 0; view < best.length; view++) {
-          Candidate candidate = best[view];
+          InternalRow candidate = best[view];
           if (candidate != null
-              && (ttlMicros[view] == 0 || candidate.ts() >= ts - ttlMicros[view])) {
-            System.arraycopy(
-                candidate.values(),
-                0,
-                out,
-                width + featureOffsets[view],
-                candidate.values().length);
+              && (ttlMicros[view] == 0 || candidate.getLong(tsIndex) >= ts - ttlMicros[view])) {
+            int[] viewSlots = slots[view];
+            for (int f = 0; f < viewSlots.length; f++) {
+              int ordinal = firstSlot + viewSlots[f];
+              out[width + featureOffsets[view] + f] =
+                  candidate.isNullAt(ordinal)
+                      ? null
+                      : candidate.get(ordinal, slotTypes[viewSlots[f]]);
+            }
           }
         }
       }
-      return RowFactory.create(out);
+      return new GenericInternalRow(out);
     }
   }
 
   @Override
   public String toString() {
-    return "AsOfMerge[keys=" + keyCount + ", views=" + ttlMicros.length + "]";
+    return "AsOfMerge[keys=" + keyTypes.length + ", views=" + ttlMicros.length + "]";
   }
 }

@@ -5,21 +5,18 @@ package dev.featurestore.offline.internal;
 
 import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
 import java.io.Serial;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
-import scala.Function1;
 
 /**
  * Drops, on the map side and before any shuffle, the source rows of a view that no entity row can
@@ -62,11 +59,17 @@ public final class SourceReduce implements FlatMapFunction<Iterator<InternalRow>
   public static PreparedView reduce(
       PreparedView view, Broadcast<EntityTimes> entityTimes, int keyCount) {
     Dataset<Row> rows = view.rows();
-    RDD<InternalRow> internal = rows.queryExecution().toRdd();
+    JavaRDD<InternalRow> internal = rows.queryExecution().toRdd().toJavaRDD();
+    // A task keeps one row per bucket, so it cuts most when it sees many rows: fewer, larger tasks
+    // (no more than the cores) shuffle far fewer rows. Coalescing moves no data.
+    int cores = rows.sparkSession().sparkContext().defaultParallelism();
+    if (internal.getNumPartitions() > cores) {
+      internal = internal.coalesce(cores);
+    }
     SourceReduce reduce =
         new SourceReduce(
             entityTimes, keyCount, view.ttlMicros(), view.featureTypes().toArray(DataType[]::new));
-    RDD<InternalRow> reduced = internal.toJavaRDD().mapPartitions(reduce).rdd();
+    RDD<InternalRow> reduced = internal.mapPartitions(reduce).rdd();
     org.apache.spark.sql.classic.SparkSession session =
         (org.apache.spark.sql.classic.SparkSession) rows.sparkSession();
     return new PreparedView(
@@ -79,7 +82,11 @@ public final class SourceReduce implements FlatMapFunction<Iterator<InternalRow>
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     EntityTimes times = entityTimes.value();
     InternalRow[] best = new InternalRow[times.pairs()];
-    Order order = new Order(keyCount, featureTypes);
+    int[] valueOrdinals = new int[featureTypes.length];
+    for (int i = 0; i < valueOrdinals.length; i++) {
+      valueOrdinals[i] = keyCount + 2 + i;
+    }
+    RowOrder order = new RowOrder(keyCount, keyCount + 1, valueOrdinals, featureTypes);
     while (rows.hasNext()) {
       InternalRow row = rows.next();
       long ts = row.getLong(keyCount);
@@ -99,44 +106,5 @@ public final class SourceReduce implements FlatMapFunction<Iterator<InternalRow>
       }
     }
     return Arrays.stream(best).filter(Objects::nonNull).iterator();
-  }
-
-  /** The join's order of two source rows of one key: event timestamp, then {@link TieBreak}. */
-  private static final class Order {
-    private final int keyCount;
-    private final DataType[] featureTypes;
-    private final List<Function1<Object, Object>> converters = new ArrayList<>();
-
-    Order(int keyCount, DataType[] featureTypes) {
-      this.keyCount = keyCount;
-      this.featureTypes = featureTypes;
-      for (DataType type : featureTypes) {
-        converters.add(CatalystTypeConverters.createToScalaConverter(type));
-      }
-    }
-
-    int compare(InternalRow a, InternalRow b) {
-      int byTime = Long.compare(a.getLong(keyCount), b.getLong(keyCount));
-      if (byTime != 0) {
-        return byTime;
-      }
-      return TieBreak.compare(created(a), values(a), created(b), values(b));
-    }
-
-    private Long created(InternalRow row) {
-      return row.isNullAt(keyCount + 1) ? null : row.getLong(keyCount + 1);
-    }
-
-    private Object[] values(InternalRow row) {
-      Object[] values = new Object[featureTypes.length];
-      for (int i = 0; i < values.length; i++) {
-        int ordinal = keyCount + 2 + i;
-        values[i] =
-            row.isNullAt(ordinal)
-                ? null
-                : converters.get(i).apply(row.get(ordinal, featureTypes[i]));
-      }
-      return values;
-    }
   }
 }

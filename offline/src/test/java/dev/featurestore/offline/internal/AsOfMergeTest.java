@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /** The streaming pass on hand-made sorted input, including keys whose sort hashes collide. */
@@ -18,24 +21,34 @@ class AsOfMergeTest {
   private static final int ENTITY = 1;
 
   /** Layout for one key, one view with one slot: k0, ts, tag, created, s0, entity, sk. */
-  private static Row row(
+  private static InternalRow row(
       long key, long ts, int tag, Double value, String label, long hash, long bucket) {
-    return RowFactory.create(
-        key,
-        ts,
-        tag,
-        null,
-        value,
-        label == null ? null : RowFactory.create(label),
-        hash << 32 | bucket);
+    return new GenericInternalRow(
+        new Object[] {
+          key,
+          ts,
+          tag,
+          null,
+          value,
+          label == null
+              ? null
+              : new GenericInternalRow(new Object[] {UTF8String.fromString(label)}),
+          hash << 32 | bucket
+        });
   }
 
-  private static List<String> merge(long ttlMicros, Row... rows) {
-    AsOfMerge merge = new AsOfMerge(1, 1, new int[][] {{0}}, new long[] {ttlMicros});
+  private static List<String> merge(long ttlMicros, InternalRow... rows) {
+    AsOfMerge merge =
+        new AsOfMerge(
+            new DataType[] {DataTypes.LongType},
+            new DataType[] {DataTypes.DoubleType},
+            new DataType[] {DataTypes.StringType},
+            new int[][] {{0}},
+            new long[] {ttlMicros});
     List<String> out = new ArrayList<>();
-    for (Iterator<Row> it = merge.call(List.of(rows).iterator()); it.hasNext(); ) {
-      Row row = it.next();
-      out.add(row.get(0) + "=" + row.get(1));
+    for (Iterator<InternalRow> it = merge.call(List.of(rows).iterator()); it.hasNext(); ) {
+      InternalRow row = it.next();
+      out.add(row.getUTF8String(0) + "=" + (row.isNullAt(1) ? null : row.getDouble(1)));
     }
     return out;
   }
