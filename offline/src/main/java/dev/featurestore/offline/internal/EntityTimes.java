@@ -122,9 +122,11 @@ public final class EntityTimes implements Serializable {
    */
   int bucketOf(InternalRow row, long ts) {
     long range = index.range(row);
-    if (range < 0) {
-      return -1;
-    }
+    return range < 0 ? -1 : search(range, ts);
+  }
+
+  /** The first position in a key's range of times at or after {@code ts}, or -1. */
+  private int search(long range, long ts) {
     int end = (int) range;
     int at = (int) (range >>> 32);
     // Keys have few timestamps as a rule: a linear scan beats a binary search up to a few dozen.
@@ -136,6 +138,20 @@ public final class EntityTimes implements Serializable {
       at++;
     }
     return at == end ? -1 : at;
+  }
+
+  /**
+   * {@link #bucketOf} for the first {@code n} rows, whose event timestamps are at {@code
+   * tsOrdinal}: first every key lookup, then every timestamp search, so that the memory accesses of
+   * different rows overlap. {@code ranges} is scratch space of at least {@code n}.
+   */
+  void bucketsOf(InternalRow[] rows, int n, int tsOrdinal, long[] ranges, int[] buckets) {
+    for (int i = 0; i < n; i++) {
+      ranges[i] = index.range(rows[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      buckets[i] = ranges[i] < 0 ? -1 : search(ranges[i], rows[i].getLong(tsOrdinal));
+    }
   }
 
   /** The entity timestamp of a bucket. */

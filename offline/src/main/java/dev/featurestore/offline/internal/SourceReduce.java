@@ -36,6 +36,7 @@ import org.apache.spark.sql.types.DataType;
  */
 public final class SourceReduce implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   @Serial private static final long serialVersionUID = 1L;
+  private static final int BATCH = 64;
 
   private final Broadcast<EntityTimes> entityTimes;
   private final int keyCount;
@@ -87,21 +88,40 @@ public final class SourceReduce implements FlatMapFunction<Iterator<InternalRow>
       valueOrdinals[i] = keyCount + 2 + i;
     }
     RowOrder order = new RowOrder(keyCount, keyCount + 1, valueOrdinals, featureTypes);
+    // Rows are taken in batches and bucketed batch by batch: the lookups of a batch do not depend
+    // on each other, so the CPU overlaps their cache misses (the lookup is memory-latency bound).
+    InternalRow[] batch = new InternalRow[BATCH];
+    int[] buckets = new int[BATCH];
+    long[] ranges = new long[BATCH];
     while (rows.hasNext()) {
-      InternalRow row = rows.next();
-      long ts = row.getLong(keyCount);
-      int bucket = times.bucketOf(row, ts);
-      if (bucket < 0 || (ttlMicros > 0 && ts < times.timeOf(bucket) - ttlMicros)) {
-        continue;
-      }
-      InternalRow current = best[bucket];
-      if (current == null) {
-        best[bucket] = row.copy();
-      } else if (order.compare(row, current) > 0) {
-        if (current instanceof UnsafeRow target && row instanceof UnsafeRow source) {
+      int n = 0;
+      while (n < BATCH && rows.hasNext()) {
+        // The input reuses its row object, so each row of the batch is copied into a reused row.
+        InternalRow row = rows.next();
+        if (batch[n] instanceof UnsafeRow target && row instanceof UnsafeRow source) {
           target.copyFrom(source);
         } else {
+          batch[n] = row.copy();
+        }
+        n++;
+      }
+      times.bucketsOf(batch, n, keyCount, ranges, buckets);
+      for (int i = 0; i < n; i++) {
+        InternalRow row = batch[i];
+        int bucket = buckets[i];
+        if (bucket < 0
+            || (ttlMicros > 0 && row.getLong(keyCount) < times.timeOf(bucket) - ttlMicros)) {
+          continue;
+        }
+        InternalRow current = best[bucket];
+        if (current == null) {
           best[bucket] = row.copy();
+        } else if (order.compare(row, current) > 0) {
+          if (current instanceof UnsafeRow target && row instanceof UnsafeRow source) {
+            target.copyFrom(source);
+          } else {
+            best[bucket] = row.copy();
+          }
         }
       }
     }
