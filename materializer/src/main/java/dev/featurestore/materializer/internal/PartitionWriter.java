@@ -149,6 +149,16 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
     } catch (RedisException e) {
       RedisConnections.evict(target);
       throw RedisConnections.unavailable(target, e);
+    } catch (IllegalStateException e) {
+      if (redis.connection().isOpen()) {
+        throw e;
+      }
+      // Another task of this JVM lost Redis and closed the shared connection and its client while
+      // this one was still writing (Lettuce then fails with "cannot be started once stopped").
+      RedisException lost =
+          new RedisException("the connection was closed after another task lost Redis");
+      lost.addSuppressed(e);
+      throw RedisConnections.unavailable(target, lost);
     } finally {
       counters.rowsRead().add(read);
       counters.expiredSkipped().add(expired);
