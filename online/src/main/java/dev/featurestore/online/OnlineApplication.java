@@ -28,7 +28,11 @@ import picocli.CommandLine.Unmatched;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class OnlineApplication {
+  /** Reactor Netty's system property for the number of HTTP event loops. */
+  static final String IO_WORKER_COUNT = "reactor.netty.ioWorkerCount";
+
   public static void main(String[] args) {
+    defaultEventLoops();
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     if (!arguments.isEmpty() && arguments.get(0).equals("serve")) {
       arguments.remove(0);
@@ -37,6 +41,19 @@ public class OnlineApplication {
     int exit = commandLine.execute(arguments.toArray(new String[0]));
     if (exit != 0) {
       System.exit(exit);
+    }
+  }
+
+  /**
+   * One HTTP event loop per core unless {@code -Dreactor.netty.ioWorkerCount} says otherwise:
+   * Reactor Netty's default is at least 4, and on a 2-core machine the extra loops only added
+   * wake-ups (CPU per 1-entity request at 2,000 requests/s 290 against 332 us in an A/B run, at
+   * full load 101 against 110 us). Set before Netty's classes read it.
+   */
+  static void defaultEventLoops() {
+    if (System.getProperty(IO_WORKER_COUNT) == null) {
+      System.setProperty(
+          IO_WORKER_COUNT, String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
     }
   }
 

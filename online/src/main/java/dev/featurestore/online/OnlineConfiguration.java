@@ -10,12 +10,14 @@ import dev.featurestore.online.store.LettuceOnlineStoreReader;
 import dev.featurestore.online.store.OnlineStoreReader;
 import dev.featurestore.online.store.RedisHealthIndicator;
 import dev.featurestore.online.web.ApiKeyFilter;
+import dev.featurestore.online.web.FeatureRequestTimer;
 import dev.featurestore.online.web.JsonBodyFilter;
 import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.redis.EmbeddedRedis;
 import io.lettuce.core.resource.Transports;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -169,6 +171,16 @@ class OnlineConfiguration {
         .apiKey()
         .<WebFilter>map(key -> new ApiKeyFilter(key, metrics, json))
         .orElse((exchange, chain) -> chain.filter(exchange));
+  }
+
+  @Bean
+  FeatureRequestTimer featureRequestTimer(OnlineMetrics metrics) {
+    return new FeatureRequestTimer(metrics);
+  }
+
+  @Bean
+  ObservationPredicate notFeatureRequests() {
+    return FeatureRequestTimer.notFeatureRequests();
   }
 
   @Bean

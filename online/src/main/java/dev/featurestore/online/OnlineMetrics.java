@@ -29,6 +29,7 @@ public final class OnlineMetrics {
   private final Timer redisRoundTrip;
   private final Map<String, Timer> freshness = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+  private final Timer[] featureRequests = new Timer[600];
 
   public OnlineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -73,6 +74,42 @@ public final class OnlineMetrics {
                     .maximumExpectedValue(Duration.ofDays(30))
                     .register(registry))
         .record(ageMicros, TimeUnit.MICROSECONDS);
+  }
+
+  /**
+   * Records one answer to {@code POST /get-online-features} in Spring's {@code
+   * http.server.requests} timer, with the tags its observation gives (the timer of each status is
+   * looked up once; a race registers the same meter twice, which the registry answers with one).
+   */
+  public void featureRequest(int status, long nanos) {
+    boolean cached = status >= 0 && status < featureRequests.length;
+    Timer timer = cached ? featureRequests[status] : null;
+    if (timer == null) {
+      timer =
+          Timer.builder("http.server.requests")
+              .tag("error", "none")
+              .tag("exception", "none")
+              .tag("method", "POST")
+              .tag("outcome", outcome(status))
+              .tag("status", String.valueOf(status))
+              .tag("uri", "/get-online-features")
+              .register(registry);
+      if (cached) {
+        featureRequests[status] = timer;
+      }
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static String outcome(int status) {
+    return switch (status / 100) {
+      case 1 -> "INFORMATIONAL";
+      case 2 -> "SUCCESS";
+      case 3 -> "REDIRECTION";
+      case 4 -> "CLIENT_ERROR";
+      case 5 -> "SERVER_ERROR";
+      default -> "UNKNOWN";
+    };
   }
 
   /** Counts an error answer. */

@@ -74,7 +74,7 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
       "Cannot read the request: the request body is missing; send a JSON object";
 
   /**
-   * The problem answer to an error of the functional {@code get-online-features} route ({@link
+   * The problem answer to an error of the {@code get-online-features} web filter ({@link
    * FeatureRoute}), exactly as the handlers here answer the annotated controller's.
    */
   ResponseEntity<ProblemDetail> problemFor(Throwable error, ServerWebExchange exchange) {

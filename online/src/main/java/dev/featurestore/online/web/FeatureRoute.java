@@ -9,39 +9,42 @@ import dev.featurestore.online.lookup.GetOnlineFeaturesResponse;
 import dev.featurestore.online.lookup.OnlineFeatureService;
 import java.io.IOException;
 import java.io.InputStream;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import java.util.List;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.reactive.function.server.RequestPredicates;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The serving path of {@code POST /get-online-features}: a functional route ahead of the annotated
- * {@link FeatureController}, which reads the body with the service's JSON mapper and streams the
- * answer into a response buffer ({@link ResponseWriter}). The annotated path resolved the handler
- * method, its arguments and codecs for every request, about a quarter of the CPU of a 1-entity
- * lookup. Answers, status codes and problem details are the controller's: errors go through the
- * same {@link ErrorHandler} methods, and requests the route does not take (another method, an
- * {@code Accept} that excludes JSON) still reach the controller, which answers 405 or 406 as
- * before.
+ * The serving path of {@code POST /get-online-features}: a web filter after the API key check that
+ * answers the request itself, ahead of WebFlux's dispatcher and the annotated {@link
+ * FeatureController}. It reads the body with the service's JSON mapper and streams the answer into
+ * a response buffer ({@link ResponseWriter}). The dispatcher (handler mappings, handler adapters,
+ * result handlers, and before that the annotated method's argument resolution and codecs) cost more
+ * CPU than the lookup itself for one entity. Answers, status codes and problem details are the
+ * controller's: errors go through the same {@link ErrorHandler} methods, and requests the filter
+ * does not take (another method, an {@code Accept} that excludes JSON) still reach the controller,
+ * which answers 405 or 406 as before.
  */
-@Configuration(proxyBeanMethods = false)
-class FeatureRoute {
+@Component
+class FeatureRoute implements WebFilter, Ordered {
   private final OnlineFeatureService service;
   private final ErrorHandler errors;
   private final ResponseWriter writer;
   private final ObjectReader reader;
+  private final JsonMapper json;
   private final int maxRequestSize;
 
   FeatureRoute(
@@ -53,29 +56,51 @@ class FeatureRoute {
     this.errors = errors;
     this.writer = new ResponseWriter(json);
     this.reader = json.readerFor(GetOnlineFeaturesRequest.class);
+    this.json = json;
     this.maxRequestSize = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
   }
 
-  @Bean
-  RouterFunction<ServerResponse> getOnlineFeaturesRoute() {
-    return RouterFunctions.route(
-        RequestPredicates.POST("/get-online-features")
-            .and(RequestPredicates.accept(MediaType.APPLICATION_JSON)),
-        this::getOnlineFeatures);
+  @Override
+  public int getOrder() {
+    // After the API key check (ApiKeyFilter) and the content type fix-up (JsonBodyFilter).
+    return Ordered.HIGHEST_PRECEDENCE + 30;
   }
 
-  Mono<ServerResponse> getOnlineFeatures(ServerRequest request) {
-    return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxRequestSize)
-        .map(this::parse)
-        .switchIfEmpty(Mono.error(MissingBodyException::new))
-        .flatMap(body -> Mono.fromFuture(() -> service.lookup(body)))
-        .flatMap(
-            answer ->
-                ServerResponse.ok()
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .body(
-                        (message, context) -> message.writeWith(Mono.just(json(answer, message)))))
-        .onErrorResume(error -> problem(errors.problemFor(error, request.exchange())));
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    ServerHttpRequest request = exchange.getRequest();
+    if (!FeatureRequestTimer.isFeatureRequest(request) || !acceptsJson(request)) {
+      return chain.filter(exchange);
+    }
+    ServerHttpResponse response = exchange.getResponse();
+    Mono<DataBuffer> body =
+        DataBufferUtils.join(request.getBody(), maxRequestSize)
+            .map(this::parse)
+            .switchIfEmpty(Mono.error(MissingBodyException::new))
+            .flatMap(lookup -> Mono.fromFuture(() -> service.lookup(lookup)))
+            .map(answer -> json(answer, response))
+            .onErrorResume(
+                error ->
+                    Mono.fromSupplier(() -> problem(errors.problemFor(error, exchange), response)));
+    return response.writeWith(body);
+  }
+
+  /** Whether the request takes JSON, as {@code RequestPredicates.accept(APPLICATION_JSON)}. */
+  private static boolean acceptsJson(ServerHttpRequest request) {
+    try {
+      List<MediaType> accepted = request.getHeaders().getAccept();
+      if (accepted.isEmpty()) {
+        return true;
+      }
+      for (MediaType type : accepted) {
+        if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (InvalidMediaTypeException e) {
+      return false; // the controller answers it
+    }
   }
 
   private GetOnlineFeaturesRequest parse(DataBuffer buffer) {
@@ -94,22 +119,27 @@ class FeatureRoute {
   }
 
   /** The answer as JSON in a (pooled) buffer of the response, its length as Content-Length. */
-  private DataBuffer json(GetOnlineFeaturesResponse answer, ReactiveHttpOutputMessage message) {
-    DataBuffer buffer = message.bufferFactory().allocateBuffer(1024);
+  private DataBuffer json(GetOnlineFeaturesResponse answer, ServerHttpResponse response) {
+    DataBuffer buffer = response.bufferFactory().allocateBuffer(1024);
     try {
       writer.write(answer, buffer.asOutputStream());
     } catch (RuntimeException e) {
       DataBufferUtils.release(buffer);
       throw e;
     }
-    message.getHeaders().setContentLength(buffer.readableByteCount());
+    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    response.getHeaders().setContentLength(buffer.readableByteCount());
     return buffer;
   }
 
-  private static Mono<ServerResponse> problem(ResponseEntity<ProblemDetail> problem) {
-    return ServerResponse.status(problem.getStatusCode())
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .bodyValue(problem.getBody());
+  /** A problem answer: its status, headers and JSON body. */
+  private DataBuffer problem(ResponseEntity<ProblemDetail> problem, ServerHttpResponse response) {
+    byte[] bytes = json.writeValueAsBytes(problem.getBody());
+    response.setStatusCode(problem.getStatusCode());
+    response.getHeaders().putAll(problem.getHeaders());
+    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    response.getHeaders().setContentLength(bytes.length);
+    return response.bufferFactory().wrap(bytes);
   }
 
   /** A request without a body (or with a JSON {@code null}). */

@@ -182,7 +182,8 @@ public final class OnlineBenchmark {
         }
       }
       String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
-      Path out = root.resolve("benchmarks/results/online.md");
+      // bench.output: where to write the report (e.g. a scratch file for experiments).
+      Path out = root.resolve(System.getProperty("bench.output", "benchmarks/results/online.md"));
       Files.createDirectories(out.getParent());
       Files.writeString(out, BenchmarkReport.markdown(rows, loadBefore, loadAfter, redisVersion()));
       log("wrote %s", out);
