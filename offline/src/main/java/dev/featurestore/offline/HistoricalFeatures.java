@@ -231,11 +231,13 @@ public final class HistoricalFeatures {
       byView.computeIfAbsent(features.get(i).view(), v -> new ArrayList<>()).add(i);
     }
     Map<FeatureView, List<KeyColumn>> keys = new LinkedHashMap<>();
+    Map<FeatureView, List<Feature>> featuresOf = new LinkedHashMap<>();
     Map<FeatureView, Dataset<Row>> sources = new LinkedHashMap<>();
     for (FeatureView view : byView.keySet()) {
       keys.put(view, keyColumns(schema, view, keyToColumn));
       List<Feature> viewFeatures =
           byView.get(view).stream().map(i -> features.get(i).feature()).toList();
+      featuresOf.put(view, viewFeatures);
       sources.put(
           view,
           SourceReader.read(
@@ -255,9 +257,8 @@ public final class HistoricalFeatures {
             .first();
     Map<FeatureView, PreparedView> prepared = new LinkedHashMap<>();
     for (FeatureView view : byView.keySet()) {
-      List<Feature> viewFeatures =
-          byView.get(view).stream().map(i -> features.get(i).feature()).toList();
-      prepared.put(view, prepare(view, sources.get(view), keys.get(view), viewFeatures, range));
+      prepared.put(
+          view, prepare(view, sources.get(view), keys.get(view), featuresOf.get(view), range));
     }
     return new Plan(schema, outputNames, byView, keys, range, prepared);
   }
