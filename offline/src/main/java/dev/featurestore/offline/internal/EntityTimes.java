@@ -115,16 +115,6 @@ public final class EntityTimes implements Serializable {
     return keys;
   }
 
-  /**
-   * The bucket of a source row: the first pair of its key (in the first columns of {@code row})
-   * whose timestamp is at or after {@code ts}, or -1 when the key has no entity row or all its
-   * entity rows are earlier than {@code ts}.
-   */
-  int bucketOf(InternalRow row, long ts) {
-    long range = index.range(row);
-    return range < 0 ? -1 : search(range, ts);
-  }
-
   /** The first position in a key's range of times at or after {@code ts}, or -1. */
   private int search(long range, long ts) {
     int end = (int) range;
@@ -141,9 +131,11 @@ public final class EntityTimes implements Serializable {
   }
 
   /**
-   * {@link #bucketOf} for the first {@code n} rows, whose event timestamps are at {@code
-   * tsOrdinal}: first every key lookup, then every timestamp search, so that the memory accesses of
-   * different rows overlap. {@code ranges} is scratch space of at least {@code n}.
+   * The buckets of the first {@code n} source rows (keys in their first columns, event timestamp at
+   * {@code tsOrdinal}): for each, the first pair of its key whose timestamp is at or after the
+   * row's, or -1 when the key has no entity row or all its entity rows are earlier. Every key
+   * lookup runs first, then every timestamp search, so that the memory accesses of different rows
+   * overlap. {@code ranges} is scratch space of at least {@code n}.
    */
   void bucketsOf(InternalRow[] rows, int n, int tsOrdinal, long[] ranges, int[] buckets) {
     for (int i = 0; i < n; i++) {
