@@ -37,7 +37,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
 import org.springframework.http.client.ReactorResourceFactory;
-import org.springframework.web.server.WebFilter;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
@@ -166,11 +165,8 @@ class OnlineConfiguration {
   }
 
   @Bean
-  WebFilter apiKeyFilter(FeatureRepo repo, OnlineMetrics metrics, JsonMapper json) {
-    return repo.config()
-        .apiKey()
-        .<WebFilter>map(key -> new ApiKeyFilter(key, metrics, json))
-        .orElse((exchange, chain) -> chain.filter(exchange));
+  ApiKeyFilter apiKeyFilter(FeatureRepo repo, OnlineMetrics metrics, JsonMapper json) {
+    return new ApiKeyFilter(repo.config().apiKey(), metrics, json);
   }
 
   @Bean

@@ -3,6 +3,7 @@
  */
 package dev.featurestore.online;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.online.testing.OnlineTestApp;
@@ -19,8 +20,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -264,6 +268,66 @@ class BadRequestIT {
         "LIMIT_EXCEEDED",
         "Cannot read the request: the body is larger than the limit of 65536 bytes"
             + " (featurestore.max-request-size)");
+  }
+
+  @Test
+  void rejectsStreamedBodiesOverTheSizeLimit() {
+    // No Content-Length: the body arrives in chunks and the limit is checked while reading.
+    DefaultDataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+    Flux<DataBuffer> chunks =
+        Flux.range(0, 10)
+            .<DataBuffer>map(i -> buffers.wrap(("[" + "x".repeat(10_000) + "]").getBytes(UTF_8)))
+            .startWith(buffers.wrap("{\"padding\": ".getBytes(UTF_8)));
+    client
+        .post()
+        .uri("/get-online-features")
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(chunks, DataBuffer.class)
+        .exchange()
+        .expectStatus()
+        .isEqualTo(413)
+        .expectHeader()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.error_code")
+        .isEqualTo("LIMIT_EXCEEDED")
+        .jsonPath("$.detail")
+        .isEqualTo(
+            "Cannot read the request: the body is larger than the limit of 65536 bytes"
+                + " (featurestore.max-request-size)");
+  }
+
+  @Test
+  void answersOtherMethodsWith405() {
+    client
+        .get()
+        .uri("/get-online-features")
+        .exchange()
+        .expectStatus()
+        .isEqualTo(405)
+        .expectHeader()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.error_code")
+        .isEqualTo("METHOD_NOT_ALLOWED");
+  }
+
+  @Test
+  void answersAcceptHeadersWithoutJsonWith406FromWebFlux() {
+    for (String accept : new String[] {"text/csv", "not a media type"}) {
+      client
+          .post()
+          .uri("/get-online-features")
+          .header("Accept", accept)
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(request("[\"driver_stats:trips\"]", "{\"driver_id\": [1001]}"))
+          .exchange()
+          .expectStatus()
+          .isEqualTo(406)
+          .expectBody(String.class)
+          // The client takes no JSON, so no problem detail either; and never a stack trace.
+          .value(body -> assertThat(body == null ? "" : body).doesNotContain("Exception"));
+    }
   }
 
   @Test

@@ -210,6 +210,27 @@ class GetOnlineFeaturesIT {
   }
 
   @Test
+  void servesRequestsWithAQueryStringOrAWildcardAccept() {
+    String body =
+        client
+            .post()
+            .uri("/get-online-features?source=test")
+            .header("Accept", "text/html, application/*;q=0.8")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(
+                "{\"features\": [\"driver_stats:trips\"], \"entities\": {\"driver_id\": [1001]}}")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .contentType(MediaType.APPLICATION_JSON)
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(body).contains("\"values\":[42]");
+  }
+
+  @Test
   void answersZeroRowsWithEmptyColumns() {
     JsonNode body =
         post("{\"features\": [\"driver_stats:trips\"], \"entities\": {\"driver_id\": []}}");

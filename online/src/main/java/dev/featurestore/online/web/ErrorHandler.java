@@ -44,58 +44,51 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
     this.properties = properties;
   }
 
-  @ExceptionHandler(FeatureStoreException.class)
-  ResponseEntity<ProblemDetail> featureStore(FeatureStoreException e, ServerWebExchange exchange) {
-    HttpStatus status = ProblemDetails.status(e);
-    if (status.is5xxServerError()) {
-      log.warn("{} {}: {}", exchange.getRequest().getMethod(), path(exchange), e.getMessage());
-    }
-    return respond(status, e.errorCode().name(), e.getMessage(), exchange);
-  }
-
-  @ExceptionHandler(DataBufferLimitException.class)
-  ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException e, ServerWebExchange exchange) {
-    return respond(
-        HttpStatus.CONTENT_TOO_LARGE, ErrorCode.LIMIT_EXCEEDED.name(), tooLargeMessage(), exchange);
-  }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
-    log.error("Unexpected error for {} {}", exchange.getRequest().getMethod(), path(exchange), e);
-    return respond(
-        HttpStatus.INTERNAL_SERVER_ERROR,
-        ErrorCode.INTERNAL_ERROR.name(),
-        "Internal error (" + e.getClass().getSimpleName() + "); the server log has the details",
-        exchange);
+  @ExceptionHandler({FeatureStoreException.class, DataBufferLimitException.class, Exception.class})
+  ResponseEntity<ProblemDetail> handle(Exception e, ServerWebExchange exchange) {
+    return problemFor(e, exchange);
   }
 
   /** The message of a request without a body. */
   static final String MISSING_BODY =
       "Cannot read the request: the request body is missing; send a JSON object";
 
-  /**
-   * The problem answer to an error of the {@code get-online-features} web filter ({@link
-   * FeatureRoute}), exactly as the handlers here answer the annotated controller's.
-   */
+  /** The problem answer to an error of a request to WebFlux. */
   ResponseEntity<ProblemDetail> problemFor(Throwable error, ServerWebExchange exchange) {
+    return problemFor(error, String.valueOf(exchange.getRequest().getMethod()), path(exchange));
+  }
+
+  /**
+   * The problem answer to an error of a request to {@code method path}: the same whether WebFlux's
+   * annotated controller or the Netty route ({@link FeatureRoute}) served it.
+   */
+  ResponseEntity<ProblemDetail> problemFor(Throwable error, String method, String path) {
     Throwable e =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (e instanceof FeatureStoreException featureStore) {
-      return featureStore(featureStore, exchange);
+      HttpStatus status = ProblemDetails.status(featureStore);
+      if (status.is5xxServerError()) {
+        log.warn("{} {}: {}", method, path, e.getMessage());
+      }
+      return respond(status, featureStore.errorCode().name(), e.getMessage(), path);
     }
-    if (e instanceof DataBufferLimitException limit) {
-      return tooLarge(limit, exchange);
+    if (e instanceof DataBufferLimitException) {
+      return respond(
+          HttpStatus.CONTENT_TOO_LARGE, ErrorCode.LIMIT_EXCEEDED.name(), tooLargeMessage(), path);
     }
     if (e instanceof JacksonException json) {
       return respond(
-          HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), jsonMessage(json), exchange);
+          HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), jsonMessage(json), path);
     }
     if (e instanceof FeatureRoute.MissingBodyException) {
-      return respond(
-          HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), MISSING_BODY, exchange);
+      return respond(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), MISSING_BODY, path);
     }
-    return unexpected(
-        e instanceof Exception exception ? exception : new RuntimeException(e), exchange);
+    log.error("Unexpected error for {} {}", method, path, e);
+    return respond(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        ErrorCode.INTERNAL_ERROR.name(),
+        "Internal error (" + e.getClass().getSimpleName() + "); the server log has the details",
+        path);
   }
 
   @Override
@@ -113,7 +106,7 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
                         HttpStatus.CONTENT_TOO_LARGE,
                         ErrorCode.LIMIT_EXCEEDED.name(),
                         tooLargeMessage(),
-                        exchange)));
+                        path(exchange))));
       }
       if (cause instanceof JacksonException json) {
         return badRequest(jsonMessage(json), exchange);
@@ -163,18 +156,20 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
         ResponseEntity.badRequest()
             .body(
                 problem(
-                    HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARGUMENT.name(), message, exchange)));
+                    HttpStatus.BAD_REQUEST,
+                    ErrorCode.INVALID_ARGUMENT.name(),
+                    message,
+                    path(exchange))));
   }
 
   private ResponseEntity<ProblemDetail> respond(
-      HttpStatus status, String code, String message, ServerWebExchange exchange) {
-    return ResponseEntity.status(status).body(problem(status, code, message, exchange));
+      HttpStatus status, String code, String message, String path) {
+    return ResponseEntity.status(status).body(problem(status, code, message, path));
   }
 
-  private ProblemDetail problem(
-      HttpStatus status, String code, String message, ServerWebExchange exchange) {
+  private ProblemDetail problem(HttpStatus status, String code, String message, String path) {
     metrics.error(code, status.value());
-    return ProblemDetails.of(status, code, message, path(exchange));
+    return ProblemDetails.of(status, code, message, path);
   }
 
   private String tooLargeMessage() {

@@ -17,12 +17,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Times {@code POST /get-online-features} into Spring's {@code http.server.requests} timer, with
- * the tags Spring's observation gives it, from meters registered once ({@link
- * OnlineMetrics#featureRequest}); Spring's per-request observation is switched off for these
- * requests ({@link #notFeatureRequests()}), so each is counted once. The observation (a context,
- * key values, a tag sort and two meter lookups per request) was about 8% of the CPU samples of a
- * 1-entity lookup. Runs first, so it times every answer to the path: 401, 406 and errors too.
+ * Times {@code POST /get-online-features} requests that WebFlux serves (those the Netty route
+ * {@link FeatureRoute} leaves to it: another {@code Accept}, a base path) into Spring's {@code
+ * http.server.requests} timer, with the tags Spring's observation gives it, from meters registered
+ * once ({@link OnlineMetrics#featureRequest}), as the route times its own. Spring's per-request
+ * observation is switched off for that path ({@link #notFeatureRequests()}), so each request is
+ * counted once. Runs first, so it times every answer to the path: 401, 406 and errors too.
  */
 public final class FeatureRequestTimer implements WebFilter, Ordered {
   static final String PATH = "/get-online-features";

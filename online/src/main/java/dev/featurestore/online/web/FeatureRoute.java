@@ -3,45 +3,63 @@
  */
 package dev.featurestore.online.web;
 
+import dev.featurestore.online.OnlineMetrics;
 import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.online.lookup.GetOnlineFeaturesRequest;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse;
 import dev.featurestore.online.lookup.OnlineFeatureService;
-import java.io.IOException;
-import java.io.InputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Arrays;
 import java.util.List;
-import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
+import java.util.Map;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The serving path of {@code POST /get-online-features}: a web filter after the API key check that
- * answers the request itself, ahead of WebFlux's dispatcher and the annotated {@link
- * FeatureController}. It reads the body with the service's JSON mapper and streams the answer into
- * a response buffer ({@link ResponseWriter}). The dispatcher (handler mappings, handler adapters,
- * result handlers, and before that the annotated method's argument resolution and codecs) cost more
- * CPU than the lookup itself for one entity. Answers, status codes and problem details are the
- * controller's: errors go through the same {@link ErrorHandler} methods, and requests the filter
- * does not take (another method, an {@code Accept} that excludes JSON) still reach the controller,
- * which answers 405 or 406 as before.
+ * The serving path of {@code POST /get-online-features}: a Reactor Netty route of the embedded
+ * server, ahead of the route to WebFlux. WebFlux's layers (the server exchange, the web filter
+ * chain, the dispatcher, the codecs) cost more CPU than the lookup itself for one entity, so this
+ * route does their part itself:
+ *
+ * <ul>
+ *   <li>the API key check ({@link ApiKeyFilter#rejection});
+ *   <li>the body size limit ({@code featurestore.max-request-size}), checked against {@code
+ *       Content-Length} before reading and while reading;
+ *   <li>the body read as JSON whatever its {@code Content-Type}, as Feast's server does;
+ *   <li>the answer streamed into a response buffer ({@link ResponseWriter});
+ *   <li>errors answered by {@link ErrorHandler#problemFor}, as WebFlux's handlers answer them;
+ *   <li>the request timed into {@code http.server.requests} ({@link OnlineMetrics#featureRequest}).
+ * </ul>
+ *
+ * Requests it does not take reach WebFlux and the annotated {@link FeatureController}, which answer
+ * them as before: another method (405), an {@code Accept} header that excludes JSON (406), a path
+ * under {@code spring.webflux.base-path}.
  */
 @Component
-class FeatureRoute implements WebFilter, Ordered {
+class FeatureRoute implements NettyRouteProvider {
+  private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
+  private static final String PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
   private final OnlineFeatureService service;
   private final ErrorHandler errors;
+  private final ApiKeyFilter apiKey;
+  private final OnlineMetrics metrics;
   private final ResponseWriter writer;
   private final ObjectReader reader;
   private final JsonMapper json;
@@ -50,10 +68,14 @@ class FeatureRoute implements WebFilter, Ordered {
   FeatureRoute(
       OnlineFeatureService service,
       ErrorHandler errors,
+      ApiKeyFilter apiKey,
+      OnlineMetrics metrics,
       JsonMapper json,
       OnlineProperties properties) {
     this.service = service;
     this.errors = errors;
+    this.apiKey = apiKey;
+    this.metrics = metrics;
     this.writer = new ResponseWriter(json);
     this.reader = json.readerFor(GetOnlineFeaturesRequest.class);
     this.json = json;
@@ -61,85 +83,161 @@ class FeatureRoute implements WebFilter, Ordered {
   }
 
   @Override
-  public int getOrder() {
-    // After the API key check (ApiKeyFilter) and the content type fix-up (JsonBodyFilter).
-    return Ordered.HIGHEST_PRECEDENCE + 30;
+  public HttpServerRoutes apply(HttpServerRoutes routes) {
+    return routes.route(FeatureRoute::takes, this::serve);
   }
 
-  @Override
-  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    ServerHttpRequest request = exchange.getRequest();
-    if (!FeatureRequestTimer.isFeatureRequest(request) || !acceptsJson(request)) {
-      return chain.filter(exchange);
+  /** Whether this route answers the request: the method, the exact path, and JSON accepted. */
+  static boolean takes(HttpServerRequest request) {
+    if (!HttpMethod.POST.equals(request.method())) {
+      return false;
     }
-    ServerHttpResponse response = exchange.getResponse();
-    Mono<DataBuffer> body =
-        DataBufferUtils.join(request.getBody(), maxRequestSize)
-            .map(this::parse)
-            .switchIfEmpty(Mono.error(MissingBodyException::new))
-            .flatMap(lookup -> Mono.fromFuture(() -> service.lookup(lookup)))
-            .map(answer -> json(answer, response))
-            .onErrorResume(
-                error ->
-                    Mono.fromSupplier(() -> problem(errors.problemFor(error, exchange), response)));
-    return response.writeWith(body);
+    return FeatureRequestTimer.PATH.equals(path(request))
+        && acceptsJson(request.requestHeaders().getAll(HttpHeaderNames.ACCEPT));
   }
 
   /** Whether the request takes JSON, as {@code RequestPredicates.accept(APPLICATION_JSON)}. */
-  private static boolean acceptsJson(ServerHttpRequest request) {
+  static boolean acceptsJson(List<String> accept) {
+    if (accept.isEmpty()
+        || (accept.size() == 1 && (accept.get(0).equals(JSON) || accept.get(0).equals("*/*")))) {
+      return true;
+    }
     try {
-      List<MediaType> accepted = request.getHeaders().getAccept();
-      if (accepted.isEmpty()) {
-        return true;
-      }
-      for (MediaType type : accepted) {
+      for (MediaType type : MediaType.parseMediaTypes(accept)) {
         if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
           return true;
         }
       }
       return false;
     } catch (InvalidMediaTypeException e) {
-      return false; // the controller answers it
+      return false; // WebFlux answers it (406)
     }
   }
 
-  private GetOnlineFeaturesRequest parse(DataBuffer buffer) {
-    try (InputStream in = buffer.asInputStream(true)) {
-      if (buffer.readableByteCount() == 0) {
-        throw new MissingBodyException();
-      }
-      GetOnlineFeaturesRequest body = reader.readValue(in);
-      if (body == null) {
-        throw new MissingBodyException();
-      }
-      return body;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+    long start = System.nanoTime();
+    String rejected = apiKey.rejection(request.requestHeaders().get(ApiKeyFilter.HEADER));
+    Mono<ByteBuf> answer;
+    if (rejected != null) {
+      response.header(HttpHeaderNames.WWW_AUTHENTICATE, ApiKeyFilter.CHALLENGE);
+      answer =
+          Mono.fromSupplier(
+              () -> body(response, 401, PROBLEM_JSON, apiKey.problem(rejected, path(request))));
+    } else {
+      answer =
+          body(request)
+              .map(this::parse)
+              .flatMap(lookup -> Mono.fromFuture(() -> service.lookup(lookup)))
+              .map(found -> json(found, response))
+              .onErrorResume(error -> Mono.fromSupplier(() -> problem(error, request, response)));
     }
+    return response
+        .send(answer)
+        .then()
+        .doFinally(
+            signal -> {
+              // A request the client gave up on has no answer to count (as with Spring's timer).
+              if (signal != SignalType.CANCEL) {
+                metrics.featureRequest(response.status().code(), System.nanoTime() - start);
+              }
+            });
   }
 
-  /** The answer as JSON in a (pooled) buffer of the response, its length as Content-Length. */
-  private DataBuffer json(GetOnlineFeaturesResponse answer, ServerHttpResponse response) {
-    DataBuffer buffer = response.bufferFactory().allocateBuffer(1024);
+  /** The request body, refused past the size limit. */
+  private Mono<Body> body(HttpServerRequest request) {
+    long declared;
     try {
-      writer.write(answer, buffer.asOutputStream());
+      String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+      declared = length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      declared = -1; // Netty's decoder refuses a malformed Content-Length before this
+    }
+    if (declared > maxRequestSize) {
+      return Mono.error(new DataBufferLimitException("Content-Length " + declared));
+    }
+    int expected = (int) Math.max(declared, 256);
+    return request.receive().collect(() -> new Body(expected, maxRequestSize), Body::append);
+  }
+
+  private GetOnlineFeaturesRequest parse(Body body) {
+    if (body.size == 0) {
+      throw new MissingBodyException();
+    }
+    GetOnlineFeaturesRequest parsed = reader.readValue(body.bytes, 0, body.size);
+    if (parsed == null) {
+      throw new MissingBodyException();
+    }
+    return parsed;
+  }
+
+  /** The answer as JSON in a (pooled) buffer of the response. */
+  private ByteBuf json(GetOnlineFeaturesResponse found, HttpServerResponse response) {
+    ByteBuf buffer = response.alloc().buffer(1024);
+    try {
+      writer.write(found, new ByteBufOutputStream(buffer));
     } catch (RuntimeException e) {
-      DataBufferUtils.release(buffer);
+      buffer.release();
       throw e;
     }
-    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-    response.getHeaders().setContentLength(buffer.readableByteCount());
-    return buffer;
+    return body(response, 200, JSON, buffer);
   }
 
   /** A problem answer: its status, headers and JSON body. */
-  private DataBuffer problem(ResponseEntity<ProblemDetail> problem, ServerHttpResponse response) {
-    byte[] bytes = json.writeValueAsBytes(problem.getBody());
-    response.setStatusCode(problem.getStatusCode());
-    response.getHeaders().putAll(problem.getHeaders());
-    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    response.getHeaders().setContentLength(bytes.length);
-    return response.bufferFactory().wrap(bytes);
+  private ByteBuf problem(Throwable error, HttpServerRequest request, HttpServerResponse response) {
+    ResponseEntity<ProblemDetail> problem =
+        errors.problemFor(error, request.method().name(), path(request));
+    for (Map.Entry<String, List<String>> header : problem.getHeaders().headerSet()) {
+      response.header(header.getKey(), String.join(", ", header.getValue()));
+    }
+    return body(
+        response,
+        problem.getStatusCode().value(),
+        PROBLEM_JSON,
+        json.writeValueAsBytes(problem.getBody()));
+  }
+
+  private static ByteBuf body(HttpServerResponse response, int status, String type, byte[] bytes) {
+    return body(response, status, type, Unpooled.wrappedBuffer(bytes));
+  }
+
+  private static ByteBuf body(HttpServerResponse response, int status, String type, ByteBuf body) {
+    response
+        .status(status)
+        .header(HttpHeaderNames.CONTENT_TYPE, type)
+        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.readableBytes()));
+    return body;
+  }
+
+  /** The request's path, without its query. */
+  private static String path(HttpServerRequest request) {
+    String uri = request.uri();
+    int query = uri.indexOf('?');
+    return query < 0 ? uri : uri.substring(0, query);
+  }
+
+  /** A request body read so far, at most the size limit. */
+  private static final class Body {
+    private final int limit;
+    private byte[] bytes;
+    private int size;
+
+    Body(int expected, int limit) {
+      this.bytes = new byte[Math.min(expected, limit)];
+      this.limit = limit;
+    }
+
+    void append(ByteBuf part) {
+      int length = part.readableBytes();
+      if (length > limit - size) {
+        throw new DataBufferLimitException("Exceeded limit on max bytes to buffer : " + limit);
+      }
+      if (size + length > bytes.length) {
+        bytes =
+            Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(2L * bytes.length, size + length)));
+      }
+      part.getBytes(part.readerIndex(), bytes, size, length);
+      size += length;
+    }
   }
 
   /** A request without a body (or with a JSON {@code null}). */
