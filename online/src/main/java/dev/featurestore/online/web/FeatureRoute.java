@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.InvalidMediaTypeException;
@@ -48,12 +49,13 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  *
  * Requests it does not take reach WebFlux and the annotated {@link FeatureController}, which answer
- * them as before: another method (405), an {@code Accept} header that excludes JSON (406), a path
- * under {@code spring.webflux.base-path}.
+ * them as before: another method (405), an {@code Accept} header that excludes JSON (406). With
+ * {@code spring.webflux.base-path} set, the route's path is under it, as the controller's.
  */
 @Component
 class FeatureRoute implements NettyRouteProvider {
   private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
+  private static final String PATH = FeatureRequestTimer.PATH;
   private static final String PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
   private final OnlineFeatureService service;
@@ -64,6 +66,7 @@ class FeatureRoute implements NettyRouteProvider {
   private final ObjectReader reader;
   private final JsonMapper json;
   private final int maxRequestSize;
+  private final String path;
 
   FeatureRoute(
       OnlineFeatureService service,
@@ -71,7 +74,8 @@ class FeatureRoute implements NettyRouteProvider {
       ApiKeyFilter apiKey,
       OnlineMetrics metrics,
       JsonMapper json,
-      OnlineProperties properties) {
+      OnlineProperties properties,
+      @Value("${spring.webflux.base-path:}") String basePath) {
     this.service = service;
     this.errors = errors;
     this.apiKey = apiKey;
@@ -80,19 +84,35 @@ class FeatureRoute implements NettyRouteProvider {
     this.reader = json.readerFor(GetOnlineFeaturesRequest.class);
     this.json = json;
     this.maxRequestSize = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
+    this.path = cleanBasePath(basePath) + PATH;
   }
 
   @Override
   public HttpServerRoutes apply(HttpServerRoutes routes) {
-    return routes.route(FeatureRoute::takes, this::serve);
+    return routes.route(this::takes, this::serve);
+  }
+
+  /**
+   * A base path as Spring Boot cleans {@code spring.webflux.base-path}: one leading slash, none
+   * trailing.
+   */
+  static String cleanBasePath(String basePath) {
+    String base = basePath.strip();
+    if (base.isEmpty()) {
+      return "";
+    }
+    if (!base.startsWith("/")) {
+      base = "/" + base;
+    }
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
   }
 
   /** Whether this route answers the request: the method, the exact path, and JSON accepted. */
-  static boolean takes(HttpServerRequest request) {
+  boolean takes(HttpServerRequest request) {
     if (!HttpMethod.POST.equals(request.method())) {
       return false;
     }
-    return FeatureRequestTimer.PATH.equals(path(request))
+    return path.equals(path(request))
         && acceptsJson(request.requestHeaders().getAll(HttpHeaderNames.ACCEPT));
   }
 

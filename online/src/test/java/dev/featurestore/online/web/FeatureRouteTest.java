@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which {@code Accept} headers the Netty route answers itself (the rest go to WebFlux: 406). */
+/** Which requests the Netty route answers itself (the rest go to WebFlux). */
 class FeatureRouteTest {
   @Test
   void takesRequestsThatAcceptJson() {
@@ -25,5 +25,13 @@ class FeatureRouteTest {
     assertThat(FeatureRoute.acceptsJson(List.of("text/csv"))).isFalse();
     assertThat(FeatureRoute.acceptsJson(List.of("application/xml", "text/*"))).isFalse();
     assertThat(FeatureRoute.acceptsJson(List.of("not a media type"))).isFalse();
+  }
+
+  @Test
+  void cleansTheBasePathAsSpringBootDoes() {
+    assertThat(FeatureRoute.cleanBasePath("")).isEmpty();
+    assertThat(FeatureRoute.cleanBasePath("/features")).isEqualTo("/features");
+    assertThat(FeatureRoute.cleanBasePath("/features/")).isEqualTo("/features");
+    assertThat(FeatureRoute.cleanBasePath("features")).isEqualTo("/features");
   }
 }
