@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.testing.LocalRedisCluster;
+import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
@@ -39,10 +41,7 @@ class ClusterIT {
       rows.add(driverRow(id, "2026-11-20T09:00:00Z", null, 0.0, -id));
     }
     TestSupport.writeParquet(parquet, TestSupport.DRIVER_SCHEMA, rows);
-    Path nodes = dir.resolve("cluster");
-    java.nio.file.Files.createDirectories(nodes);
-
-    try (LocalRedisCluster cluster = new LocalRedisCluster(nodes)) {
+    try (LocalRedisCluster cluster = RedisFixture.startCluster(dir.resolve("cluster"))) {
       Materializer materializer =
           new Materializer(
               TestSupport.spark(),

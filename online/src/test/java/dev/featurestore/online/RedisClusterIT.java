@@ -4,7 +4,6 @@
 package dev.featurestore.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.featurestore.online.testing.OnlineTestApp;
 import dev.featurestore.online.testing.OnlineTestRepos;
@@ -14,22 +13,18 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.online.OnlineKeys;
 import dev.featurestore.registry.online.OnlineValueCodec;
-import dev.featurestore.registry.redis.RedisServerProcess;
+import dev.featurestore.registry.testing.LocalRedisCluster;
+import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -44,43 +39,15 @@ import tools.jackson.databind.json.JsonMapper;
  * A repo with {@code cluster: true}: lookups whose keys span the slots of a 3-node Redis Cluster.
  */
 class RedisClusterIT {
-  private static final int NODES = 3;
   private static final int ENTITIES = 60;
 
   @TempDir static Path root;
-  private static final List<Process> servers = new ArrayList<>();
-  private static final List<Integer> ports = new ArrayList<>();
+  private static LocalRedisCluster cluster;
   private static OnlineTestApp app;
 
   @BeforeAll
-  static void start() throws IOException {
-    for (int i = 0; i < NODES; i++) {
-      int port = RedisServerProcess.freePort();
-      ports.add(port);
-      servers.add(
-          new ProcessBuilder(
-                  RedisServerProcess.binary().toString(),
-                  "--port",
-                  String.valueOf(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--cluster-enabled",
-                  "yes",
-                  "--cluster-config-file",
-                  root.resolve("nodes-" + port + ".conf").toString())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start());
-    }
-    for (int port : ports) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> RedisServerProcess.ping(port));
-    }
-    formCluster();
-
+  static void start() {
+    cluster = RedisFixture.startCluster(root.resolve("cluster"));
     String project = RidesDefinitions.uniqueProject();
     Definitions definitions = RidesDefinitions.definitions(project);
     writeValues(definitions);
@@ -88,40 +55,12 @@ class RedisClusterIT {
         OnlineTestRepos.create(
             root.resolve("repo"),
             definitions,
-            "  redis: [redis://127.0.0.1:" + ports.get(0) + "]\n  cluster: true\n");
+            "  redis: [" + cluster.seedUris().get(0) + "]\n  cluster: true\n");
     app = OnlineTestApp.start(repo.root(), Map.of());
   }
 
-  /** Splits the 16384 slots over the nodes and introduces them to each other. */
-  private static void formCluster() {
-    for (int i = 0; i < NODES; i++) {
-      int from = 16384 * i / NODES;
-      int to = 16384 * (i + 1) / NODES;
-      withNode(ports.get(i), c -> c.clusterAddSlots(IntStream.range(from, to).toArray()));
-    }
-    for (int i = 1; i < NODES; i++) {
-      int port = ports.get(i);
-      withNode(ports.get(0), c -> c.clusterMeet("127.0.0.1", port));
-    }
-    for (int port : ports) {
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> withNode(port, c -> c.clusterInfo()).contains("cluster_state:ok"));
-    }
-  }
-
-  private static <T> T withNode(
-      int port, java.util.function.Function<RedisCommands<String, String>, T> action) {
-    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
-    try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      return action.apply(connection.sync());
-    } finally {
-      client.shutdown();
-    }
-  }
-
   private static void writeValues(Definitions definitions) {
-    RedisClusterClient client = RedisClusterClient.create("redis://127.0.0.1:" + ports.get(0));
+    RedisClusterClient client = RedisClusterClient.create(cluster.seedUris().get(0));
     try (StatefulRedisClusterConnection<byte[], byte[]> connection =
         client.connect(ByteArrayCodec.INSTANCE)) {
       FeatureView stats = definitions.requireFeatureView("driver_stats");
@@ -160,13 +99,12 @@ class RedisClusterIT {
   }
 
   @AfterAll
-  static void stop() throws InterruptedException {
+  static void stop() {
     if (app != null) {
       app.close();
     }
-    for (Process server : servers) {
-      server.destroyForcibly();
-      server.waitFor(10, TimeUnit.SECONDS);
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -198,9 +136,17 @@ class RedisClusterIT {
           .isEqualTo(id % 2 == 0 ? "PRESENT" : "NOT_FOUND");
     }
     // The keys really are spread: every node holds some of them.
-    for (int port : ports) {
-      long keys = withNode(port, c -> c.dbsize());
-      assertThat(keys).isPositive();
+    for (int port : cluster.ports()) {
+      assertThat(dbsize(port)).as("keys on node %d", port).isPositive();
+    }
+  }
+
+  private static long dbsize(int port) {
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      return connection.sync().dbsize();
+    } finally {
+      client.shutdown();
     }
   }
 

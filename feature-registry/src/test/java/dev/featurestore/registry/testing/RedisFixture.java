@@ -4,6 +4,7 @@
 package dev.featurestore.registry.testing;
 
 import dev.featurestore.registry.redis.RedisServerProcess;
+import java.nio.file.Path;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
@@ -19,7 +20,8 @@ import org.testcontainers.containers.GenericContainer;
  * </ol>
  *
  * <p>Tests that need to lose Redis mid-run use {@link #startPrivate()}: a server of their own that
- * they may stop and start.
+ * they may stop and start. Tests of {@code cluster: true} use {@link #startCluster(Path)}: a
+ * three-node Redis Cluster of their own.
  */
 public final class RedisFixture {
   /** Environment variable with the URI of an externally provided Redis. */
@@ -74,6 +76,14 @@ public final class RedisFixture {
    */
   public static RedisServerProcess startPrivate() {
     return RedisServerProcess.startEphemeral();
+  }
+
+  /**
+   * Starts a private three-node Redis Cluster (real redis-server processes on free ports, node
+   * files under {@code dir}). Close it when done.
+   */
+  public static LocalRedisCluster startCluster(Path dir) {
+    return new LocalRedisCluster(dir);
   }
 
   /** The Lettuce URI of the shared Redis. */

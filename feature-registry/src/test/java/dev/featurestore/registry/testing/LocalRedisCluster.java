@@ -1,0 +1,128 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.featurestore.registry.redis.RedisServerProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * A Redis Cluster of three real redis-server processes (the fixture's binary) on free loopback
+ * ports, the 16384 slots split in three and no replicas. Tests that need a cluster get one from
+ * {@link RedisFixture#startCluster(Path)} and close it when done.
+ */
+public final class LocalRedisCluster implements AutoCloseable {
+  private static final int NODES = 3;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Integer> ports = new ArrayList<>();
+
+  LocalRedisCluster(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      for (int i = 0; i < NODES; i++) {
+        int port = RedisServerProcess.freePort();
+        ports.add(port);
+        processes.add(startNode(dir, port));
+      }
+      for (int port : ports) {
+        await().atMost(START_TIMEOUT).until(() -> RedisServerProcess.ping(port));
+      }
+      formCluster();
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("Cannot start a local Redis Cluster in " + dir, e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private static Process startNode(Path dir, int port) throws IOException {
+    return new ProcessBuilder(
+            RedisServerProcess.binary().toString(),
+            "--port",
+            String.valueOf(port),
+            "--bind",
+            "127.0.0.1",
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            dir.resolve("nodes-" + port + ".conf").toString(),
+            "--dir",
+            dir.toString(),
+            "--save",
+            "",
+            "--appendonly",
+            "no")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  /** Splits the slots over the nodes, introduces them to each other and waits for state ok. */
+  private void formCluster() {
+    RedisClient client = RedisClient.create();
+    List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
+    try {
+      for (int port : ports) {
+        nodes.add(client.connect(RedisURI.create("redis://127.0.0.1:" + port)));
+      }
+      for (int i = 0; i < NODES; i++) {
+        int[] slots = IntStream.range(16384 * i / NODES, 16384 * (i + 1) / NODES).toArray();
+        nodes.get(i).sync().clusterAddSlots(slots);
+      }
+      for (int i = 1; i < NODES; i++) {
+        nodes.get(0).sync().clusterMeet("127.0.0.1", ports.get(i));
+      }
+      await()
+          .atMost(READY_TIMEOUT)
+          .until(
+              () ->
+                  nodes.stream()
+                      .allMatch(n -> n.sync().clusterInfo().contains("cluster_state:ok")));
+    } finally {
+      nodes.forEach(StatefulRedisConnection::close);
+      client.shutdown();
+    }
+  }
+
+  /** The nodes' ports, in slot order. */
+  public List<Integer> ports() {
+    return List.copyOf(ports);
+  }
+
+  /** The Lettuce URIs of every node, usable as cluster seeds. */
+  public List<String> seedUris() {
+    return ports.stream().map(p -> "redis://127.0.0.1:" + p).toList();
+  }
+
+  /** Stops every node. */
+  @Override
+  public void close() {
+    for (Process process : processes) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
