@@ -45,8 +45,17 @@ public final class RedisServerProcess implements AutoCloseable {
    * stopped by {@link #close()} or when the JVM exits.
    */
   public static RedisServerProcess startEphemeral() {
-    RedisServerProcess server =
-        new RedisServerProcess(freePort(), List.of("--save", "", "--appendonly", "no"));
+    return startEphemeral(List.of());
+  }
+
+  /**
+   * Starts a non-persistent server as {@link #startEphemeral()} does, with more redis-server
+   * arguments after the defaults (e.g. {@code --cluster-enabled yes}).
+   */
+  public static RedisServerProcess startEphemeral(List<String> extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--save", "", "--appendonly", "no"));
+    args.addAll(extraArgs);
+    RedisServerProcess server = new RedisServerProcess(freePort(), args);
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
     return server;

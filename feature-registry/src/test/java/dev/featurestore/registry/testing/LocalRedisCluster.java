@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -26,22 +25,23 @@ import java.util.stream.IntStream;
  */
 public final class LocalRedisCluster implements AutoCloseable {
   private static final int NODES = 3;
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
-  private final List<Process> processes = new ArrayList<>();
-  private final List<Integer> ports = new ArrayList<>();
+  private final List<RedisServerProcess> servers = new ArrayList<>();
 
   LocalRedisCluster(Path dir) {
     try {
       Files.createDirectories(dir);
       for (int i = 0; i < NODES; i++) {
-        int port = RedisServerProcess.freePort();
-        ports.add(port);
-        processes.add(startNode(dir, port));
-      }
-      for (int port : ports) {
-        await().atMost(START_TIMEOUT).until(() -> RedisServerProcess.ping(port));
+        servers.add(
+            RedisServerProcess.startEphemeral(
+                List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    dir.resolve("nodes-" + i + ".conf").toString(),
+                    "--dir",
+                    dir.toString())));
       }
       formCluster();
     } catch (IOException e) {
@@ -53,42 +53,20 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
   }
 
-  private static Process startNode(Path dir, int port) throws IOException {
-    return new ProcessBuilder(
-            RedisServerProcess.binary().toString(),
-            "--port",
-            String.valueOf(port),
-            "--bind",
-            "127.0.0.1",
-            "--cluster-enabled",
-            "yes",
-            "--cluster-config-file",
-            dir.resolve("nodes-" + port + ".conf").toString(),
-            "--dir",
-            dir.toString(),
-            "--save",
-            "",
-            "--appendonly",
-            "no")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-  }
-
   /** Splits the slots over the nodes, introduces them to each other and waits for state ok. */
   private void formCluster() {
     RedisClient client = RedisClient.create();
     List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
     try {
-      for (int port : ports) {
-        nodes.add(client.connect(RedisURI.create("redis://127.0.0.1:" + port)));
+      for (RedisServerProcess server : servers) {
+        nodes.add(client.connect(RedisURI.create(server.uri())));
       }
       for (int i = 0; i < NODES; i++) {
         int[] slots = IntStream.range(16384 * i / NODES, 16384 * (i + 1) / NODES).toArray();
         nodes.get(i).sync().clusterAddSlots(slots);
       }
       for (int i = 1; i < NODES; i++) {
-        nodes.get(0).sync().clusterMeet("127.0.0.1", ports.get(i));
+        nodes.get(0).sync().clusterMeet("127.0.0.1", servers.get(i).port());
       }
       await()
           .atMost(READY_TIMEOUT)
@@ -104,25 +82,17 @@ public final class LocalRedisCluster implements AutoCloseable {
 
   /** The nodes' ports, in slot order. */
   public List<Integer> ports() {
-    return List.copyOf(ports);
+    return servers.stream().map(RedisServerProcess::port).toList();
   }
 
   /** The Lettuce URIs of every node, usable as cluster seeds. */
   public List<String> seedUris() {
-    return ports.stream().map(p -> "redis://127.0.0.1:" + p).toList();
+    return servers.stream().map(RedisServerProcess::uri).toList();
   }
 
   /** Stops every node. */
   @Override
   public void close() {
-    for (Process process : processes) {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    servers.forEach(RedisServerProcess::close);
   }
 }
