@@ -16,8 +16,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
+import java.util.Objects;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.boot.webflux.autoconfigure.WebFluxProperties;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -55,7 +56,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class FeatureRoute implements NettyRouteProvider {
   private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
-  private static final String PATH = FeatureRequestTimer.PATH;
   private static final String PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
   private final OnlineFeatureService service;
@@ -75,7 +75,7 @@ class FeatureRoute implements NettyRouteProvider {
       OnlineMetrics metrics,
       JsonMapper json,
       OnlineProperties properties,
-      @Value("${spring.webflux.base-path:}") String basePath) {
+      WebFluxProperties webFlux) {
     this.service = service;
     this.errors = errors;
     this.apiKey = apiKey;
@@ -84,27 +84,14 @@ class FeatureRoute implements NettyRouteProvider {
     this.reader = json.readerFor(GetOnlineFeaturesRequest.class);
     this.json = json;
     this.maxRequestSize = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
-    this.path = cleanBasePath(basePath) + PATH;
+    // Spring Boot's cleaned spring.webflux.base-path (null when unset), the prefix WebFlux serves
+    // under.
+    this.path = Objects.requireNonNullElse(webFlux.getBasePath(), "") + FeatureRequestTimer.PATH;
   }
 
   @Override
   public HttpServerRoutes apply(HttpServerRoutes routes) {
     return routes.route(this::takes, this::serve);
-  }
-
-  /**
-   * A base path as Spring Boot cleans {@code spring.webflux.base-path}: one leading slash, none
-   * trailing.
-   */
-  static String cleanBasePath(String basePath) {
-    String base = basePath.strip();
-    if (base.isEmpty()) {
-      return "";
-    }
-    if (!base.startsWith("/")) {
-      base = "/" + base;
-    }
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
   }
 
   /** Whether this route answers the request: the method, the exact path, and JSON accepted. */

@@ -26,12 +26,4 @@ class FeatureRouteTest {
     assertThat(FeatureRoute.acceptsJson(List.of("application/xml", "text/*"))).isFalse();
     assertThat(FeatureRoute.acceptsJson(List.of("not a media type"))).isFalse();
   }
-
-  @Test
-  void cleansTheBasePathAsSpringBootDoes() {
-    assertThat(FeatureRoute.cleanBasePath("")).isEmpty();
-    assertThat(FeatureRoute.cleanBasePath("/features")).isEqualTo("/features");
-    assertThat(FeatureRoute.cleanBasePath("/features/")).isEqualTo("/features");
-    assertThat(FeatureRoute.cleanBasePath("features")).isEqualTo("/features");
-  }
 }
