@@ -18,7 +18,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
-import dev.featurestore.registry.online.OnlineExpiry;
+import dev.featurestore.registry.onlinestore.OnlineExpiry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.testing.LocalRedisCluster;
 import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisURI;

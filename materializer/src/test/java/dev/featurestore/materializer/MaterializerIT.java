@@ -16,7 +16,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
-import dev.featurestore.registry.online.OnlineValueCodec.DecodedValue;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec.DecodedValue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ package dev.featurestore.materializer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;

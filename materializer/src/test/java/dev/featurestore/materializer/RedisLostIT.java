@@ -15,7 +15,7 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisClient;

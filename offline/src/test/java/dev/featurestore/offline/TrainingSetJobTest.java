@@ -6,7 +6,7 @@ package dev.featurestore.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.offline.cli.OfflineCli;
-import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.TestRepos;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

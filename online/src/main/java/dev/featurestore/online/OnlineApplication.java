@@ -3,8 +3,8 @@
  */
 package dev.featurestore.online;
 
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.repo.FeatureRepo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,16 +5,16 @@ package dev.featurestore.online;
 
 import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.online.lookup.OnlineFeatureService;
-import dev.featurestore.online.registry.RegistryWatcher;
+import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.store.LettuceOnlineStoreReader;
 import dev.featurestore.online.store.OnlineStoreReader;
 import dev.featurestore.online.store.RedisHealthIndicator;
 import dev.featurestore.online.web.ApiKeyFilter;
 import dev.featurestore.online.web.FeatureRequestTimer;
 import dev.featurestore.online.web.JsonBodyFilter;
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.redis.EmbeddedRedis;
+import dev.featurestore.registry.repo.FeatureRepo;
 import io.lettuce.core.resource.Transports;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;

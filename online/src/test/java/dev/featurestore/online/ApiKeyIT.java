@@ -6,7 +6,7 @@ package dev.featurestore.online;
 import dev.featurestore.online.testing.OnlineTestApp;
 import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.RidesDefinitions;
-import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
 import java.nio.file.Path;
 import java.util.Map;

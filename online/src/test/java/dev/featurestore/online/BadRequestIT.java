@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.online.testing.OnlineTestApp;
 import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.RidesDefinitions;
-import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
 import java.nio.file.Path;
 import java.util.Map;

@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.to_timestamp;
 
 import dev.featurestore.offline.HistoricalFeatures;
 import dev.featurestore.offline.TrainingSetOptions;
-import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.repo.FeatureRepo;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

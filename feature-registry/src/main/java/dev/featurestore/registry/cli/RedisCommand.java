@@ -4,8 +4,8 @@
 package dev.featurestore.registry.cli;
 
 import dev.featurestore.registry.config.RedisConfig;
-import dev.featurestore.registry.parse.FileFeatureRepo;
 import dev.featurestore.registry.redis.EmbeddedRedis;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -3,7 +3,7 @@
  */
 package dev.featurestore.registry.cli;
 
-import dev.featurestore.registry.parse.FileFeatureRepo;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

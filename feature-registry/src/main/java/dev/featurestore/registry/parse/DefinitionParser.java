@@ -5,6 +5,7 @@ package dev.featurestore.registry.parse;
 
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
+import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureReference;

@@ -4,13 +4,13 @@
 package dev.featurestore.registry.plan;
 
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureReference;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ParquetSource;
-import dev.featurestore.registry.parse.Durations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,9 +4,9 @@
 package dev.featurestore.registry.plan;
 
 import dev.featurestore.registry.DefinitionException;
-import dev.featurestore.registry.parse.FileFeatureRepo;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
 import java.util.List;

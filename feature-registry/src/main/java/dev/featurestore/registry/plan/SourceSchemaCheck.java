@@ -4,7 +4,6 @@
 package dev.featurestore.registry.plan;
 
 import dev.featurestore.registry.DefinitionException.Problem;
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.Names;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Entity;
@@ -15,6 +14,7 @@ import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.parse.Location;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.registry.repo.FeatureRepo;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

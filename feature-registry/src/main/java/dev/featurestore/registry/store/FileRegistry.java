@@ -11,7 +11,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.online.FeatureViewSchemas;
+import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.featurestore.registry.online.FeatureViewSchemas;
+import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import dev.featurestore.registry.store.DefinitionsJson;
 import dev.featurestore.registry.store.FileRegistry;
 import dev.featurestore.registry.testing.TestDefinitions;

@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.registry.DefinitionException;
 import dev.featurestore.registry.ErrorCode;
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Durations;
+import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.io.IOException;
 import java.net.URISyntaxException;

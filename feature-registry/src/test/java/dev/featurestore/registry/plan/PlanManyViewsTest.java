@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.parse.FileFeatureRepo;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.testing.DefinitionsYaml;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.io.IOException;

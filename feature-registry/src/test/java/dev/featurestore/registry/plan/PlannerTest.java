@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.registry.DefinitionException;
-import dev.featurestore.registry.parse.FileFeatureRepo;
 import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;

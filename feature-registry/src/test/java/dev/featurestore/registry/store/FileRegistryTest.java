@@ -10,7 +10,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.online.FeatureViewSchemas;
+import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import dev.featurestore.registry.store.Registry.ApplyResult;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.io.IOException;

@@ -4,13 +4,13 @@
 package dev.featurestore.registry.testing;
 
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
-import dev.featurestore.registry.parse.Durations;
 import java.util.stream.Collectors;
 
 /** Renders definitions in the definition file format (for tests that need a repo on disk). */

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ValueType;
-import dev.featurestore.registry.online.OnlineKeys;
+import dev.featurestore.registry.onlinestore.OnlineKeys;
+import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

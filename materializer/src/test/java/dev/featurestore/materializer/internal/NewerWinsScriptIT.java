@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
-import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisClient;

@@ -3,9 +3,9 @@
  */
 package dev.featurestore.offline.cli;
 
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
 import java.net.URI;

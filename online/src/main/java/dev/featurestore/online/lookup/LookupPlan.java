@@ -3,8 +3,8 @@
  */
 package dev.featurestore.online.lookup;
 
-import dev.featurestore.online.registry.ServingSnapshot;
-import dev.featurestore.online.registry.ViewReader;
+import dev.featurestore.online.snapshot.ServingSnapshot;
+import dev.featurestore.online.snapshot.ViewReader;
 import dev.featurestore.registry.definition.Feature;
 import java.util.List;
 

@@ -4,8 +4,8 @@
 package dev.featurestore.online.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.featurestore.online.registry.RegistryWatcher;
-import dev.featurestore.online.registry.ServingSnapshot;
+import dev.featurestore.online.snapshot.RegistryWatcher;
+import dev.featurestore.online.snapshot.ServingSnapshot;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;

@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.online.OnlineMetrics;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
-import dev.featurestore.online.registry.RegistryWatcher;
+import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.testing.InMemoryOnlineStore;
 import dev.featurestore.online.testing.InMemoryRegistry;
 import dev.featurestore.online.testing.OnlineTestStore;
 import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.ValueType;
-import dev.featurestore.registry.online.OnlineKeys;
-import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.onlinestore.OnlineKeys;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,7 +4,7 @@
 package dev.featurestore.online.testing;
 
 import dev.featurestore.online.OnlineApplication;
-import dev.featurestore.registry.FeatureRepo;
+import dev.featurestore.registry.repo.FeatureRepo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

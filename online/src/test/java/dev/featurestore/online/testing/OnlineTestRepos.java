@@ -3,8 +3,8 @@
  */
 package dev.featurestore.online.testing;
 
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.DefinitionsYaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;

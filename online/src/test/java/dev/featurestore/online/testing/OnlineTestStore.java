@@ -5,8 +5,8 @@ package dev.featurestore.online.testing;
 
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.online.OnlineKeys;
-import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.onlinestore.OnlineKeys;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;

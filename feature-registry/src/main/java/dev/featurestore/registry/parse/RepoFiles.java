@@ -3,12 +3,9 @@
  */
 package dev.featurestore.registry.parse;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.featurestore.registry.DefinitionException;
 import dev.featurestore.registry.DefinitionException.Problem;
 import dev.featurestore.registry.ErrorCode;
-import dev.featurestore.registry.FeatureRepo;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
@@ -16,11 +13,8 @@ import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ParquetSource;
-import dev.featurestore.registry.store.FileRegistry;
-import dev.featurestore.registry.store.Registry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,77 +26,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * A feature repo on the local file system: {@code featurestore.yaml} plus definition files under
- * {@code features/} (any depth, {@code *.yaml} or {@code *.yml}).
+ * The files of a feature repo as the parser reads them: {@code featurestore.yaml} and the
+ * definition files under {@code features/} (any depth, {@code *.yaml} or {@code *.yml}).
  */
-public final class FileFeatureRepo implements FeatureRepo {
+public final class RepoFiles {
   /** The project settings file at the repo root. */
   public static final String CONFIG_FILE = "featurestore.yaml";
 
   /** The folder holding the definition files. */
   public static final String FEATURES_DIRECTORY = "features";
 
-  private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
-
-  private final Path root;
-  private final RepoConfig config;
-  private Registry registry;
-
-  private FileFeatureRepo(Path root, RepoConfig config) {
-    this.root = root;
-    this.config = config;
-  }
+  private RepoFiles() {}
 
   /**
-   * Opens the repo at {@code root}, reading and validating {@code featurestore.yaml}.
+   * Reads and validates the settings file.
    *
-   * @throws FeatureStoreException INVALID_DEFINITION when the folder has no valid settings file
+   * @throws FeatureStoreException INVALID_DEFINITION when the settings are invalid
    */
-  public static FileFeatureRepo open(Path root) {
-    requireNonNull(root, "root is null");
-    Path absolute = root.toAbsolutePath().normalize();
-    Path configFile = absolute.resolve(CONFIG_FILE);
-    if (!Files.isRegularFile(configFile)) {
-      throw FeatureStoreException.of(
-          ErrorCode.INVALID_DEFINITION,
-          "Cannot open feature repo %s: %s not found (a feature repo is a folder with %s and"
-              + " %s/*.yaml)",
-          absolute,
-          CONFIG_FILE,
-          CONFIG_FILE,
-          FEATURES_DIRECTORY);
-    }
-    return new FileFeatureRepo(absolute, RepoConfigParser.parse(CONFIG_FILE, read(configFile)));
-  }
-
-  @Override
-  public Path root() {
-    return root;
-  }
-
-  @Override
-  public RepoConfig config() {
-    return config;
-  }
-
-  @Override
-  public Definitions definitions() {
-    return parse().definitions();
+  public static RepoConfig config(Path configFile) {
+    return RepoConfigParser.parse(CONFIG_FILE, read(configFile));
   }
 
   /**
-   * Parses and validates every definition file, keeping where each part was written.
+   * Parses and validates every definition file under {@code root/features}, keeping where each part
+   * was written.
    *
    * @throws DefinitionException with every problem found, in file and line order
    */
-  public ParsedDefinitions parse() {
+  public static ParsedDefinitions definitions(Path root, String project) {
     ParsedFiles parsed = new ParsedFiles();
-    for (Path file : definitionFiles()) {
+    for (Path file : definitionFiles(root)) {
       String name = root.relativize(file).toString().replace('\\', '/');
       String text;
       try {
@@ -131,7 +88,7 @@ public final class FileFeatureRepo implements FeatureRepo {
     addLocations(locations, "feature_services", parsed.featureServices(), FeatureService::name);
     Definitions definitions =
         new Definitions(
-            config.project(),
+            project,
             values(parsed.entities()),
             values(parsed.sources()),
             values(parsed.featureViews()),
@@ -153,7 +110,7 @@ public final class FileFeatureRepo implements FeatureRepo {
   }
 
   /** The definition files, sorted by path. */
-  List<Path> definitionFiles() {
+  static List<Path> definitionFiles(Path root) {
     Path features = root.resolve(FEATURES_DIRECTORY);
     if (!Files.isDirectory(features)) {
       return List.of();
@@ -174,38 +131,7 @@ public final class FileFeatureRepo implements FeatureRepo {
     }
   }
 
-  @Override
-  public synchronized Registry registry() {
-    if (registry == null) {
-      URI location = resolve(config.registry());
-      if (!"file".equals(location.getScheme())) {
-        throw FeatureStoreException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            "Cannot open registry %s: the scheme '%s' is not supported yet (use a path relative"
-                + " to the repo, an absolute path, or a file: URI)",
-            config.registry(),
-            location.getScheme());
-      }
-      registry = FileRegistry.open(Path.of(location));
-    }
-    return registry;
-  }
-
-  @Override
-  public URI resolve(String path) {
-    requireNonNull(path, "path is null");
-    if (URI_SCHEME.matcher(path).matches()) {
-      try {
-        return URI.create(path);
-      } catch (IllegalArgumentException e) {
-        throw new FeatureStoreException(
-            ErrorCode.INVALID_ARGUMENT, "Cannot resolve '" + path + "': " + e.getMessage(), e);
-      }
-    }
-    return root.resolve(path).normalize().toUri();
-  }
-
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -218,10 +144,5 @@ public final class FileFeatureRepo implements FeatureRepo {
       throw new FeatureStoreException(
           ErrorCode.UNAVAILABLE, "Cannot read " + file + ": " + e, new UncheckedIOException(e));
     }
-  }
-
-  @Override
-  public String toString() {
-    return "FileFeatureRepo[" + root + ", project=" + config.project() + "]";
   }
 }

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.registry.parse;
+package dev.featurestore.registry.definition;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.registry;
+package dev.featurestore.registry.repo;
 
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
@@ -26,7 +26,7 @@ public interface FeatureRepo {
    * @throws FeatureStoreException INVALID_DEFINITION when the folder or its settings are invalid
    */
   static FeatureRepo open(Path root) {
-    return dev.featurestore.registry.parse.FileFeatureRepo.open(root);
+    return FileFeatureRepo.open(root);
   }
 
   /** The repo folder (absolute, normalized). */

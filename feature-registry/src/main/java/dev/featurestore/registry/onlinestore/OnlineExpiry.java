@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.registry.online;
+package dev.featurestore.registry.onlinestore;
 
 import dev.featurestore.registry.definition.FeatureView;
 import java.time.Duration;

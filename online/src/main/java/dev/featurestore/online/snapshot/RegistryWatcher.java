@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.online.registry;
+package dev.featurestore.online.snapshot;
 
 import static java.util.Objects.requireNonNull;
 

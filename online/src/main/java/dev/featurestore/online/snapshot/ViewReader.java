@@ -1,14 +1,14 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.online.registry;
+package dev.featurestore.online.snapshot;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
-import dev.featurestore.registry.online.OnlineKeys;
-import dev.featurestore.registry.online.OnlineValueCodec;
+import dev.featurestore.registry.onlinestore.OnlineKeys;
+import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import java.util.List;
 
 /**
