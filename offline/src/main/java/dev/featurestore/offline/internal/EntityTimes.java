@@ -71,7 +71,7 @@ public final class EntityTimes implements Serializable {
     for (int i = 0; i < keyCount; i++) {
       keyTypes[i] = pairs.schema().fields()[i].dataType();
     }
-    InternalRow[] rows = (InternalRow[]) pairs.queryExecution().executedPlan().executeCollect();
+    InternalRow[] rows = pairs.queryExecution().executedPlan().executeCollect();
     if (rows.length > limit) {
       return Optional.empty();
     }

@@ -26,7 +26,7 @@ final class RowOrder {
    * @param valueOrdinals the feature values, in the view's declaration order
    * @param valueTypes their Spark types
    */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // Scala converters come as raw Function1
   RowOrder(int tsOrdinal, int createdOrdinal, int[] valueOrdinals, DataType[] valueTypes) {
     this.tsOrdinal = tsOrdinal;
     this.createdOrdinal = createdOrdinal;

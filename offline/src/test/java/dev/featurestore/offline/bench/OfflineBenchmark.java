@@ -475,6 +475,10 @@ public final class OfflineBenchmark {
         Statement statement = connection.createStatement()) {
       statement.execute("SET threads = 2");
       statement.execute("SET memory_limit = '4GB'");
+      // DuckDB spills to ./.tmp of the working directory unless told otherwise (34 GB seen once).
+      Path spill =
+          Files.createDirectories(Path.of("offline", "target", "duckdb-tmp").toAbsolutePath());
+      statement.execute("SET temp_directory = '" + spill + "'");
       statement.execute("COPY (" + select + from + ") TO '" + out + "' (FORMAT parquet)");
       try (ResultSet rs =
           statement.executeQuery(
