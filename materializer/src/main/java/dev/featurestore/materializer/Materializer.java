@@ -194,7 +194,6 @@ public final class Materializer {
         Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
-  @SuppressWarnings("try") // the progress reporter is held open for the job, never read
   private void write(
       FeatureView view,
       List<JoinKey> joinKeys,

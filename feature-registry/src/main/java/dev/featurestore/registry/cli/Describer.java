@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaFormatter;
 
 /** Prints one object of a registry version as text or JSON. */
 final class Describer {
@@ -163,7 +164,7 @@ final class Describer {
     }
     row("avro schema fingerprint", fingerprint);
     out.println("  avro schema:");
-    for (String line : schema.toString(true).split("\n")) {
+    for (String line : SchemaFormatter.format("json/pretty", schema).split("\n")) {
       out.println("    " + line);
     }
   }

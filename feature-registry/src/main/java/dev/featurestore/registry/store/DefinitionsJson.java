@@ -148,7 +148,7 @@ public final class DefinitionsJson {
                 text(f, "description")));
       }
       Map<String, String> tags = new LinkedHashMap<>();
-      node.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+      node.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
       views.add(
           new FeatureView(
               text(node, "name"),

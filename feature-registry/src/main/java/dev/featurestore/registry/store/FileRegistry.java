@@ -36,6 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaFormatter;
 
 /**
  * A registry in a local folder.
@@ -152,8 +153,8 @@ public final class FileRegistry implements Registry {
       JsonNode root = DefinitionsJson.MAPPER.readTree(Files.readAllBytes(versionFile(number)));
       Map<String, Long> fingerprints = new LinkedHashMap<>();
       root.path("schema_fingerprints")
-          .fields()
-          .forEachRemaining(
+          .properties()
+          .forEach(
               e -> fingerprints.put(e.getKey(), Long.parseUnsignedLong(e.getValue().asText(), 16)));
       return fingerprints;
     } catch (IOException e) {
@@ -239,7 +240,8 @@ public final class FileRegistry implements Registry {
       fingerprints.put(view.name(), fingerprint);
       Path file = schemas.resolve(hex(fingerprint) + ".avsc");
       if (!Files.exists(file)) {
-        byte[] bytes = schema.toString(true).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes =
+            SchemaFormatter.format("json/pretty", schema).getBytes(StandardCharsets.UTF_8);
         Path temporary = writeTemporary(schemas, file.getFileName().toString(), bytes);
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
       }
