@@ -113,9 +113,9 @@ class FileFeatureRepoTest {
                           + " 'drivr' (did you mean 'driver'?)",
                       "features/views.yaml:10:13: feature view 'stats' references unknown"
                           + " source 'stats_scr' (did you mean 'stats_src'?)",
-                      "features/views.yaml:11:10: invalid duration '2 hours' (use a number with"
-                          + " a unit (30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or"
-                          + " P7D, or 0 for no limit)",
+                      "features/views.yaml:11:10: invalid duration '2 hours' (use a whole number"
+                          + " with a unit (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as"
+                          + " PT2H or P7D, or 0 for no limit)",
                       "features/views.yaml:13:33: unknown type 'float' for feature 'conv_rate'"
                           + " of feature view 'stats' (did you mean 'float32'? valid types:"
                           + " int32, int64, float32, float64, string, bool, bytes, timestamp,"
@@ -155,7 +155,9 @@ class FileFeatureRepoTest {
             "features/a.yaml:4:15: 'entities' of feature view 'v' must be a list, not a scalar",
             "features/a.yaml:5:13: feature view 'v' references unknown source 's' (none is"
                 + " defined)",
-            "features/a.yaml:6:10: invalid duration '-5m' (" + Durations.HINT + ")",
+            "features/a.yaml:6:10: invalid duration '-5m' (use a whole number with a unit"
+                + " (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or P7D, or 0"
+                + " for no limit)",
             "features/a.yaml:7:13: 'online' of feature view 'v' must be true or false",
             "features/a.yaml:8:15: feature view 'v' has no features",
             "features/a.yaml:9:11: 'tags' of feature view 'v' must be a mapping, not a list"
