@@ -126,8 +126,8 @@ public final class RepoFiles {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot list definition files in " + features + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot list definition files in %s: %s", features, e);
     }
   }
 
@@ -138,11 +138,11 @@ public final class RepoFiles {
           .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new FeatureStoreException(
-          ErrorCode.INVALID_DEFINITION, "Cannot read " + file + ": not valid UTF-8", e);
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_DEFINITION, e, "Cannot read %s: not valid UTF-8", file);
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot read " + file + ": " + e, new UncheckedIOException(e));
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, new UncheckedIOException(e), "Cannot read %s: %s", file, e);
     }
   }
 }

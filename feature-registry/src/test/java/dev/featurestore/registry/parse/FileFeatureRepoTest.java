@@ -279,6 +279,54 @@ class FileFeatureRepoTest {
                 + " relative to the repo, an absolute path, or a file: URI)");
   }
 
+  @Test
+  void rejectsFileUrisThatAreNotPathsWithoutARawException() throws IOException {
+    for (String[] example :
+        new String[][] {
+          {"file:registry", "URI is not hierarchical"},
+          {"file://host/registry", "URI has an authority component"}
+        }) {
+      Files.writeString(
+          dir.resolve("featurestore.yaml"), "project: p\nregistry: " + example[0] + "\n");
+
+      assertThatThrownBy(() -> FeatureRepo.open(dir).registry())
+          .as(example[0])
+          .isInstanceOfSatisfying(
+              FeatureStoreException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+          .hasMessage(
+              "Cannot open registry "
+                  + example[0]
+                  + ": "
+                  + example[1]
+                  + " (use a path relative to the repo, an absolute path, or a file: URI such as"
+                  + " file:///var/featurestore/registry)");
+    }
+  }
+
+  @Test
+  void rejectsPathsThatAreNotPathsWithoutARawException() throws IOException {
+    Files.writeString(dir.resolve("featurestore.yaml"), "project: p\n");
+
+    assertThatThrownBy(() -> FeatureRepo.open(dir).resolve("data/a\0b.parquet"))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage(
+            "Cannot resolve 'data/a\0b.parquet': Nul character not allowed: data/a\0b.parquet");
+  }
+
+  @Test
+  void rejectsARedisConfigWithoutUris() {
+    assertThatThrownBy(() -> new RedisConfig(List.of(), false))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage(
+            "Cannot use the online store: no Redis URI (use redis://host:port or"
+                + " rediss://host:port)");
+  }
+
   private void write(String file, String text) throws IOException {
     if (!Files.exists(dir.resolve("featurestore.yaml"))) {
       Files.writeString(dir.resolve("featurestore.yaml"), "project: p\n");
