@@ -79,6 +79,8 @@ class FileFeatureRepoTest {
               assertThat(
                       ((DefinitionException) e).problems().stream().map(Object::toString).toList())
                   .containsExactly(
+                      "features/sub/broken.yml:4:1: invalid YAML: expected ',' or '}', but got"
+                          + " <stream end> while parsing a flow mapping",
                       "features/entities.yaml:5:17: join key 'driver_id' is string in entity"
                           + " 'rider' but int64 in entity 'driver' (declared at"
                           + " features/entities.yaml:3:17)",
@@ -105,8 +107,6 @@ class FileFeatureRepoTest {
                           + " required key 'features'",
                       "features/more.yaml:8:1: unknown key 'extra' in definition file (valid"
                           + " keys: entities, sources, feature_views, feature_services)",
-                      "features/sub/broken.yml:4:1: invalid YAML: expected ',' or '}', but got"
-                          + " <stream end> while parsing a flow mapping",
                       "features/views.yaml:5:5: source 'other_src' is missing required key"
                           + " 'parquet'",
                       "features/views.yaml:9:16: feature view 'stats' references unknown entity"
@@ -131,6 +131,80 @@ class FileFeatureRepoTest {
                           + " source_column)");
             })
         .hasMessageStartingWith("Invalid definitions: 20 problems");
+  }
+
+  @Test
+  void listsATabFirstAndLeavesOutTheReferencesItBreaks() throws IOException {
+    write(
+        "features/entities.yaml",
+        "entities:\n  - name: driver\n\tjoin_keys: {driver_id: int64}\n  - name: rider\n");
+    write(
+        "features/views.yaml",
+        """
+        sources:
+          - {name: s, parquet: data/s, timestamp_field: ts}
+        feature_views:
+          - name: a
+            entities: [driver]
+            source: s
+            features: [{name: f, type: float64}]
+          - name: b
+            entities: [driver, rider, drivr]
+            source: s
+            ttl: 2 hours
+            features: [{name: f, type: float64}]
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "features/entities.yaml:3:1: invalid YAML: a tab character (YAML does not allow tabs"
+                + " for indentation or between tokens; use spaces; 3 problems that follow from"
+                + " it are not shown)",
+            "features/views.yaml:9:31: feature view 'b' references unknown entity 'drivr' (none"
+                + " is defined)",
+            "features/views.yaml:11:10: invalid duration '2 hours' (use a whole number with a"
+                + " unit (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or P7D, or 0"
+                + " for no limit)");
+  }
+
+  @Test
+  void listsSyntaxErrorsBeforeTheProblemsOfEarlierFiles() throws IOException {
+    write(
+        "features/a.yaml",
+        """
+        entities:
+          - {name: driver, join_keys: {driver_id: int64}, descripton: x}
+        feature_services:
+          - {name: ranking, features: ["stats:conv_rate", "other:*"]}
+        """);
+    write(
+        "features/z.yaml",
+        """
+        feature_views:
+          - name: "stats"
+            entities: [driver]
+            source: s
+            features: [{name: conv_rate, type: float64}
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "features/z.yaml:6:1: invalid YAML: expected ',' or ']', but got <stream end> while"
+                + " parsing a flow sequence (1 problem that follows from it is not shown)",
+            "features/a.yaml:2:51: unknown key 'descripton' in entity 'driver' (did you mean"
+                + " 'description'?)",
+            "features/a.yaml:4:51: feature service 'ranking' references unknown feature view"
+                + " 'other' (none is defined)");
+  }
+
+  @Test
+  void reportsATabBetweenTokensAtItsColumn() throws IOException {
+    write("features/a.yaml", "entities:\n  - name:\tdriver\n");
+
+    assertThat(problems())
+        .containsExactly(
+            "features/a.yaml:2:10: invalid YAML: a tab character (YAML does not allow tabs for"
+                + " indentation or between tokens; use spaces)");
   }
 
   @Test
