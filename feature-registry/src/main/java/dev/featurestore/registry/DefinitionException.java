@@ -19,7 +19,10 @@ public class DefinitionException extends FeatureStoreException {
     this.problems = List.copyOf(problems);
   }
 
-  /** Returns every problem, in file and line order. */
+  /**
+   * Returns every problem: files that could not be read or parsed first, then the rest, each in
+   * file and line order.
+   */
   public List<Problem> problems() {
     return problems;
   }

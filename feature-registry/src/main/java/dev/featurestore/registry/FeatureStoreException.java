@@ -23,9 +23,18 @@ public class FeatureStoreException extends RuntimeException {
     this.errorCode = requireNonNull(errorCode, "errorCode is null");
   }
 
-  /** Creates an exception with a formatted message. */
+  /** Creates an exception with a formatted message ({@link String#format}). */
   public static FeatureStoreException of(ErrorCode errorCode, String format, Object... args) {
     return new FeatureStoreException(errorCode, String.format(format, args));
+  }
+
+  /**
+   * Creates an exception with a formatted message ({@link String#format}) that chains its cause:
+   * {@code of(UNAVAILABLE, e, "Cannot read %s: %s", file, e.getMessage())}.
+   */
+  public static FeatureStoreException of(
+      ErrorCode errorCode, Throwable cause, String format, Object... args) {
+    return new FeatureStoreException(errorCode, String.format(format, args), cause);
   }
 
   /** Returns the stable error code. */

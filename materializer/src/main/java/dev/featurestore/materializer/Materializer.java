@@ -254,10 +254,12 @@ public final class Materializer {
   private FeatureStoreException failure(FeatureView view, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof FeatureStoreException cause) {
-        return new FeatureStoreException(
+        return FeatureStoreException.of(
             cause.errorCode(),
-            "Cannot materialize feature view '" + view.name() + "': " + cause.getMessage(),
-            e);
+            e,
+            "Cannot materialize feature view '%s': %s",
+            view.name(),
+            cause.getMessage());
       }
       if (t.getCause() == t) {
         break;

@@ -9,13 +9,11 @@ import dev.featurestore.materializer.internal.NewerWinsScript;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
+import dev.featurestore.registry.definition.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Tuning of a materialization, parsed once from {@code materializer.*} settings ({@code --conf
@@ -82,7 +80,10 @@ public record MaterializerOptions(
 
   public static final long DEFAULT_ROWS_PER_PARTITION = 250_000;
 
-  /** Grace between the end of serving and removal (e.g. {@code 2h}, {@code PT30M}). */
+  /**
+   * Grace between the end of serving and removal (e.g. {@code 2h}, {@code PT30M}; any duration of
+   * {@link Durations}).
+   */
   public static final String EXPIRY_GRACE = "materializer.expiry-grace";
 
   /** How often progress is printed (e.g. {@code 5s}; {@code 0} turns it off). */
@@ -99,8 +100,6 @@ public record MaterializerOptions(
           EXPIRY_GRACE,
           PROGRESS_INTERVAL,
           DEDUPE);
-
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   public MaterializerOptions {
     positive(SCRIPT_BATCH_SIZE, scriptBatchSize);
@@ -147,9 +146,9 @@ public record MaterializerOptions(
         (int) number(settings, FLUSH_EVERY, DEFAULT_FLUSH_EVERY),
         (int) number(settings, MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT),
         number(settings, ROWS_PER_PARTITION, DEFAULT_ROWS_PER_PARTITION),
-        Optional.ofNullable(settings.get(EXPIRY_GRACE)).map(v -> duration(EXPIRY_GRACE, v)),
+        Optional.ofNullable(settings.get(EXPIRY_GRACE)).map(v -> Durations.parse(v, EXPIRY_GRACE)),
         Optional.ofNullable(settings.get(PROGRESS_INTERVAL))
-            .map(v -> duration(PROGRESS_INTERVAL, v))
+            .map(v -> Durations.parse(v, PROGRESS_INTERVAL))
             .orElse(DEFAULT_PROGRESS_INTERVAL),
         dedupe(settings.getOrDefault(DEDUPE, "shuffle")));
   }
@@ -172,33 +171,6 @@ public record MaterializerOptions(
         Optional.of(grace),
         progressInterval,
         dedupe);
-  }
-
-  /**
-   * Parses a duration: ISO-8601 ({@code PT30M}) or a number and a unit ({@code 500ms}, {@code 30s},
-   * {@code 15m}, {@code 2h}, {@code 7d}); {@code 0} is zero.
-   */
-  public static Duration duration(String key, String text) {
-    String value = text.trim();
-    if (value.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher matcher = SHORT_DURATION.matcher(value);
-    if (matcher.matches()) {
-      long amount = Long.parseLong(matcher.group(1));
-      return switch (matcher.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
-    }
-    try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
-      throw invalid(key, text, "expected a duration such as 30s, 15m, 2h, 7d or PT1H");
-    }
   }
 
   private static long number(Map<String, String> settings, String key, long defaultValue) {

@@ -60,16 +60,14 @@ public final class WatermarkStore {
       }
       return Optional.of(Instant.parse(watermark.asText()));
     } catch (IOException | DateTimeParseException e) {
-      throw new FeatureStoreException(
+      throw FeatureStoreException.of(
           ErrorCode.INTERNAL_ERROR,
-          "Cannot read the watermark of feature view '"
-              + view
-              + "' from "
-              + file
-              + ": "
-              + e.getMessage()
-              + " (delete the file to start again from end - ttl)",
-          e);
+          e,
+          "Cannot read the watermark of feature view '%s' from %s: %s (delete the file to start"
+              + " again from end - ttl)",
+          view,
+          file,
+          e.getMessage());
     }
   }
 
@@ -90,9 +88,12 @@ public final class WatermarkStore {
         Files.deleteIfExists(temp);
       }
     } catch (IOException e) {
-      throw new FeatureStoreException(
+      throw FeatureStoreException.of(
           ErrorCode.UNAVAILABLE,
-          "Cannot store the watermark of feature view '" + view + "' in " + file + ": " + e,
+          e,
+          "Cannot store the watermark of feature view '%s' in %s: %s",
+          view,
+          file,
           e);
     }
   }

@@ -3,9 +3,9 @@
  */
 package dev.featurestore.materializer;
 
-import static dev.featurestore.materializer.TestSupport.driverFeatures;
 import static dev.featurestore.materializer.TestSupport.driverRow;
-import static dev.featurestore.materializer.TestSupport.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +14,7 @@ import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.redis.RedisServerProcess;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,13 +82,14 @@ class AuthIT {
   }
 
   private Materializer materializer(String uri) {
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     TestSupport.writeParquet(
         parquet,
         TestSupport.DRIVER_SCHEMA,
         List.of(driverRow(1L, "2026-11-20T10:00:00Z", null, 0.1, 1L)));
-    Definitions definitions = TestSupport.definitions(TestSupport.newProject(), parquet, view);
+    Definitions definitions =
+        TestDefinitions.driverProject(TestDefinitions.uniqueProject(), parquet, view);
     return new Materializer(
         TestSupport.spark(),
         definitions,

@@ -3,9 +3,9 @@
  */
 package dev.featurestore.materializer;
 
-import static dev.featurestore.materializer.TestSupport.driverFeatures;
 import static dev.featurestore.materializer.TestSupport.driverRow;
-import static dev.featurestore.materializer.TestSupport.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.config.RedisConfig;
@@ -13,6 +13,7 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.testing.LocalRedisCluster;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.TestDefinitions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
@@ -32,8 +33,8 @@ class ClusterIT {
 
   @Test
   void writesThroughTheClusterClientWithOneSlotPerScriptCall() throws Exception {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ofDays(3650), driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ofDays(3650), driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     List<Row> rows = new ArrayList<>();
     for (long id = 0; id < 2_000; id++) {
@@ -45,7 +46,7 @@ class ClusterIT {
       Materializer materializer =
           new Materializer(
               TestSupport.spark(),
-              TestSupport.definitions(project, parquet, view),
+              TestDefinitions.driverProject(project, parquet, view),
               new RedisConfig(cluster.seedUris(), true),
               p -> p,
               MaterializerOptions.defaults(),

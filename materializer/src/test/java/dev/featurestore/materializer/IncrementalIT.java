@@ -4,13 +4,14 @@
 package dev.featurestore.materializer;
 
 import static dev.featurestore.materializer.MaterializerIT.assertValue;
-import static dev.featurestore.materializer.TestSupport.driverFeatures;
 import static dev.featurestore.materializer.TestSupport.driverRow;
-import static dev.featurestore.materializer.TestSupport.driverStats;
 import static dev.featurestore.materializer.TestSupport.stored;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,8 @@ class IncrementalIT {
 
   @Test
   void startsFromEndMinusTtlThenFromTheWatermark() throws Exception {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ofDays(1), driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ofDays(1), driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     Instant end1 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     Instant end2 = end1.plus(Duration.ofHours(1));
@@ -44,7 +45,7 @@ class IncrementalIT {
             // After end2: not yet.
             driverRow(4L, end2.plus(Duration.ofMinutes(1)).toString(), null, 0.5, 5L)));
     Materializer materializer =
-        TestSupport.materializer(TestSupport.definitions(project, parquet, view));
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view));
     WatermarkStore watermarks = WatermarkStore.forRegistry(dir.resolve("registry"));
 
     ViewSummary first = materializer.materializeIncremental(List.of(), end1, watermarks).get(0);
@@ -86,8 +87,8 @@ class IncrementalIT {
 
   @Test
   void startsFromTheEarliestDataWithoutTtl() {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     TestSupport.writeParquet(
         parquet,
@@ -98,7 +99,7 @@ class IncrementalIT {
     WatermarkStore watermarks = WatermarkStore.forRegistry(dir.resolve("registry"));
 
     ViewSummary summary =
-        TestSupport.materializer(TestSupport.definitions(project, parquet, view))
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view))
             .materializeIncremental(List.of(), Instant.parse("2026-11-21T00:00:00Z"), watermarks)
             .get(0);
 

@@ -3,11 +3,11 @@
  */
 package dev.featurestore.materializer;
 
-import static dev.featurestore.materializer.TestSupport.driverFeatures;
 import static dev.featurestore.materializer.TestSupport.driverRow;
-import static dev.featurestore.materializer.TestSupport.driverStats;
 import static dev.featurestore.materializer.TestSupport.micros;
 import static dev.featurestore.materializer.TestSupport.stored;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +17,7 @@ import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec.DecodedValue;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +39,8 @@ class MaterializerIT {
 
   @Test
   void writesTheLatestValuePerKeyAndCountsWhatItSkipped() {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     TestSupport.writeParquet(
         parquet,
@@ -64,7 +65,7 @@ class MaterializerIT {
             // driver 5: exactly on both window ends (inclusive); the end one wins.
             driverRow(5L, "2026-11-20T00:00:00Z", null, 1.0, 1L),
             driverRow(5L, "2026-11-21T00:00:00Z", null, 2.0, 2L)));
-    Definitions definitions = TestSupport.definitions(project, parquet, view);
+    Definitions definitions = TestDefinitions.driverProject(project, parquet, view);
 
     List<ViewSummary> summaries =
         TestSupport.materializer(definitions).materialize(List.of(), START, END);
@@ -103,8 +104,8 @@ class MaterializerIT {
   @EnumSource(MaterializerOptions.Dedupe.class)
   void writesTheSameWithOrWithoutTheShuffleWhenEveryKeyHasOneRow(
       MaterializerOptions.Dedupe dedupe) {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     TestSupport.writeParquet(
         parquet,
@@ -119,7 +120,7 @@ class MaterializerIT {
     Materializer materializer =
         new Materializer(
             TestSupport.spark(),
-            TestSupport.definitions(project, parquet, view),
+            TestDefinitions.driverProject(project, parquet, view),
             TestSupport.redisConfig(),
             p -> p,
             MaterializerOptions.fromMap(
@@ -148,8 +149,8 @@ class MaterializerIT {
 
   @Test
   void neverRegressesAValueUnderReRunsAndOutOfOrderWindows() {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     TestSupport.writeParquet(
         parquet,
@@ -159,7 +160,7 @@ class MaterializerIT {
             driverRow(1L, "2026-11-21T10:00:00Z", null, 0.2, 2L),
             driverRow(2L, "2026-11-20T11:00:00Z", null, 0.3, 3L)));
     Materializer materializer =
-        TestSupport.materializer(TestSupport.definitions(project, parquet, view));
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view));
     Instant day2 = Instant.parse("2026-11-21T00:00:00Z");
     Instant day3 = Instant.parse("2026-11-22T00:00:00Z");
 
@@ -180,8 +181,8 @@ class MaterializerIT {
 
   @Test
   void concurrentMaterializationsKeepTheNewestValue() throws Exception {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
     for (long id = 0; id < 2_000; id++) {
@@ -190,7 +191,7 @@ class MaterializerIT {
     }
     TestSupport.writeParquet(parquet, TestSupport.DRIVER_SCHEMA, rows);
     Materializer materializer =
-        TestSupport.materializer(TestSupport.definitions(project, parquet, view));
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view));
     Instant day2 = Instant.parse("2026-11-21T00:00:00Z");
     Instant day3 = Instant.parse("2026-11-22T00:00:00Z");
 
@@ -212,8 +213,8 @@ class MaterializerIT {
 
   @Test
   void refusesOfflineViewsAndSuggestsTheClosestName() {
-    String project = TestSupport.newProject();
-    FeatureView online = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView online = driverStats(Duration.ZERO, driverStatsFeatures());
     FeatureView offline =
         new FeatureView(
             "driver_history",
@@ -221,12 +222,12 @@ class MaterializerIT {
             "driver_source",
             Duration.ZERO,
             false,
-            driverFeatures(),
+            driverStatsFeatures(),
             java.util.Map.of(),
             "");
     Materializer materializer =
         TestSupport.materializer(
-            TestSupport.definitions(project, dir.resolve("none"), online, offline));
+            TestDefinitions.driverProject(project, dir.resolve("none"), online, offline));
 
     assertThatThrownBy(() -> materializer.materialize(List.of("driver_history"), START, END))
         .isInstanceOf(FeatureStoreException.class)
@@ -247,7 +248,7 @@ class MaterializerIT {
 
   @Test
   void reportsAMissingOrMistypedSourceColumn() {
-    String project = TestSupport.newProject();
+    String project = TestDefinitions.uniqueProject();
     FeatureView view =
         driverStats(
             Duration.ZERO,
@@ -259,7 +260,7 @@ class MaterializerIT {
         TestSupport.DRIVER_SCHEMA,
         List.of(driverRow(1L, "2026-11-20T10:00:00Z", null, 0.1, 1L)));
     Materializer missing =
-        TestSupport.materializer(TestSupport.definitions(project, parquet, view));
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view));
 
     assertThatThrownBy(() -> missing.materialize(List.of(), START, END))
         .isInstanceOf(FeatureStoreException.class)
@@ -271,7 +272,7 @@ class MaterializerIT {
     FeatureView mistyped =
         driverStats(Duration.ZERO, List.of(Feature.of("conv_rate", ValueType.STRING)));
     Materializer wrongType =
-        TestSupport.materializer(TestSupport.definitions(project, parquet, mistyped));
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, mistyped));
     assertThatThrownBy(() -> wrongType.materialize(List.of(), START, END))
         .isInstanceOf(FeatureStoreException.class)
         .hasMessage(
@@ -283,11 +284,11 @@ class MaterializerIT {
 
   @Test
   void reportsAMissingSource() {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path missing = dir.resolve("no-such-folder");
     Materializer materializer =
-        TestSupport.materializer(TestSupport.definitions(project, missing, view));
+        TestSupport.materializer(TestDefinitions.driverProject(project, missing, view));
 
     assertThatThrownBy(() -> materializer.materialize(List.of(), START, END))
         .isInstanceOf(FeatureStoreException.class)
@@ -300,9 +301,9 @@ class MaterializerIT {
 
   @Test
   void setsTheRemovalTimePerViewAndSkipsValuesAlreadyPastIt() {
-    String project = TestSupport.newProject();
+    String project = TestDefinitions.uniqueProject();
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    FeatureView hourly = driverStats(Duration.ofHours(1), driverFeatures());
+    FeatureView hourly = driverStats(Duration.ofHours(1), driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     TestSupport.writeParquet(
         parquet,
@@ -314,7 +315,7 @@ class MaterializerIT {
             driverRow(2L, now.minus(Duration.ofMinutes(90)).toString(), null, 0.2, 2L),
             // Past its removal time: not written.
             driverRow(3L, now.minus(Duration.ofHours(3)).toString(), null, 0.3, 3L)));
-    Definitions definitions = TestSupport.definitions(project, parquet, hourly);
+    Definitions definitions = TestDefinitions.driverProject(project, parquet, hourly);
     Instant start = now.minus(Duration.ofDays(1));
 
     ViewSummary summary =
@@ -346,8 +347,8 @@ class MaterializerIT {
         System.currentTimeMillis());
 
     // Without a TTL a value never expires, and a write clears an earlier TTL.
-    FeatureView forever = driverStats(Duration.ZERO, driverFeatures());
-    TestSupport.materializer(TestSupport.definitions(project, parquet, forever))
+    FeatureView forever = driverStats(Duration.ZERO, driverStatsFeatures());
+    TestSupport.materializer(TestDefinitions.driverProject(project, parquet, forever))
         .materialize(List.of(), start, now);
     assertThat(TestSupport.redis().pttl(TestSupport.key(project, forever, 1))).isEqualTo(-1);
     assertThat(TestSupport.redis().pttl(TestSupport.key(project, forever, 3))).isEqualTo(-1);

@@ -54,13 +54,25 @@ class MaterializerOptionsTest {
   }
 
   @Test
-  void parsesShortAndIsoDurations() {
-    assertThat(MaterializerOptions.duration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(MaterializerOptions.duration("k", "30s")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(MaterializerOptions.duration("k", "15m")).isEqualTo(Duration.ofMinutes(15));
-    assertThat(MaterializerOptions.duration("k", "7d")).isEqualTo(Duration.ofDays(7));
-    assertThat(MaterializerOptions.duration("k", "0")).isEqualTo(Duration.ZERO);
-    assertThat(MaterializerOptions.duration("k", "PT36H")).isEqualTo(Duration.ofHours(36));
+  void parsesDurationsWithTheDefinitionGrammar() {
+    for (var example :
+        Map.of(
+                "500ms", Duration.ofMillis(500),
+                "30s", Duration.ofSeconds(30),
+                "15m", Duration.ofMinutes(15),
+                "7d", Duration.ofDays(7),
+                "0", Duration.ZERO,
+                "PT36H", Duration.ofHours(36))
+            .entrySet()) {
+      assertThat(
+              MaterializerOptions.fromMap(
+                  Map.of(
+                      "materializer.expiry-grace", example.getKey(),
+                      "materializer.progress-interval", example.getKey())))
+          .as(example.getKey())
+          .extracting(MaterializerOptions::expiryGrace, MaterializerOptions::progressInterval)
+          .containsExactly(Optional.of(example.getValue()), example.getValue());
+    }
   }
 
   @Test
@@ -94,7 +106,15 @@ class MaterializerOptionsTest {
             () -> MaterializerOptions.fromMap(Map.of("materializer.expiry-grace", "soon")))
         .isInstanceOf(FeatureStoreException.class)
         .hasMessage(
-            "Invalid value 'soon' for materializer.expiry-grace: expected a duration such as 30s,"
-                + " 15m, 2h, 7d or PT1H");
+            "Invalid value 'soon' for materializer.expiry-grace: expected a whole number with a"
+                + " unit (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or P7D, or"
+                + " 0");
+    assertThatThrownBy(
+            () -> MaterializerOptions.fromMap(Map.of("materializer.progress-interval", "-5s")))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Invalid value '-5s' for materializer.progress-interval: expected a whole number with"
+                + " a unit (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or P7D,"
+                + " or 0");
   }
 }

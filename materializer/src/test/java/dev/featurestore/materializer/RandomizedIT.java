@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -43,8 +44,9 @@ class RandomizedIT {
 
   private void check(long seed) {
     Random random = new Random(seed);
-    String project = TestSupport.newProject();
-    FeatureView view = TestSupport.driverStats(Duration.ZERO, TestSupport.driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view =
+        TestDefinitions.driverStats(Duration.ZERO, TestDefinitions.driverStatsFeatures());
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
       Long id = random.nextInt(50) == 0 ? null : (long) random.nextInt(400);
@@ -64,7 +66,7 @@ class RandomizedIT {
     Path parquet = dir.resolve("drivers-" + seed);
     TestSupport.writeParquet(parquet, TestSupport.DRIVER_SCHEMA, rows);
     Materializer materializer =
-        TestSupport.materializer(TestSupport.definitions(project, parquet, view));
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view));
 
     List<Instant[]> windows = new ArrayList<>();
     for (int w = 0; w < 4; w++) {

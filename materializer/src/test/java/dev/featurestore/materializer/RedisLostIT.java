@@ -3,9 +3,9 @@
  */
 package dev.featurestore.materializer;
 
-import static dev.featurestore.materializer.TestSupport.driverFeatures;
 import static dev.featurestore.materializer.TestSupport.driverRow;
-import static dev.featurestore.materializer.TestSupport.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +18,7 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.TestDefinitions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -43,8 +44,8 @@ class RedisLostIT {
 
   @Test
   void failsNamingTheAddressKeepsTheWatermarkAndARerunCompletes() throws Exception {
-    String project = TestSupport.newProject();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Path parquet = dir.resolve("drivers");
     List<Row> rows = new ArrayList<>();
     rows.add(driverRow(0L, "2026-11-19T12:00:00Z", null, 0.5, 5L));
@@ -52,7 +53,7 @@ class RedisLostIT {
       rows.add(driverRow(id, "2026-11-20T12:00:00Z", null, 1.0, id));
     }
     TestSupport.writeParquet(parquet, TestSupport.DRIVER_SCHEMA, rows);
-    Definitions definitions = TestSupport.definitions(project, parquet, view);
+    Definitions definitions = TestDefinitions.driverProject(project, parquet, view);
     WatermarkStore watermarks = WatermarkStore.forRegistry(dir.resolve("registry"));
 
     try (RedisServerProcess server = RedisFixture.startPrivate();
@@ -123,11 +124,11 @@ class RedisLostIT {
   @Test
   void failsBeforeReadingWhenRedisIsUnreachableWithoutShowingThePassword() {
     int port = RedisServerProcess.freePort();
-    FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+    FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
     Materializer materializer =
         new Materializer(
             TestSupport.spark(),
-            TestSupport.definitions(TestSupport.newProject(), dir, view),
+            TestDefinitions.driverProject(TestDefinitions.uniqueProject(), dir, view),
             RedisConfig.standalone("redis://reader:s3cret@127.0.0.1:" + port),
             p -> p,
             MaterializerOptions.defaults(),

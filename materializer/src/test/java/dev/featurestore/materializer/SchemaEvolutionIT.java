@@ -4,7 +4,7 @@
 package dev.featurestore.materializer;
 
 import static dev.featurestore.materializer.TestSupport.driverRow;
-import static dev.featurestore.materializer.TestSupport.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.Feature;
@@ -12,6 +12,7 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class SchemaEvolutionIT {
 
   @Test
   void valuesWrittenBeforeAFeatureWasAddedReadWithItNull() {
-    String project = TestSupport.newProject();
+    String project = TestDefinitions.uniqueProject();
     FeatureView before =
         driverStats(Duration.ZERO, List.of(Feature.of("conv_rate", ValueType.FLOAT64)));
     FeatureView after =
@@ -49,9 +50,9 @@ class SchemaEvolutionIT {
     Instant day3 = Instant.parse("2026-11-22T00:00:00Z");
 
     // Materialize day 1 with the old view, then add 'trips' and materialize day 2 only.
-    TestSupport.materializer(TestSupport.definitions(project, parquet, before))
+    TestSupport.materializer(TestDefinitions.driverProject(project, parquet, before))
         .materialize(List.of(), start, day2);
-    TestSupport.materializer(TestSupport.definitions(project, parquet, after))
+    TestSupport.materializer(TestDefinitions.driverProject(project, parquet, after))
         .materialize(List.of(), day2, day3);
 
     // The reader knows every schema ever applied, by fingerprint (as the registry does).

@@ -5,11 +5,8 @@ package dev.featurestore.materializer;
 
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.Entity;
-import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
-import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
@@ -20,21 +17,20 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Shared Spark session, a small driver-stats project, Parquet writing and Redis reading. */
+/**
+ * Shared Spark session, driver-stats rows, Parquet writing and Redis reading (the definitions: the
+ * registry's TestDefinitions.driverProject and driverStats).
+ */
 public final class TestSupport {
-  private static final AtomicInteger PROJECTS = new AtomicInteger();
   private static SparkSession spark;
   private static RedisCommands<byte[], byte[]> redis;
 
@@ -77,36 +73,6 @@ public final class TestSupport {
 
   static RedisConfig redisConfig() {
     return RedisConfig.standalone(RedisFixture.shared().uri());
-  }
-
-  /** A fresh project name, so tests sharing one Redis never see each other's keys. */
-  static String newProject() {
-    return "test_" + PROJECTS.incrementAndGet() + "_" + System.nanoTime() % 100_000;
-  }
-
-  static FeatureView driverStats(Duration ttl, List<Feature> features) {
-    return new FeatureView(
-        "driver_stats", List.of("driver"), "driver_source", ttl, true, features, Map.of(), "");
-  }
-
-  static List<Feature> driverFeatures() {
-    return List.of(
-        Feature.of("conv_rate", ValueType.FLOAT64), Feature.of("trips", ValueType.INT64));
-  }
-
-  static Definitions definitions(String project, Path parquet, FeatureView... views) {
-    return new Definitions(
-        project,
-        List.of(new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "")),
-        List.of(
-            new ParquetSource(
-                "driver_source",
-                parquet.toString(),
-                "event_timestamp",
-                Optional.of("created"),
-                "")),
-        List.of(views),
-        List.of());
   }
 
   static Row driverRow(Long id, String event, String created, Double convRate, Long trips) {

@@ -3,15 +3,16 @@
  */
 package dev.featurestore.materializer;
 
-import static dev.featurestore.materializer.TestSupport.driverFeatures;
 import static dev.featurestore.materializer.TestSupport.driverRow;
-import static dev.featurestore.materializer.TestSupport.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStats;
+import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.redis.RedisServerProcess;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +87,7 @@ class TlsIT {
         Thread.sleep(20);
       }
       assertThat(server.isAlive()).as("TLS redis-server: %s", Files.readString(log)).isTrue();
-      FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+      FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
       Path parquet = dir.resolve("drivers");
       TestSupport.writeParquet(
           parquet,
@@ -95,7 +96,7 @@ class TlsIT {
       Materializer materializer =
           new Materializer(
               TestSupport.spark(),
-              TestSupport.definitions(TestSupport.newProject(), parquet, view),
+              TestDefinitions.driverProject(TestDefinitions.uniqueProject(), parquet, view),
               // A self-signed test certificate: no peer verification.
               RedisConfig.standalone("rediss://127.0.0.1:" + port + "?verifyPeer=NONE"),
               p -> p,

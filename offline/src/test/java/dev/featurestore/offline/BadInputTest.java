@@ -4,16 +4,16 @@
 package dev.featurestore.offline;
 
 import static dev.featurestore.offline.TestData.at;
-import static dev.featurestore.offline.TestData.entity;
-import static dev.featurestore.offline.TestData.feature;
 import static dev.featurestore.offline.TestData.field;
 import static dev.featurestore.offline.TestData.frame;
-import static dev.featurestore.offline.TestData.key;
 import static dev.featurestore.offline.TestData.row;
 import static dev.featurestore.offline.TestData.schema;
-import static dev.featurestore.offline.TestData.source;
-import static dev.featurestore.offline.TestData.view;
 import static dev.featurestore.offline.TestData.writeParquet;
+import static dev.featurestore.registry.testing.TestDefinitions.entity;
+import static dev.featurestore.registry.testing.TestDefinitions.feature;
+import static dev.featurestore.registry.testing.TestDefinitions.key;
+import static dev.featurestore.registry.testing.TestDefinitions.source;
+import static dev.featurestore.registry.testing.TestDefinitions.view;
 import static java.time.Duration.ofHours;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,8 +45,8 @@ class BadInputTest {
             "rides",
             List.of(entity("driver", key("driver_id", ValueType.INT64))),
             List.of(
-                source("driver_source", "driver.parquet", null),
-                source("gone_source", "nowhere/gone.parquet", null)),
+                source("driver_source", "driver.parquet"),
+                source("gone_source", "nowhere/gone.parquet")),
             List.of(
                 view(
                     "driver_stats",

@@ -4,16 +4,16 @@
 package dev.featurestore.offline;
 
 import static dev.featurestore.offline.TestData.at;
-import static dev.featurestore.offline.TestData.entity;
-import static dev.featurestore.offline.TestData.feature;
 import static dev.featurestore.offline.TestData.field;
 import static dev.featurestore.offline.TestData.frame;
-import static dev.featurestore.offline.TestData.key;
 import static dev.featurestore.offline.TestData.row;
 import static dev.featurestore.offline.TestData.schema;
-import static dev.featurestore.offline.TestData.source;
-import static dev.featurestore.offline.TestData.view;
 import static dev.featurestore.offline.TestData.writeParquet;
+import static dev.featurestore.registry.testing.TestDefinitions.entity;
+import static dev.featurestore.registry.testing.TestDefinitions.feature;
+import static dev.featurestore.registry.testing.TestDefinitions.key;
+import static dev.featurestore.registry.testing.TestDefinitions.source;
+import static dev.featurestore.registry.testing.TestDefinitions.view;
 import static java.time.Duration.ofDays;
 import static java.time.Duration.ofHours;
 import static java.time.Duration.ofMinutes;
@@ -67,8 +67,8 @@ class PointInTimeJoinTest {
                     key("destination", ValueType.STRING))),
             List.of(
                 source("driver_source", "driver.parquet", "created"),
-                source("customer_source", "customer.parquet", null),
-                source("route_source", "route.parquet", null)),
+                source("customer_source", "customer.parquet"),
+                source("route_source", "route.parquet")),
             List.of(
                 view(
                     "driver_stats",

@@ -3,13 +3,13 @@
  */
 package dev.featurestore.offline;
 
-import static dev.featurestore.offline.TestData.entity;
-import static dev.featurestore.offline.TestData.feature;
 import static dev.featurestore.offline.TestData.field;
-import static dev.featurestore.offline.TestData.key;
 import static dev.featurestore.offline.TestData.schema;
-import static dev.featurestore.offline.TestData.source;
-import static dev.featurestore.offline.TestData.view;
+import static dev.featurestore.registry.testing.TestDefinitions.entity;
+import static dev.featurestore.registry.testing.TestDefinitions.feature;
+import static dev.featurestore.registry.testing.TestDefinitions.key;
+import static dev.featurestore.registry.testing.TestDefinitions.source;
+import static dev.featurestore.registry.testing.TestDefinitions.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.Definitions;
@@ -224,7 +224,7 @@ class RandomizedPointInTimeTest {
         List.of(entity("k", key("k", ValueType.INT64)), entity("s", key("s", ValueType.STRING))),
         List.of(
             source("with_ttl_source", "with_ttl", "created"),
-            source("no_ttl_source", "no_ttl", null),
+            source("no_ttl_source", "no_ttl"),
             source("composite_source", "composite", "created")),
         List.of(
             view(

@@ -3,20 +3,11 @@
  */
 package dev.featurestore.offline;
 
-import dev.featurestore.registry.definition.Entity;
-import dev.featurestore.registry.definition.Feature;
-import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.definition.JoinKey;
-import dev.featurestore.registry.definition.ParquetSource;
-import dev.featurestore.registry.definition.ValueType;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -25,32 +16,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Builders for definitions and small datasets in tests. */
+/** Builders for small Spark datasets in tests (definitions: the registry's TestDefinitions). */
 final class TestData {
   static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
 
   private TestData() {}
-
-  static Entity entity(String name, JoinKey... keys) {
-    return new Entity(name, List.of(keys), "");
-  }
-
-  static JoinKey key(String name, ValueType type) {
-    return new JoinKey(name, type);
-  }
-
-  static ParquetSource source(String name, String path, String createdField) {
-    return new ParquetSource(name, path, "event_timestamp", Optional.ofNullable(createdField), "");
-  }
-
-  static FeatureView view(
-      String name, List<String> entities, String source, Duration ttl, Feature... features) {
-    return new FeatureView(name, entities, source, ttl, false, List.of(features), Map.of(), "");
-  }
-
-  static Feature feature(String name, ValueType type) {
-    return Feature.of(name, type);
-  }
 
   static StructField field(String name, DataType type) {
     return DataTypes.createStructField(name, type, true);

@@ -4,10 +4,11 @@
 package dev.featurestore.online;
 
 import dev.featurestore.online.testing.OnlineTestApp;
-import dev.featurestore.online.testing.OnlineTestRepos;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.ServingDefinitions;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +35,11 @@ class ApiKeyIT {
   }
 
   private static OnlineTestApp app(Optional<String> apiKey) {
-    String project = RidesDefinitions.uniqueProject();
+    String project = TestDefinitions.uniqueProject();
     FeatureRepo repo =
-        OnlineTestRepos.create(
+        TestRepos.create(
             root.resolve(project),
-            RidesDefinitions.definitions(project),
+            ServingDefinitions.definitions(project),
             RedisFixture.shared().uri(),
             apiKey);
     return OnlineTestApp.start(repo.root(), Map.of());

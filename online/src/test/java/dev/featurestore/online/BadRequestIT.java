@@ -7,10 +7,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.online.testing.OnlineTestApp;
-import dev.featurestore.online.testing.OnlineTestRepos;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.ServingDefinitions;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -38,11 +39,11 @@ class BadRequestIT {
 
   @BeforeAll
   static void start() {
-    String project = RidesDefinitions.uniqueProject();
+    String project = TestDefinitions.uniqueProject();
     FeatureRepo repo =
-        OnlineTestRepos.create(
+        TestRepos.create(
             root,
-            RidesDefinitions.definitions(project),
+            ServingDefinitions.definitions(project),
             RedisFixture.shared().uri(),
             Optional.empty());
     app = OnlineTestApp.start(repo.root(), Map.of("featurestore.max-request-size", "64KB"));
@@ -172,7 +173,7 @@ class BadRequestIT {
   @Test
   void rejectsExtraJoinKeyColumns() {
     assertProblem(
-        request("[\"driver_stats:trips\"]", "{\"driver_id\": [1], \"customer_id\": [\"c1\"]}"),
+        request("[\"driver_stats:trips\"]", "{\"driver_id\": [1], \"customer_id\": [501]}"),
         400,
         "INVALID_ARGUMENT",
         "Cannot get online features: unexpected join key column 'customer_id'; the requested"
@@ -183,7 +184,7 @@ class BadRequestIT {
   void rejectsColumnsOfUnequalLength() {
     assertProblem(
         request(
-            "[\"driver_customer:affinity\"]", "{\"driver_id\": [1, 2], \"customer_id\": [\"c1\"]}"),
+            "[\"driver_customer:affinity\"]", "{\"driver_id\": [1, 2], \"customer_id\": [501]}"),
         400,
         "INVALID_ARGUMENT",
         "Cannot get online features: join key columns have unequal lengths: 'driver_id' has 2"
@@ -205,11 +206,11 @@ class BadRequestIT {
         "Cannot get online features: join key 'driver_id' is int64, but row 0 has 1.5 (a number"
             + " with a fraction)");
     assertProblem(
-        request("[\"customer_profile:rating\"]", "{\"customer_id\": [7]}"),
+        request("[\"customer_profile:rating\"]", "{\"customer_id\": [true]}"),
         400,
         "INVALID_ARGUMENT",
-        "Cannot get online features: join key 'customer_id' is string, but row 0 has 7 (a"
-            + " number)");
+        "Cannot get online features: join key 'customer_id' is int64, but row 0 has true (a"
+            + " boolean)");
     assertProblem(
         request("[\"driver_stats:trips\"]", "{\"driver_id\": [null]}"),
         400,
@@ -239,7 +240,7 @@ class BadRequestIT {
     assertProblem(
         request(
             "[\"driver_profile:rating\", \"customer_profile:rating\"]",
-            "{\"driver_id\": [1], \"customer_id\": [\"c1\"]}"),
+            "{\"driver_id\": [1], \"customer_id\": [501]}"),
         400,
         "INVALID_ARGUMENT",
         "Cannot get online features: feature name 'rating' is in both feature views"

@@ -6,12 +6,13 @@ package dev.featurestore.online;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.online.testing.OnlineTestApp;
-import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.OnlineTestStore;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.ServingDefinitions;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ class BasePathIT {
 
   @BeforeAll
   static void start() {
-    Definitions definitions = RidesDefinitions.definitions(RidesDefinitions.uniqueProject());
+    Definitions definitions = ServingDefinitions.definitions(TestDefinitions.uniqueProject());
     String uri = RedisFixture.shared().uri();
     try (OnlineTestStore store = new OnlineTestStore(uri)) {
       store.put(
@@ -49,7 +50,7 @@ class BasePathIT {
           Instant.now().minus(Duration.ofMinutes(1)),
           Arrays.asList(0.5, 0.25f, 42L, null));
     }
-    FeatureRepo repo = OnlineTestRepos.create(root, definitions, uri, Optional.empty());
+    FeatureRepo repo = TestRepos.create(root, definitions, uri, Optional.empty());
     app = OnlineTestApp.start(repo.root(), Map.of("spring.webflux.base-path", "/features/"));
   }
 

@@ -6,12 +6,13 @@ package dev.featurestore.online;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.online.testing.OnlineTestApp;
-import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.OnlineTestStore;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.ServingDefinitions;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +46,8 @@ class GetOnlineFeaturesIT {
 
   @BeforeAll
   static void start() {
-    String project = RidesDefinitions.uniqueProject();
-    Definitions definitions = RidesDefinitions.definitions(project);
+    String project = TestDefinitions.uniqueProject();
+    Definitions definitions = ServingDefinitions.definitions(project);
     String uri = RedisFixture.shared().uri();
     store = new OnlineTestStore(uri);
     store.put(
@@ -60,9 +61,9 @@ class GetOnlineFeaturesIT {
         List.of(4.5, "Paris", Arrays.asList("a", null), SINCE));
     store.put(
         definitions, "driver_profile", List.of(1002L), OLD, Arrays.asList(3.0, null, null, null));
-    store.put(definitions, "driver_customer", List.of(1001L, "c1"), FRESH, List.of(0.9));
-    store.put(definitions, "customer_profile", List.of("c1"), OLD, List.of(2.0));
-    FeatureRepo repo = OnlineTestRepos.create(root, definitions, uri, Optional.empty());
+    store.put(definitions, "driver_customer", List.of(1001L, 501L), FRESH, List.of(0.9));
+    store.put(definitions, "customer_profile", List.of(501L), OLD, List.of(2.0));
+    FeatureRepo repo = TestRepos.create(root, definitions, uri, Optional.empty());
     app = OnlineTestApp.start(repo.root(), Map.of());
     client = app.client();
   }
@@ -140,13 +141,12 @@ class GetOnlineFeaturesIT {
         post(
             """
             {"features": ["driver_customer:affinity"],
-             "entities": {"customer_id": ["c1", "c2", "c1"], "driver_id": [1001, 1001, 1002]}}
+             "entities": {"customer_id": [501, 502, 501], "driver_id": [1001, 1001, 1002]}}
             """);
 
     assertThat(body.get("metadata").get("feature_names").toString())
         .isEqualTo("[\"customer_id\",\"driver_id\",\"affinity\"]");
-    assertThat(body.get("results").get(0).get("values").toString())
-        .isEqualTo("[\"c1\",\"c2\",\"c1\"]");
+    assertThat(body.get("results").get(0).get("values").toString()).isEqualTo("[501,502,501]");
     assertThat(body.get("results").get(2).toString())
         .isEqualTo(
             "{\"values\":[0.9,null,null],\"statuses\":[\"PRESENT\",\"NOT_FOUND\",\"NOT_FOUND\"],"
@@ -178,7 +178,7 @@ class GetOnlineFeaturesIT {
         post(
             """
             {"features": ["driver_stats:conv_rate", "driver_profile:rating", "customer_profile:rating"],
-             "entities": {"driver_id": [1001], "customer_id": ["c1"]},
+             "entities": {"driver_id": [1001], "customer_id": [501]},
              "full_feature_names": true}
             """);
 
@@ -250,14 +250,14 @@ class GetOnlineFeaturesIT {
 
     assertThat(get("/registry/entities").toString())
         .isEqualTo(
-            "[{\"name\":\"customer\",\"join_keys\":[{\"name\":\"customer_id\",\"type\":\"string\"}],"
+            "[{\"name\":\"customer\",\"join_keys\":[{\"name\":\"customer_id\",\"type\":\"int64\"}],"
                 + "\"description\":\"\"},"
                 + "{\"name\":\"driver\",\"join_keys\":[{\"name\":\"driver_id\",\"type\":\"int64\"}],"
                 + "\"description\":\"\"}]");
     JsonNode view = get("/registry/feature-views/driver_customer");
     assertThat(view.get("join_keys").toString())
         .isEqualTo(
-            "[{\"name\":\"driver_id\",\"type\":\"int64\"},{\"name\":\"customer_id\",\"type\":\"string\"}]");
+            "[{\"name\":\"driver_id\",\"type\":\"int64\"},{\"name\":\"customer_id\",\"type\":\"int64\"}]");
     assertThat(view.get("ttl_seconds").asLong()).isEqualTo(86_400);
     assertThat(get("/registry/feature-views")).hasSize(5);
     assertThat(get("/registry/feature-services/driver_service").get("features").toString())

@@ -6,8 +6,6 @@ package dev.featurestore.online;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.online.testing.OnlineTestApp;
-import dev.featurestore.online.testing.OnlineTestRepos;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
@@ -15,6 +13,9 @@ import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.LocalRedisCluster;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.ServingDefinitions;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -48,11 +49,11 @@ class RedisClusterIT {
   @BeforeAll
   static void start() {
     cluster = RedisFixture.startCluster(root.resolve("cluster"));
-    String project = RidesDefinitions.uniqueProject();
-    Definitions definitions = RidesDefinitions.definitions(project);
+    String project = TestDefinitions.uniqueProject();
+    Definitions definitions = ServingDefinitions.definitions(project);
     writeValues(definitions);
     FeatureRepo repo =
-        OnlineTestRepos.create(
+        TestRepos.create(
             root.resolve("repo"),
             definitions,
             "  redis: [" + cluster.seedUris().get(0) + "]\n  cluster: true\n");

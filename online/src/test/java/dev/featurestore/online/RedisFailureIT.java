@@ -7,13 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.featurestore.online.testing.OnlineTestApp;
-import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.OnlineTestStore;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.ServingDefinitions;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,10 +52,10 @@ class RedisFailureIT {
   @BeforeAll
   static void start() {
     redis = RedisFixture.startPrivate();
-    String project = RidesDefinitions.uniqueProject();
-    definitions = RidesDefinitions.definitions(project);
+    String project = TestDefinitions.uniqueProject();
+    definitions = ServingDefinitions.definitions(project);
     writeValues();
-    FeatureRepo repo = OnlineTestRepos.create(root, definitions, redis.uri(), Optional.empty());
+    FeatureRepo repo = TestRepos.create(root, definitions, redis.uri(), Optional.empty());
     app = OnlineTestApp.start(repo.root(), Map.of("featurestore.redis-timeout", "200ms"));
     client = app.client();
   }

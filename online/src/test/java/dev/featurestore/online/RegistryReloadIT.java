@@ -7,14 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.featurestore.online.testing.OnlineTestApp;
-import dev.featurestore.online.testing.OnlineTestRepos;
 import dev.featurestore.online.testing.OnlineTestStore;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.ServingDefinitions;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,12 +47,12 @@ class RegistryReloadIT {
 
   @BeforeAll
   static void start() {
-    project = RidesDefinitions.uniqueProject();
-    Definitions v1 = RidesDefinitions.definitions(project);
+    project = TestDefinitions.uniqueProject();
+    Definitions v1 = ServingDefinitions.definitions(project);
     String uri = RedisFixture.shared().uri();
     store = new OnlineTestStore(uri);
     store.put(v1, "driver_stats", List.of(1001L), Instant.now(), List.of(0.5, 0.25f, 42L, "n"));
-    repo = OnlineTestRepos.create(root, v1, uri, Optional.empty());
+    repo = TestRepos.create(root, v1, uri, Optional.empty());
     app = OnlineTestApp.start(repo.root(), Map.of());
     client = app.client();
   }
@@ -72,8 +73,8 @@ class RegistryReloadIT {
         .isEqualTo("Cannot find feature 'surge' in feature view 'driver_stats'");
 
     Definitions v2 =
-        RidesDefinitions.definitions(project, List.of(Feature.of("surge", ValueType.FLOAT64)));
-    OnlineTestRepos.apply(repo, v2);
+        ServingDefinitions.definitions(project, List.of(Feature.of("surge", ValueType.FLOAT64)));
+    TestRepos.apply(repo, v2);
 
     await()
         .atMost(Duration.ofSeconds(10))

@@ -5,6 +5,8 @@ package dev.featurestore.registry.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import java.util.List;
 
 /**
@@ -16,12 +18,16 @@ import java.util.List;
  *
  * @param uris one standalone URI, or the seed nodes of a Redis Cluster
  * @param cluster whether to use the Redis Cluster client
+ * @throws dev.featurestore.registry.FeatureStoreException INVALID_ARGUMENT when {@code uris} is
+ *     empty
  */
 public record RedisConfig(List<String> uris, boolean cluster) {
   public RedisConfig {
     uris = List.copyOf(requireNonNull(uris, "uris is null"));
     if (uris.isEmpty()) {
-      throw new IllegalArgumentException("uris is empty");
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot use the online store: no Redis URI (use redis://host:port or rediss://host:port)");
     }
   }
 

@@ -97,6 +97,10 @@ public final class OnlineValueCodec {
    * #getDouble}, string {@link #getUtf8} (UTF-8 bytes), bool {@link #getBoolean}, bytes {@link
    * #getBytes}, timestamp {@link #getTimestampMicros}, arrays {@link #getList} (elements as for
    * {@link #encode(List, long, OptionalLong)}).
+   *
+   * <p>An implementation reports a value that does not fit its feature (bad data) as a {@link
+   * FeatureStoreException} (INVALID_DATA); anything else it throws is taken for a bug in the
+   * implementation (INTERNAL_ERROR).
    */
   public interface FeatureValues {
     boolean isNull(int feature);
@@ -168,6 +172,8 @@ public final class OnlineValueCodec {
    * {@code ["null", T]} union, then {@code __event_timestamp}), with a reused encoder and buffer.
    *
    * @throws FeatureStoreException INVALID_DATA naming the feature when a value has the wrong type
+   *     or is out of range; INTERNAL_ERROR naming the feature when {@code values} fails otherwise
+   *     (a bug in the adapter)
    */
   public byte[] encode(FeatureValues values, long eventMicros, OptionalLong createdMicros) {
     ByteArrayOutputStream buffer = buffers.get();
@@ -203,18 +209,27 @@ public final class OnlineValueCodec {
       }
       encoder.writeLong(eventMicros);
       encoder.flush();
-    } catch (ClassCastException e) {
-      Feature feature = features.get(i);
-      throw new FeatureStoreException(
-          ErrorCode.INVALID_DATA,
-          String.format(
-              "Cannot encode feature '%s' of view '%s': expected %s, got %s",
-              feature.name(), view.name(), feature.type(), e.getMessage()),
-          e);
+    } catch (FeatureStoreException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      throw new FeatureStoreException(
-          ErrorCode.INVALID_DATA,
-          "Cannot encode value of feature view '" + view.name() + "': " + e.getMessage(),
+      // Bad data arrives as a FeatureStoreException (wrongType): this is the adapter or the
+      // encoder failing, e.g. a getter the adapter does not implement.
+      if (i >= features.size()) {
+        throw FeatureStoreException.of(
+            ErrorCode.INTERNAL_ERROR,
+            e,
+            "Cannot encode value of feature view '%s': %s",
+            view.name(),
+            e);
+      }
+      Feature feature = features.get(i);
+      throw FeatureStoreException.of(
+          ErrorCode.INTERNAL_ERROR,
+          e,
+          "Cannot encode feature '%s' of view '%s': reading its %s value failed (%s)",
+          feature.name(),
+          view.name(),
+          feature.type(),
           e);
     }
     return buffer.toByteArray();
@@ -237,11 +252,11 @@ public final class OnlineValueCodec {
     encoder.writeArrayEnd();
   }
 
-  /** Writes one boxed scalar (array elements, and the values of the List form). */
-  private static void writeScalar(Encoder encoder, Feature feature, ValueType type, Object value)
+  /** Writes one boxed array element. */
+  private void writeScalar(Encoder encoder, Feature feature, ValueType type, Object value)
       throws IOException {
     if (!(type == ValueType.STRING ? value instanceof CharSequence : value instanceof Number)) {
-      throw new ClassCastException(value.getClass().getName());
+      throw wrongType(feature, value);
     }
     switch (type) {
       case INT32 -> encoder.writeInt(((Number) value).intValue());
@@ -250,9 +265,23 @@ public final class OnlineValueCodec {
       case FLOAT64 -> encoder.writeDouble(((Number) value).doubleValue());
       case STRING -> encoder.writeString(value.toString());
       default ->
-          throw new IllegalStateException(
-              "feature '" + feature.name() + "': no array element type " + type);
+          throw FeatureStoreException.of(
+              ErrorCode.INTERNAL_ERROR,
+              "Cannot encode feature '%s': no array element type %s",
+              feature.name(),
+              type);
     }
+  }
+
+  /** A value of the wrong Java type for its feature: bad data. */
+  private FeatureStoreException wrongType(Feature feature, Object value) {
+    return FeatureStoreException.of(
+        ErrorCode.INVALID_DATA,
+        "Cannot encode feature '%s' of view '%s': expected %s, got %s",
+        feature.name(),
+        view.name(),
+        feature.type(),
+        value.getClass().getName());
   }
 
   private static void putLong(byte[] bytes, int offset, long value) {
@@ -263,7 +292,7 @@ public final class OnlineValueCodec {
   }
 
   /** The boxed List form of {@link FeatureValues}, with the documented Java type conversions. */
-  private static final class ListValues implements FeatureValues {
+  private final class ListValues implements FeatureValues {
     private final List<?> values;
 
     ListValues(List<?> values) {
@@ -320,9 +349,20 @@ public final class OnlineValueCodec {
     public long getTimestampMicros(int feature) {
       Object value = values.get(feature);
       if (!(value instanceof Long || value instanceof Instant || value instanceof java.util.Date)) {
-        throw new ClassCastException(value.getClass().getName());
+        throw wrongType(view.features().get(feature), value);
       }
-      return timestampMicros(value);
+      try {
+        return timestampMicros(value);
+      } catch (ArithmeticException e) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_DATA,
+            e,
+            "Cannot encode feature '%s' of view '%s': timestamp %s is beyond the range of"
+                + " microseconds since the epoch",
+            view.features().get(feature).name(),
+            view.name(),
+            value);
+      }
     }
 
     @Override
@@ -341,7 +381,7 @@ public final class OnlineValueCodec {
     private <T> T cast(int feature, Class<T> type) {
       Object value = values.get(feature);
       if (!type.isInstance(value)) {
-        throw new ClassCastException(value.getClass().getName());
+        throw wrongType(view.features().get(feature), value);
       }
       return type.cast(value);
     }
@@ -381,10 +421,12 @@ public final class OnlineValueCodec {
               DecoderFactory.get()
                   .binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH, null));
     } catch (IOException | RuntimeException e) {
-      throw new FeatureStoreException(
+      throw FeatureStoreException.of(
           ErrorCode.INTERNAL_ERROR,
-          "Cannot decode value of feature view '" + view.name() + "': " + e.getMessage(),
-          e);
+          e,
+          "Cannot decode value of feature view '%s': %s",
+          view.name(),
+          e.getMessage());
     }
     List<Object> values = new ArrayList<>(view.features().size());
     for (Feature feature : view.features()) {

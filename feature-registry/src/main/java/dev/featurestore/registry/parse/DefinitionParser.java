@@ -254,7 +254,10 @@ final class DefinitionParser {
       Optional<String> text = reader.string(ttlNode.get(), "'ttl' of " + what);
       Optional<Duration> parsed = text.flatMap(Durations::parse);
       if (text.isPresent() && parsed.isEmpty()) {
-        reader.problem(ttlNode.get(), "invalid duration '" + text.get() + "'", Durations.HINT);
+        reader.problem(
+            ttlNode.get(),
+            "invalid duration '" + text.get() + "'",
+            Durations.HINT + " for no limit");
       }
       ttl = parsed.orElse(Duration.ZERO);
     }

@@ -115,7 +115,8 @@ final class DefinitionValidator {
       String entityName = view.entities().get(i);
       Parsed<Entity> entity = entities.get(entityName);
       if (entity == null) {
-        if (!parsed.broken("entity").contains(entityName)) {
+        if (!parsed.broken("entity").contains(entityName)
+            && !parsed.isConsequenceOfUnparsedFile(entityName)) {
           parsed.problem(
               parsedView.at("entities[" + i + "]"),
               what + " references unknown entity '" + entityName + "'",
@@ -140,7 +141,9 @@ final class DefinitionValidator {
         }
       }
     }
-    if (!sources.containsKey(view.source()) && !parsed.broken("source").contains(view.source())) {
+    if (!sources.containsKey(view.source())
+        && !parsed.broken("source").contains(view.source())
+        && !parsed.isConsequenceOfUnparsedFile(view.source())) {
       parsed.problem(
           parsedView.at("source"),
           what + " references unknown source '" + view.source() + "'",
@@ -171,7 +174,8 @@ final class DefinitionValidator {
       Location location = parsedService.at("features[" + i + "]");
       Parsed<FeatureView> view = views.get(reference.view());
       if (view == null) {
-        if (!parsed.broken("feature view").contains(reference.view())) {
+        if (!parsed.broken("feature view").contains(reference.view())
+            && !parsed.isConsequenceOfUnparsedFile(reference.view())) {
           parsed.problem(
               location,
               what + " references unknown feature view '" + reference.view() + "'",

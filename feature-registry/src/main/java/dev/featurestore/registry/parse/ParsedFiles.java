@@ -14,11 +14,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Everything parsed from the definition files so far, and the problems found. Objects that failed
  * to parse are left out, but their names are remembered so that references to them do not cause a
- * second, misleading problem.
+ * second, misleading problem. Likewise for a file that could not be read or is not valid YAML: a
+ * reference to a name its text defines ({@code name: driver}) is a consequence of that file's
+ * problem, counted against it rather than reported.
  */
 final class ParsedFiles {
   private final List<Problem> problems = new ArrayList<>();
@@ -27,6 +30,44 @@ final class ParsedFiles {
   private final List<Parsed<FeatureView>> featureViews = new ArrayList<>();
   private final List<Parsed<FeatureService>> featureServices = new ArrayList<>();
   private final Map<String, Set<String>> broken = new HashMap<>();
+  private final List<UnparsedFile> unparsedFiles = new ArrayList<>();
+
+  /** A definition file that could not be read or composed as YAML, and what follows from it. */
+  static final class UnparsedFile {
+    private final Problem problem;
+    private final String text;
+    private int consequences;
+
+    /**
+     * @param problem why (a syntax error, a tab, not UTF-8)
+     * @param text the file's text, empty when it could not be read
+     */
+    UnparsedFile(Problem problem, String text) {
+      this.problem = problem;
+      this.text = text;
+    }
+
+    /** Whether the text has {@code name: <name>} (plain, quoted, block or flow style). */
+    boolean defines(String name) {
+      return Pattern.compile(
+              "(?m)\\bname\\s*:\\s*([\"']?)" + Pattern.quote(name) + "\\1\\s*(?:[,}#]|$)")
+          .matcher(text)
+          .find();
+    }
+
+    /** The problem, saying how many problems that follow from it are not shown. */
+    Problem reported() {
+      if (consequences == 0) {
+        return problem;
+      }
+      String left =
+          consequences == 1
+              ? "1 problem that follows from it is not shown"
+              : consequences + " problems that follow from it are not shown";
+      String hint = problem.hint().isEmpty() ? left : problem.hint() + "; " + left;
+      return new Problem(problem.file(), problem.line(), problem.column(), problem.message(), hint);
+    }
+  }
 
   List<Problem> problems() {
     return problems;
@@ -46,6 +87,25 @@ final class ParsedFiles {
 
   List<Parsed<FeatureService>> featureServices() {
     return featureServices;
+  }
+
+  /** The files that could not be read or composed, in the order they were met. */
+  List<UnparsedFile> unparsedFiles() {
+    return unparsedFiles;
+  }
+
+  /**
+   * Whether a reference to an undefined name may follow from a file that did not parse (its text
+   * defines the name); if so, the reference problem is counted against that file.
+   */
+  boolean isConsequenceOfUnparsedFile(String name) {
+    for (UnparsedFile file : unparsedFiles) {
+      if (file.defines(name)) {
+        file.consequences++;
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Names of objects of a kind ("entity", "feature view", ...) that failed to parse. */

@@ -13,6 +13,7 @@ import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ParquetSource;
+import dev.featurestore.registry.parse.ParsedFiles.UnparsedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -55,7 +56,10 @@ public final class RepoFiles {
    * Parses and validates every definition file under {@code root/features}, keeping where each part
    * was written.
    *
-   * @throws DefinitionException with every problem found, in file and line order
+   * @throws DefinitionException with every problem found: files that are not valid YAML (or cannot
+   *     be read) first, then the rest, each in file and line order; problems that only follow from
+   *     a file that did not parse (a reference to a name it defines) are left out and counted in
+   *     that file's problem
    */
   public static ParsedDefinitions definitions(Path root, String project) {
     ParsedFiles parsed = new ParsedFiles();
@@ -65,21 +69,20 @@ public final class RepoFiles {
       try {
         text = read(file);
       } catch (FeatureStoreException e) {
-        parsed.problems().add(new Problem(name, 0, 0, e.getMessage(), ""));
+        parsed
+            .unparsedFiles()
+            .add(new UnparsedFile(new Problem(name, 0, 0, e.getMessage(), ""), ""));
         continue;
       }
-      Optional<Node> node = Yamls.compose(name, text, parsed.problems());
+      List<Problem> syntax = new ArrayList<>();
+      Optional<Node> node = Yamls.compose(name, text, syntax);
+      syntax.forEach(problem -> parsed.unparsedFiles().add(new UnparsedFile(problem, text)));
       NodeReader reader = new NodeReader(name, parsed.problems());
       node.ifPresent(n -> DefinitionParser.parse(reader, n, parsed));
     }
     DefinitionValidator.validate(parsed);
-    if (!parsed.problems().isEmpty()) {
-      List<Problem> problems = new ArrayList<>(parsed.problems());
-      problems.sort(
-          Comparator.comparing(Problem::file)
-              .thenComparingInt(Problem::line)
-              .thenComparingInt(Problem::column));
-      throw new DefinitionException(problems);
+    if (!parsed.unparsedFiles().isEmpty() || !parsed.problems().isEmpty()) {
+      throw new DefinitionException(ordered(parsed));
     }
     Map<String, Location> locations = new HashMap<>();
     addLocations(locations, "entities", parsed.entities(), Entity::name);
@@ -94,6 +97,25 @@ public final class RepoFiles {
             values(parsed.featureViews()),
             values(parsed.featureServices()));
     return new ParsedDefinitions(definitions, locations);
+  }
+
+  /**
+   * The problems as reported: files that could not be read or parsed first (a syntax error or a tab
+   * makes most other problems meaningless), then the rest; each group in file, line and column
+   * order.
+   */
+  private static List<Problem> ordered(ParsedFiles parsed) {
+    Comparator<Problem> order =
+        Comparator.comparing(Problem::file)
+            .thenComparingInt(Problem::line)
+            .thenComparingInt(Problem::column);
+    List<Problem> problems = new ArrayList<>();
+    parsed.unparsedFiles().stream()
+        .map(UnparsedFile::reported)
+        .sorted(order)
+        .forEach(problems::add);
+    parsed.problems().stream().sorted(order).forEach(problems::add);
+    return problems;
   }
 
   private static <T> List<T> values(List<Parsed<T>> items) {
@@ -126,8 +148,8 @@ public final class RepoFiles {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot list definition files in " + features + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot list definition files in %s: %s", features, e);
     }
   }
 
@@ -138,11 +160,11 @@ public final class RepoFiles {
           .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new FeatureStoreException(
-          ErrorCode.INVALID_DEFINITION, "Cannot read " + file + ": not valid UTF-8", e);
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_DEFINITION, e, "Cannot read %s: not valid UTF-8", file);
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot read " + file + ": " + e, new UncheckedIOException(e));
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, new UncheckedIOException(e), "Cannot read %s: %s", file, e);
     }
   }
 }

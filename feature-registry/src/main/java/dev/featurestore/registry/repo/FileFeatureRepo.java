@@ -16,6 +16,7 @@ import dev.featurestore.registry.store.FileRegistry;
 import dev.featurestore.registry.store.Registry;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -99,7 +100,20 @@ public final class FileFeatureRepo implements FeatureRepo {
             config.registry(),
             location.getScheme());
       }
-      registry = FileRegistry.open(Path.of(location));
+      Path directory;
+      try {
+        directory = Path.of(location);
+      } catch (IllegalArgumentException e) {
+        // e.g. file:relative (not hierarchical) or file://host/path (an authority)
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            e,
+            "Cannot open registry %s: %s (use a path relative to the repo, an absolute path, or"
+                + " a file: URI such as file:///var/featurestore/registry)",
+            config.registry(),
+            e.getMessage());
+      }
+      registry = FileRegistry.open(directory);
     }
     return registry;
   }
@@ -111,11 +125,16 @@ public final class FileFeatureRepo implements FeatureRepo {
       try {
         return URI.create(path);
       } catch (IllegalArgumentException e) {
-        throw new FeatureStoreException(
-            ErrorCode.INVALID_ARGUMENT, "Cannot resolve '" + path + "': " + e.getMessage(), e);
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT, e, "Cannot resolve '%s': %s", path, e.getMessage());
       }
     }
-    return root.resolve(path).normalize().toUri();
+    try {
+      return root.resolve(path).normalize().toUri();
+    } catch (InvalidPathException e) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT, e, "Cannot resolve '%s': %s", path, e.getMessage());
+    }
   }
 
   @Override

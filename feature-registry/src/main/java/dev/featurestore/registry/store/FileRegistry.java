@@ -82,8 +82,8 @@ public final class FileRegistry implements Registry {
       // The same folder reached through a symbolic link must share the JVM-wide lock.
       return new FileRegistry(Files.exists(absolute) ? absolute.toRealPath() : absolute);
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot open registry " + absolute + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot open registry %s: %s", absolute, e);
     }
   }
 
@@ -120,8 +120,8 @@ public final class FileRegistry implements Registry {
               ? "nothing has been applied yet"
               : "versions are 1 to " + numbers.get(numbers.size() - 1));
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot read registry version " + file + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot read registry version %s: %s", file, e);
     }
     RegistryVersion version =
         new RegistryVersion(
@@ -158,8 +158,8 @@ public final class FileRegistry implements Registry {
               e -> fingerprints.put(e.getKey(), Long.parseUnsignedLong(e.getValue().asText(), 16)));
       return fingerprints;
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot read registry version " + number + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot read registry version %s: %s", number, e);
     }
   }
 
@@ -171,8 +171,8 @@ public final class FileRegistry implements Registry {
       Files.createDirectories(directory.resolve(VERSIONS));
       Files.createDirectories(directory.resolve(SCHEMAS));
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot create registry " + directory + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot create registry %s: %s", directory, e);
     }
     ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory, d -> new ReentrantLock());
     jvmLock.lock();
@@ -194,8 +194,8 @@ public final class FileRegistry implements Registry {
       cache.put(number, version);
       return new ApplyResult(version, true);
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot apply to registry " + directory + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot apply to registry %s: %s", directory, e);
     } finally {
       jvmLock.unlock();
     }
@@ -258,8 +258,8 @@ public final class FileRegistry implements Registry {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot read schema " + file + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot read schema %s: %s", file, e);
     }
   }
 
@@ -287,8 +287,8 @@ public final class FileRegistry implements Registry {
             }
           });
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot list registry versions in " + directory + ": " + e, e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot list registry versions in %s: %s", directory, e);
     }
     numbers.sort(null);
     return numbers;

@@ -4,7 +4,10 @@
 package dev.featurestore.registry.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +27,48 @@ class DurationsTest {
   }
 
   @Test
+  void parsesMillisecondsAndTheEdgesOfTheGrammar() {
+    assertThat(Durations.parse("500ms")).contains(Duration.ofMillis(500));
+    assertThat(Durations.parse("0ms")).contains(Duration.ZERO);
+    assertThat(Durations.parse("1500 ms")).contains(Duration.ofMillis(1500));
+    assertThat(Durations.parse("PT0.5S")).contains(Duration.ofMillis(500));
+    assertThat(Durations.parse("007m")).contains(Duration.ofMinutes(7));
+    assertThat(Durations.parse("106751991167300d")).contains(Duration.ofDays(106751991167300L));
+    assertThat(Durations.parse(Long.MAX_VALUE + "s")).contains(Duration.ofSeconds(Long.MAX_VALUE));
+  }
+
+  @Test
+  void rejectsOutOfRangeValuesWithoutAnException() {
+    for (String text :
+        new String[] {"106751991167301d", "99999999999999999999s", "9223372036854775808ms"}) {
+      assertThat(Durations.parse(text)).as(text).isEmpty();
+    }
+  }
+
+  @Test
+  void namesTheSettingAndTheGrammarInTheError() {
+    assertThat(Durations.parse("2h", "materializer.expiry-grace")).isEqualTo(Duration.ofHours(2));
+    for (String text : new String[] {"soon", "-1s", "1.5h", "2H", "5", "99999999999999999999d"}) {
+      assertThatThrownBy(() -> Durations.parse(text, "materializer.expiry-grace"))
+          .as(text)
+          .isInstanceOfSatisfying(
+              FeatureStoreException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+          .hasMessage(
+              "Invalid value '"
+                  + text
+                  + "' for materializer.expiry-grace: expected a whole number with a unit (500ms,"
+                  + " 30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or P7D, or 0");
+    }
+  }
+
+  @Test
   void rejectsEverythingElse() {
-    for (String text : new String[] {"", "2", "2 hours", "-1h", "PT-1H", "1w", "1.5h", "h"}) {
+    for (String text :
+        new String[] {
+          "", "2", "2 hours", "-1h", "PT-1H", "1w", "1.5h", "h", "2H", "5MS", "1us", "-0", "+1h",
+          "1h30m", "ms"
+        }) {
       assertThat(Durations.parse(text)).as(text).isEmpty();
     }
   }

@@ -6,6 +6,7 @@ package dev.featurestore.registry.onlinestore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
@@ -245,7 +246,72 @@ class OnlineCodecTest {
     OnlineValueCodec codec = new OnlineValueCodec("rides", DRIVER_STATS);
     assertThatThrownBy(() -> codec.encode(List.of("x", 1L), 0L, OptionalLong.empty()))
         .hasMessage(
-            "Cannot encode feature 'conv_rate' of view 'driver_stats': expected float64, got java.lang.String");
+            "Cannot encode feature 'conv_rate' of view 'driver_stats': expected float64, got java.lang.String")
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_DATA));
+  }
+
+  @Test
+  void rejectsWronglyTypedArrayElementsAndOutOfRangeTimestampsAsBadData() {
+    OnlineValueCodec codec =
+        new OnlineValueCodec(
+            "rides",
+            view(
+                List.of(
+                    Feature.of("embedding", ValueType.ARRAY_FLOAT32),
+                    Feature.of("seen_at", ValueType.TIMESTAMP))));
+    assertThatThrownBy(
+            () -> codec.encode(List.of(List.of(1.0f, "x"), 0L), 0L, OptionalLong.empty()))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_DATA))
+        .hasMessage(
+            "Cannot encode feature 'embedding' of view 'driver_stats': expected array<float32>,"
+                + " got java.lang.String");
+    assertThatThrownBy(
+            () -> codec.encode(List.of(List.of(), Instant.MAX), 0L, OptionalLong.empty()))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_DATA))
+        .hasMessage(
+            "Cannot encode feature 'seen_at' of view 'driver_stats': timestamp"
+                + " +1000000000-12-31T23:59:59.999999999Z is beyond the range of microseconds since"
+                + " the epoch");
+  }
+
+  @Test
+  void reportsAFailingValuesAdapterAsAnInternalError() {
+    OnlineValueCodec codec = new OnlineValueCodec("rides", DRIVER_STATS);
+    OnlineValueCodec.FeatureValues withoutGetDouble = feature -> false;
+    assertThatThrownBy(() -> codec.encode(withoutGetDouble, 0L, OptionalLong.empty()))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+        .hasMessage(
+            "Cannot encode feature 'conv_rate' of view 'driver_stats': reading its float64 value"
+                + " failed (java.lang.UnsupportedOperationException)");
+    OnlineValueCodec.FeatureValues castingWrongly =
+        new OnlineValueCodec.FeatureValues() {
+          @Override
+          public boolean isNull(int feature) {
+            return feature == 0;
+          }
+
+          @Override
+          public long getLong(int feature) {
+            Object value = "3";
+            return (Long) value;
+          }
+        };
+    assertThatThrownBy(() -> codec.encode(castingWrongly, 0L, OptionalLong.empty()))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+        .hasMessageStartingWith(
+            "Cannot encode feature 'trips_today' of view 'driver_stats': reading its int64 value"
+                + " failed (java.lang.ClassCastException: ")
+        .hasCauseInstanceOf(ClassCastException.class);
   }
 
   @Test

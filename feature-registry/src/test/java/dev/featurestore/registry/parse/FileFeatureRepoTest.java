@@ -79,6 +79,8 @@ class FileFeatureRepoTest {
               assertThat(
                       ((DefinitionException) e).problems().stream().map(Object::toString).toList())
                   .containsExactly(
+                      "features/sub/broken.yml:4:1: invalid YAML: expected ',' or '}', but got"
+                          + " <stream end> while parsing a flow mapping",
                       "features/entities.yaml:5:17: join key 'driver_id' is string in entity"
                           + " 'rider' but int64 in entity 'driver' (declared at"
                           + " features/entities.yaml:3:17)",
@@ -105,17 +107,15 @@ class FileFeatureRepoTest {
                           + " required key 'features'",
                       "features/more.yaml:8:1: unknown key 'extra' in definition file (valid"
                           + " keys: entities, sources, feature_views, feature_services)",
-                      "features/sub/broken.yml:4:1: invalid YAML: expected ',' or '}', but got"
-                          + " <stream end> while parsing a flow mapping",
                       "features/views.yaml:5:5: source 'other_src' is missing required key"
                           + " 'parquet'",
                       "features/views.yaml:9:16: feature view 'stats' references unknown entity"
                           + " 'drivr' (did you mean 'driver'?)",
                       "features/views.yaml:10:13: feature view 'stats' references unknown"
                           + " source 'stats_scr' (did you mean 'stats_src'?)",
-                      "features/views.yaml:11:10: invalid duration '2 hours' (use a number with"
-                          + " a unit (30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or"
-                          + " P7D, or 0 for no limit)",
+                      "features/views.yaml:11:10: invalid duration '2 hours' (use a whole number"
+                          + " with a unit (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as"
+                          + " PT2H or P7D, or 0 for no limit)",
                       "features/views.yaml:13:33: unknown type 'float' for feature 'conv_rate'"
                           + " of feature view 'stats' (did you mean 'float32'? valid types:"
                           + " int32, int64, float32, float64, string, bool, bytes, timestamp,"
@@ -131,6 +131,80 @@ class FileFeatureRepoTest {
                           + " source_column)");
             })
         .hasMessageStartingWith("Invalid definitions: 20 problems");
+  }
+
+  @Test
+  void listsATabFirstAndLeavesOutTheReferencesItBreaks() throws IOException {
+    write(
+        "features/entities.yaml",
+        "entities:\n  - name: driver\n\tjoin_keys: {driver_id: int64}\n  - name: rider\n");
+    write(
+        "features/views.yaml",
+        """
+        sources:
+          - {name: s, parquet: data/s, timestamp_field: ts}
+        feature_views:
+          - name: a
+            entities: [driver]
+            source: s
+            features: [{name: f, type: float64}]
+          - name: b
+            entities: [driver, rider, drivr]
+            source: s
+            ttl: 2 hours
+            features: [{name: f, type: float64}]
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "features/entities.yaml:3:1: invalid YAML: a tab character (YAML does not allow tabs"
+                + " for indentation or between tokens; use spaces; 3 problems that follow from"
+                + " it are not shown)",
+            "features/views.yaml:9:31: feature view 'b' references unknown entity 'drivr' (none"
+                + " is defined)",
+            "features/views.yaml:11:10: invalid duration '2 hours' (use a whole number with a"
+                + " unit (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or P7D, or 0"
+                + " for no limit)");
+  }
+
+  @Test
+  void listsSyntaxErrorsBeforeTheProblemsOfEarlierFiles() throws IOException {
+    write(
+        "features/a.yaml",
+        """
+        entities:
+          - {name: driver, join_keys: {driver_id: int64}, descripton: x}
+        feature_services:
+          - {name: ranking, features: ["stats:conv_rate", "other:*"]}
+        """);
+    write(
+        "features/z.yaml",
+        """
+        feature_views:
+          - name: "stats"
+            entities: [driver]
+            source: s
+            features: [{name: conv_rate, type: float64}
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "features/z.yaml:6:1: invalid YAML: expected ',' or ']', but got <stream end> while"
+                + " parsing a flow sequence (1 problem that follows from it is not shown)",
+            "features/a.yaml:2:51: unknown key 'descripton' in entity 'driver' (did you mean"
+                + " 'description'?)",
+            "features/a.yaml:4:51: feature service 'ranking' references unknown feature view"
+                + " 'other' (none is defined)");
+  }
+
+  @Test
+  void reportsATabBetweenTokensAtItsColumn() throws IOException {
+    write("features/a.yaml", "entities:\n  - name:\tdriver\n");
+
+    assertThat(problems())
+        .containsExactly(
+            "features/a.yaml:2:10: invalid YAML: a tab character (YAML does not allow tabs for"
+                + " indentation or between tokens; use spaces)");
   }
 
   @Test
@@ -155,7 +229,9 @@ class FileFeatureRepoTest {
             "features/a.yaml:4:15: 'entities' of feature view 'v' must be a list, not a scalar",
             "features/a.yaml:5:13: feature view 'v' references unknown source 's' (none is"
                 + " defined)",
-            "features/a.yaml:6:10: invalid duration '-5m' (" + Durations.HINT + ")",
+            "features/a.yaml:6:10: invalid duration '-5m' (use a whole number with a unit"
+                + " (500ms, 30s, 15m, 2h, 7d), an ISO-8601 duration such as PT2H or P7D, or 0"
+                + " for no limit)",
             "features/a.yaml:7:13: 'online' of feature view 'v' must be true or false",
             "features/a.yaml:8:15: feature view 'v' has no features",
             "features/a.yaml:9:11: 'tags' of feature view 'v' must be a mapping, not a list"
@@ -275,6 +351,54 @@ class FileFeatureRepoTest {
         .hasMessage(
             "Cannot open registry s3://b/r: the scheme 's3' is not supported yet (use a path"
                 + " relative to the repo, an absolute path, or a file: URI)");
+  }
+
+  @Test
+  void rejectsFileUrisThatAreNotPathsWithoutARawException() throws IOException {
+    for (String[] example :
+        new String[][] {
+          {"file:registry", "URI is not hierarchical"},
+          {"file://host/registry", "URI has an authority component"}
+        }) {
+      Files.writeString(
+          dir.resolve("featurestore.yaml"), "project: p\nregistry: " + example[0] + "\n");
+
+      assertThatThrownBy(() -> FeatureRepo.open(dir).registry())
+          .as(example[0])
+          .isInstanceOfSatisfying(
+              FeatureStoreException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+          .hasMessage(
+              "Cannot open registry "
+                  + example[0]
+                  + ": "
+                  + example[1]
+                  + " (use a path relative to the repo, an absolute path, or a file: URI such as"
+                  + " file:///var/featurestore/registry)");
+    }
+  }
+
+  @Test
+  void rejectsPathsThatAreNotPathsWithoutARawException() throws IOException {
+    Files.writeString(dir.resolve("featurestore.yaml"), "project: p\n");
+
+    assertThatThrownBy(() -> FeatureRepo.open(dir).resolve("data/a\0b.parquet"))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage(
+            "Cannot resolve 'data/a\0b.parquet': Nul character not allowed: data/a\0b.parquet");
+  }
+
+  @Test
+  void rejectsARedisConfigWithoutUris() {
+    assertThatThrownBy(() -> new RedisConfig(List.of(), false))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage(
+            "Cannot use the online store: no Redis URI (use redis://host:port or"
+                + " rediss://host:port)");
   }
 
   private void write(String file, String text) throws IOException {

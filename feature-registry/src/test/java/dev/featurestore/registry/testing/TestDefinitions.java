@@ -22,14 +22,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test-data builders for definitions, shared with other modules through the test-jar.
+ * Test-data builders for definitions, shared with other modules through the test-jar (with {@link
+ * ServingDefinitions} for serving tests, {@link DefinitionsYaml} and {@link TestRepos} for repos on
+ * disk).
  *
  * <p>{@link #rides()} equals what {@code examples/rides} parses to (a test checks it), so tests can
  * use either.
  */
 public final class TestDefinitions {
+  private static final AtomicInteger PROJECTS = new AtomicInteger();
+
   private TestDefinitions() {}
 
   /** The {@code driver} entity: join key {@code driver_id int64}. */
@@ -46,9 +51,24 @@ public final class TestDefinitions {
         "A customer who books rides");
   }
 
-  /** A source over {@code data/<name>} with an {@code event_timestamp} column. */
+  /** An entity without a description. */
+  public static Entity entity(String name, JoinKey... keys) {
+    return new Entity(name, List.of(keys), "");
+  }
+
+  /** A join key. */
+  public static JoinKey key(String name, ValueType type) {
+    return new JoinKey(name, type);
+  }
+
+  /** A source over {@code path} with an {@code event_timestamp} column. */
   public static ParquetSource source(String name, String path) {
     return new ParquetSource(name, path, "event_timestamp", Optional.empty(), "");
+  }
+
+  /** A source over {@code path} with an {@code event_timestamp} and a created timestamp column. */
+  public static ParquetSource source(String name, String path, String createdTimestampField) {
+    return new ParquetSource(name, path, "event_timestamp", Optional.of(createdTimestampField), "");
   }
 
   /** A feature read from the column of the same name. */
@@ -56,11 +76,60 @@ public final class TestDefinitions {
     return Feature.of(name, type);
   }
 
-  /** A feature view with online serving on, no tags and no description. */
+  /** A feature view of one entity with online serving on, no tags and no description. */
   public static FeatureView view(
       String name, String entity, String source, Duration ttl, Feature... features) {
-    return new FeatureView(
-        name, List.of(entity), source, ttl, true, Arrays.asList(features), Map.of(), "");
+    return view(name, List.of(entity), source, ttl, true, Arrays.asList(features));
+  }
+
+  /** A feature view with online serving on, no tags and no description. */
+  public static FeatureView view(
+      String name, List<String> entities, String source, Duration ttl, Feature... features) {
+    return view(name, entities, source, ttl, true, Arrays.asList(features));
+  }
+
+  /** A feature view without tags and description. */
+  public static FeatureView view(
+      String name,
+      List<String> entities,
+      String source,
+      Duration ttl,
+      boolean online,
+      List<Feature> features) {
+    return new FeatureView(name, entities, source, ttl, online, features, Map.of(), "");
+  }
+
+  /**
+   * The {@code driver_stats} view: entity {@code driver}, source {@code driver_source} (see {@link
+   * #driverProject}).
+   */
+  public static FeatureView driverStats(Duration ttl, List<Feature> features) {
+    return view("driver_stats", List.of("driver"), "driver_source", ttl, true, features);
+  }
+
+  /** The usual features of {@link #driverStats}: conv_rate float64, trips int64. */
+  public static List<Feature> driverStatsFeatures() {
+    return List.of(feature("conv_rate", ValueType.FLOAT64), feature("trips", ValueType.INT64));
+  }
+
+  /**
+   * A project of driver views: entity {@code driver} (driver_id int64, no description) and source
+   * {@code driver_source} over {@code parquet} (event_timestamp, created).
+   */
+  public static Definitions driverProject(String project, Path parquet, FeatureView... views) {
+    return new Definitions(
+        project,
+        List.of(entity("driver", key("driver_id", ValueType.INT64))),
+        List.of(source("driver_source", parquet.toString(), "created")),
+        List.of(views),
+        List.of());
+  }
+
+  /**
+   * A fresh project name, so tests sharing one Redis (or one registry) never see each other's keys.
+   */
+  public static String uniqueProject() {
+    return "test_" + PROJECTS.incrementAndGet() + "_" + Long.toHexString(System.nanoTime());
   }
 
   /** A feature service from textual references ({@code view:feature}, {@code view:*}). */

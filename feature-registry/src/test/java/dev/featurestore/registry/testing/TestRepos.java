@@ -3,16 +3,123 @@
  */
 package dev.featurestore.registry.testing;
 
+import dev.featurestore.registry.config.RepoConfig;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 
-/** Copies of the example feature repos, for tests that apply (and so write a registry). */
+/**
+ * Feature repos for tests: copies of the examples, repos written from definitions and applied, and
+ * a fixed in-memory repo.
+ */
 public final class TestRepos {
   private TestRepos() {}
+
+  /**
+   * Writes a repo whose online store is {@code redisUri} (and API key, if given), applies the
+   * definitions and returns the opened repo.
+   */
+  public static FeatureRepo create(
+      Path root, Definitions definitions, String redisUri, Optional<String> apiKey) {
+    return create(
+        root,
+        definitions,
+        "  redis: " + redisUri + "\n" + apiKey.map(k -> "  api_key: " + k + "\n").orElse(""));
+  }
+
+  /** Writes a repo with the given {@code online:} settings block, applies and opens it. */
+  public static FeatureRepo create(Path root, Definitions definitions, String onlineSettings) {
+    try {
+      Files.createDirectories(root.resolve("features"));
+      Files.writeString(
+          root.resolve("featurestore.yaml"),
+          "project: " + definitions.project() + "\nonline:\n" + onlineSettings);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return apply(FeatureRepo.open(root), definitions);
+  }
+
+  /** Rewrites the repo's definition file and applies it, as {@code featurestore apply} does. */
+  public static FeatureRepo apply(FeatureRepo repo, Definitions definitions) {
+    try {
+      Files.writeString(
+          repo.root().resolve("features/definitions.yaml"), DefinitionsYaml.of(definitions));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    repo.registry().apply(repo.definitions());
+    return repo;
+  }
+
+  /**
+   * A repo at {@code root} (project {@code rides}, Spark master {@code local[2]}) whose read-only
+   * registry holds one version, number 7, of {@code applied}, or nothing; nothing is on disk.
+   */
+  public static FeatureRepo fixed(Path root, Optional<Definitions> applied) {
+    return new FixedRepo(root, applied);
+  }
+
+  private record FixedRepo(Path root, Optional<Definitions> applied) implements FeatureRepo {
+    @Override
+    public RepoConfig config() {
+      return new RepoConfig(
+          "rides", ".featurestore/registry", "local[2]", Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public Definitions definitions() {
+      return applied.orElseThrow();
+    }
+
+    @Override
+    public URI resolve(String path) {
+      return root.resolve(path).toUri();
+    }
+
+    @Override
+    public Registry registry() {
+      Optional<RegistryVersion> version =
+          applied.map(d -> new RegistryVersion(7, "abc123", Instant.EPOCH, d));
+      return new Registry() {
+        @Override
+        public Optional<RegistryVersion> latest() {
+          return version;
+        }
+
+        @Override
+        public RegistryVersion version(long number) {
+          return version.orElseThrow();
+        }
+
+        @Override
+        public List<RegistryVersion> history() {
+          return version.stream().toList();
+        }
+
+        @Override
+        public ApplyResult apply(Definitions definitions) {
+          throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public Optional<Schema> schema(long fingerprint) {
+          return Optional.empty();
+        }
+      };
+    }
+  }
 
   /**
    * Finds {@code examples/<name>} from the working directory (the project root or a module folder).

@@ -283,7 +283,7 @@ public final class MaterializerCli {
     try {
       return JSON.writeValueAsString(root);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new FeatureStoreException(ErrorCode.INTERNAL_ERROR, "Cannot write JSON: " + e, e);
+      throw FeatureStoreException.of(ErrorCode.INTERNAL_ERROR, e, "Cannot write JSON: %s", e);
     }
   }
 

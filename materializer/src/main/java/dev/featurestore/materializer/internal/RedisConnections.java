@@ -128,10 +128,12 @@ public final class RedisConnections {
       root = root.getCause();
     }
     String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return new FeatureStoreException(
+    return FeatureStoreException.of(
         ErrorCode.UNAVAILABLE,
-        "Cannot write to " + target + ": " + reason + " (is it running and reachable?)",
-        cause);
+        cause,
+        "Cannot write to %s: %s (is it running and reachable?)",
+        target,
+        reason);
   }
 
   private static Shared connect(RedisTarget target) {
@@ -170,10 +172,12 @@ public final class RedisConnections {
         throw e;
       }
     } catch (IllegalArgumentException e) {
-      throw new FeatureStoreException(
+      throw FeatureStoreException.of(
           ErrorCode.INVALID_ARGUMENT,
-          "Cannot use Redis address " + target.redacted() + ": " + e.getMessage(),
-          e);
+          e,
+          "Cannot use Redis address %s: %s",
+          target.redacted(),
+          e.getMessage());
     } catch (RuntimeException e) {
       throw unavailable(target, e);
     }

@@ -219,8 +219,8 @@ public final class TrainingSetRunner {
             MANIFEST);
       }
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot check output folder " + output + ": " + e.getMessage(), e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot check output folder %s: %s", output, e.getMessage());
     }
   }
 
@@ -268,8 +268,8 @@ public final class TrainingSetRunner {
     try (OutputStream out = path.getFileSystem(new Configuration()).create(path, true)) {
       mapper.writeValue(out, manifest);
     } catch (IOException e) {
-      throw new FeatureStoreException(
-          ErrorCode.UNAVAILABLE, "Cannot write " + path + ": " + e.getMessage(), e);
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot write %s: %s", path, e.getMessage());
     }
   }
 }

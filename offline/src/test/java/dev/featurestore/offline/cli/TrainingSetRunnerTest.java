@@ -20,6 +20,8 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainingSetRunnerTest {
   @TempDir Path dir;
-  private FixedRepo repo;
+  private FeatureRepo repo;
 
   static Definitions definitions() {
     return new Definitions(
@@ -102,7 +104,7 @@ class TrainingSetRunnerTest {
 
   @BeforeEach
   void writeRepo() {
-    repo = new FixedRepo(dir.resolve("repo"), Optional.of(definitions()));
+    repo = TestRepos.fixed(dir.resolve("repo"), Optional.of(definitions()));
     writeDriverSource(repo.root());
   }
 
@@ -219,7 +221,7 @@ class TrainingSetRunnerTest {
   @Test
   void failsClearlyWithoutAnAppliedVersion() throws Exception {
     Path csv = writeCsv(dir.resolve("entities.csv"));
-    FixedRepo empty = new FixedRepo(dir.resolve("repo"), Optional.empty());
+    FeatureRepo empty = TestRepos.fixed(dir.resolve("repo"), Optional.empty());
 
     assertThatThrownBy(
             () ->

@@ -140,10 +140,12 @@ public final class OnlineFeatureService {
                 || cause.getClass().getSimpleName().equals("RedisCommandTimeoutException")
             ? "Redis did not answer within " + timeout.toMillis() + " ms"
             : "Redis is not reachable (" + cause.getMessage() + ")";
-    return new FeatureStoreException(
+    return FeatureStoreException.of(
         ErrorCode.UNAVAILABLE,
-        "Cannot get online features: " + reason + " at " + store.description() + "; retry later",
-        cause);
+        cause,
+        "Cannot get online features: %s at %s; retry later",
+        reason,
+        store.description());
   }
 
   private GetOnlineFeaturesResponse respond(LookupPlan plan, List<byte[]> raw) {

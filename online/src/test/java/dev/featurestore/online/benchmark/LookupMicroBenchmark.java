@@ -9,11 +9,11 @@ import dev.featurestore.online.lookup.OnlineFeatureService;
 import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.testing.InMemoryOnlineStore;
 import dev.featurestore.online.testing.InMemoryRegistry;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
+import dev.featurestore.registry.testing.ServingDefinitions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +27,7 @@ public final class LookupMicroBenchmark {
 
   public static void main(String[] args) {
     InMemoryRegistry registry = new InMemoryRegistry();
-    Definitions definitions = RidesDefinitions.definitions("rides");
+    Definitions definitions = ServingDefinitions.definitions("rides");
     registry.apply(definitions);
     InMemoryOnlineStore store = new InMemoryOnlineStore();
     for (String name : List.of("driver_stats", "driver_profile")) {

@@ -3,7 +3,13 @@
  */
 package dev.featurestore.online.lookup;
 
+import static dev.featurestore.registry.testing.TestDefinitions.entity;
+import static dev.featurestore.registry.testing.TestDefinitions.feature;
+import static dev.featurestore.registry.testing.TestDefinitions.key;
+import static dev.featurestore.registry.testing.TestDefinitions.source;
+import static dev.featurestore.registry.testing.TestDefinitions.view;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.online.OnlineMetrics;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
@@ -11,11 +17,11 @@ import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.testing.InMemoryOnlineStore;
 import dev.featurestore.online.testing.InMemoryRegistry;
 import dev.featurestore.online.testing.OnlineTestStore;
-import dev.featurestore.online.testing.RidesDefinitions;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
+import dev.featurestore.registry.testing.ServingDefinitions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +42,7 @@ class OnlineFeatureServiceTest {
 
   @Test
   void finishesAnInFlightRequestOnTheVersionItStartedWith() {
-    Definitions v1 = RidesDefinitions.definitions(PROJECT);
+    Definitions v1 = ServingDefinitions.definitions(PROJECT);
     registry.apply(v1);
     put(v1, 1001L, NOW.minus(Duration.ofMinutes(10)));
     RegistryWatcher watcher = new RegistryWatcher(PROJECT, registry, Duration.ofHours(1));
@@ -48,7 +54,7 @@ class OnlineFeatureServiceTest {
     CompletableFuture<Void> gate = store.hold();
     CompletableFuture<GetOnlineFeaturesResponse> inFlight = service.lookup(request);
     // v2 shortens the TTL to 1 minute: under v2 the 10-minute-old value is OUTSIDE_MAX_AGE.
-    registry.apply(RidesDefinitions.definitions(PROJECT, List.of(), Duration.ofMinutes(1)));
+    registry.apply(ServingDefinitions.definitions(PROJECT, List.of(), Duration.ofMinutes(1)));
     assertThat(watcher.refresh()).isTrue();
     assertThat(watcher.current().versionNumber()).isEqualTo(2);
     gate.complete(null);
@@ -62,7 +68,7 @@ class OnlineFeatureServiceTest {
 
   @Test
   void servesAValueExactlyTtlOldAndNotOneMicrosecondOlder() {
-    Definitions v1 = RidesDefinitions.definitions(PROJECT);
+    Definitions v1 = ServingDefinitions.definitions(PROJECT);
     registry.apply(v1);
     put(v1, 1L, NOW.minus(Duration.ofHours(1)));
     put(v1, 2L, NOW.minus(Duration.ofHours(1)).minusNanos(1_000));
@@ -81,6 +87,39 @@ class OnlineFeatureServiceTest {
     assertThat(response.results().get(1).eventTimestamps())
         .containsExactly("2026-01-01T11:00:00Z", "2026-01-01T10:59:59.999999Z");
     assertThat(store.reads()).isEqualTo(1);
+  }
+
+  @Test
+  void rejectsANumberForAStringJoinKey() {
+    Definitions riders =
+        new Definitions(
+            PROJECT,
+            List.of(entity("rider", key("rider_id", ValueType.STRING))),
+            List.of(source("rider_src", "data/riders")),
+            List.of(
+                view(
+                    "rider_profile",
+                    "rider",
+                    "rider_src",
+                    Duration.ZERO,
+                    feature("rating", ValueType.FLOAT64))),
+            List.of());
+    registry.apply(riders);
+    OnlineFeatureService service =
+        service(new RegistryWatcher(PROJECT, registry, Duration.ofHours(1)));
+
+    assertThatThrownBy(
+            () ->
+                service.lookup(
+                    new GetOnlineFeaturesRequest(
+                        List.of("rider_profile:rating"),
+                        null,
+                        Map.of("rider_id", List.of(7)),
+                        null)))
+        .isInstanceOf(RequestException.class)
+        .hasMessage(
+            "Cannot get online features: join key 'rider_id' is string, but row 0 has 7 (a"
+                + " number)");
   }
 
   @Test

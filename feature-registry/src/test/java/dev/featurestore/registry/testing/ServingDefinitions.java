@@ -1,28 +1,27 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.online.testing;
+package dev.featurestore.registry.testing;
+
+import static dev.featurestore.registry.testing.TestDefinitions.entity;
+import static dev.featurestore.registry.testing.TestDefinitions.key;
+import static dev.featurestore.registry.testing.TestDefinitions.service;
+import static dev.featurestore.registry.testing.TestDefinitions.source;
+import static dev.featurestore.registry.testing.TestDefinitions.view;
 
 import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
-import dev.featurestore.registry.definition.FeatureReference;
-import dev.featurestore.registry.definition.FeatureService;
-import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.definition.JoinKey;
-import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * Test definitions of a rides project:
+ * A rides project for serving tests, with every value type and the cases serving must tell apart:
  *
  * <ul>
- *   <li>entities {@code driver} (driver_id int64) and {@code customer} (customer_id string)
+ *   <li>entities {@code driver} (driver_id int64) and {@code customer} (customer_id int64, as in
+ *       {@code examples/rides}), without descriptions
  *   <li>{@code driver_stats} (driver, TTL 1 h): conv_rate float64, acc_rate float32, trips int64,
  *       note string
  *   <li>{@code driver_profile} (driver, no TTL): rating float64, city string, tags
@@ -33,15 +32,15 @@ import java.util.Optional;
  *   <li>service {@code driver_service}: driver_stats:conv_rate, driver_stats:trips,
  *       driver_profile:rating
  * </ul>
+ *
+ * All views read the source {@code rides_source} ({@code data/rides.parquet}).
  */
-public final class RidesDefinitions {
-  private RidesDefinitions() {}
+public final class ServingDefinitions {
+  private static final String SOURCE = "rides_source";
 
-  /** A fresh project name, so tests sharing one Redis never see each other's keys. */
-  public static String uniqueProject() {
-    return "rides_" + Long.toHexString(System.nanoTime());
-  }
+  private ServingDefinitions() {}
 
+  /** The definitions. */
   public static Definitions definitions(String project) {
     return definitions(project, List.of());
   }
@@ -54,12 +53,6 @@ public final class RidesDefinitions {
   /** The definitions with extra driver_stats features and another driver_stats TTL. */
   public static Definitions definitions(
       String project, List<Feature> extraDriverStats, Duration driverStatsTtl) {
-    Entity driver = new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "");
-    Entity customer =
-        new Entity("customer", List.of(new JoinKey("customer_id", ValueType.STRING)), "");
-    ParquetSource source =
-        new ParquetSource(
-            "rides_source", "data/rides.parquet", "event_timestamp", Optional.empty(), "");
     List<Feature> stats =
         new ArrayList<>(
             List.of(
@@ -68,12 +61,18 @@ public final class RidesDefinitions {
                 Feature.of("trips", ValueType.INT64),
                 Feature.of("note", ValueType.STRING)));
     stats.addAll(extraDriverStats);
-    List<FeatureView> views =
+    return new Definitions(
+        project,
         List.of(
-            view("driver_stats", List.of("driver"), driverStatsTtl, true, stats),
+            entity("driver", key("driver_id", ValueType.INT64)),
+            entity("customer", key("customer_id", ValueType.INT64))),
+        List.of(source(SOURCE, "data/rides.parquet")),
+        List.of(
+            view("driver_stats", List.of("driver"), SOURCE, driverStatsTtl, true, stats),
             view(
                 "driver_profile",
                 List.of("driver"),
+                SOURCE,
                 Duration.ZERO,
                 true,
                 List.of(
@@ -84,35 +83,29 @@ public final class RidesDefinitions {
             view(
                 "driver_customer",
                 List.of("driver", "customer"),
+                SOURCE,
                 Duration.ofDays(1),
                 true,
                 List.of(Feature.of("affinity", ValueType.FLOAT64))),
             view(
                 "customer_profile",
                 List.of("customer"),
+                SOURCE,
                 Duration.ZERO,
                 true,
                 List.of(Feature.of("rating", ValueType.FLOAT64))),
             view(
                 "driver_history",
                 List.of("driver"),
+                SOURCE,
                 Duration.ZERO,
                 false,
-                List.of(Feature.of("lifetime_trips", ValueType.INT64))));
-    FeatureService service =
-        new FeatureService(
-            "driver_service",
-            List.of(
-                FeatureReference.parse("driver_stats:conv_rate"),
-                FeatureReference.parse("driver_stats:trips"),
-                FeatureReference.parse("driver_profile:rating")),
-            "");
-    return new Definitions(
-        project, List.of(driver, customer), List.of(source), views, List.of(service));
-  }
-
-  private static FeatureView view(
-      String name, List<String> entities, Duration ttl, boolean online, List<Feature> features) {
-    return new FeatureView(name, entities, "rides_source", ttl, online, features, Map.of(), "");
+                List.of(Feature.of("lifetime_trips", ValueType.INT64)))),
+        List.of(
+            service(
+                "driver_service",
+                "driver_stats:conv_rate",
+                "driver_stats:trips",
+                "driver_profile:rating")));
   }
 }
