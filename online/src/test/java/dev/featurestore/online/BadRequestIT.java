@@ -346,6 +346,18 @@ class BadRequestIT {
   }
 
   @Test
+  void answersOptionsWithTheAllowedMethods() {
+    client
+        .options()
+        .uri("/get-online-features")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectHeader()
+        .valueEquals("Allow", "POST,OPTIONS");
+  }
+
+  @Test
   void answersAcceptHeadersWithoutJsonWith406() {
     for (String accept : new String[] {"text/csv", "not a media type"}) {
       client
