@@ -5,19 +5,17 @@ package dev.featurestore.online;
 
 import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.online.lookup.OnlineFeatureService;
+import dev.featurestore.online.snapshot.RegistryHealthIndicator;
 import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.store.LettuceOnlineStoreReader;
 import dev.featurestore.online.store.OnlineStoreReader;
 import dev.featurestore.online.store.RedisHealthIndicator;
 import dev.featurestore.online.web.ApiKeyFilter;
-import dev.featurestore.online.web.FeatureRequestTimer;
-import dev.featurestore.online.web.JsonBodyFilter;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.redis.EmbeddedRedis;
 import dev.featurestore.registry.repo.FeatureRepo;
 import io.lettuce.core.resource.Transports;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationPredicate;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -155,8 +152,12 @@ class OnlineConfiguration {
       OnlineMetrics metrics,
       Clock clock,
       OnlineProperties properties) {
-    return new OnlineFeatureService(
-        registry, store, metrics, clock, properties.maxEntities(), properties.redisTimeout());
+    return new OnlineFeatureService(registry, store, metrics, clock, properties.maxEntities());
+  }
+
+  @Bean("registry")
+  RegistryHealthIndicator registryHealthIndicator(RegistryWatcher registry) {
+    return new RegistryHealthIndicator(registry);
   }
 
   @Bean("redis")
@@ -167,21 +168,6 @@ class OnlineConfiguration {
   @Bean
   ApiKeyFilter apiKeyFilter(FeatureRepo repo, OnlineMetrics metrics, JsonMapper json) {
     return new ApiKeyFilter(repo.config().apiKey(), metrics, json);
-  }
-
-  @Bean
-  FeatureRequestTimer featureRequestTimer(OnlineMetrics metrics) {
-    return new FeatureRequestTimer(metrics);
-  }
-
-  @Bean
-  ObservationPredicate notFeatureRequests() {
-    return FeatureRequestTimer.notFeatureRequests();
-  }
-
-  @Bean
-  JsonBodyFilter jsonBodyFilter() {
-    return new JsonBodyFilter();
   }
 
   /**
@@ -202,11 +188,5 @@ class OnlineConfiguration {
     JsonMapper.Builder builder = JsonMapper.builder(factory);
     customizers.forEach(customizer -> customizer.customize(builder));
     return builder;
-  }
-
-  @Bean
-  CodecCustomizer requestSizeLimit(OnlineProperties properties) {
-    int limit = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
-    return configurer -> configurer.defaultCodecs().maxInMemorySize(limit);
   }
 }

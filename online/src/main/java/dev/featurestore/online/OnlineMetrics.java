@@ -29,7 +29,6 @@ public final class OnlineMetrics {
   private final Timer redisRoundTrip;
   private final Map<String, Timer> freshness = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
-  private final Timer[] featureRequests = new Timer[600];
 
   public OnlineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -77,28 +76,49 @@ public final class OnlineMetrics {
   }
 
   /**
-   * Records one answer to {@code POST /get-online-features} in Spring's {@code
-   * http.server.requests} timer, with the tags its observation gives (the timer of each status is
-   * looked up once; a race registers the same meter twice, which the registry answers with one).
+   * The {@code http.server.requests} timer of an endpoint served outside WebFlux (see {@link
+   * RequestTimer}).
    */
-  public void featureRequest(int status, long nanos) {
-    boolean cached = status >= 0 && status < featureRequests.length;
-    Timer timer = cached ? featureRequests[status] : null;
-    if (timer == null) {
-      timer =
-          Timer.builder("http.server.requests")
-              .tag("error", "none")
-              .tag("exception", "none")
-              .tag("method", "POST")
-              .tag("outcome", outcome(status))
-              .tag("status", String.valueOf(status))
-              .tag("uri", "/get-online-features")
-              .register(registry);
-      if (cached) {
-        featureRequests[status] = timer;
-      }
+  public RequestTimer requestTimer(String uri) {
+    return new RequestTimer(registry, uri);
+  }
+
+  /**
+   * Records answers to one endpoint in Spring's {@code http.server.requests} timer, with the tags
+   * its observation gives, for an endpoint Spring's observation does not see. The timers of {@code
+   * POST} answers are looked up once per status (a race registers the same meter twice, which the
+   * registry answers with one).
+   */
+  public static final class RequestTimer {
+    private final MeterRegistry registry;
+    private final String uri;
+    private final Timer[] posts = new Timer[600];
+
+    private RequestTimer(MeterRegistry registry, String uri) {
+      this.registry = registry;
+      this.uri = uri;
     }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+
+    /** Records one answer of {@code status} to a {@code method} request. */
+    public void record(String method, int status, long nanos) {
+      boolean cached = "POST".equals(method) && status >= 0 && status < posts.length;
+      Timer timer = cached ? posts[status] : null;
+      if (timer == null) {
+        timer =
+            Timer.builder("http.server.requests")
+                .tag("error", "none")
+                .tag("exception", "none")
+                .tag("method", method)
+                .tag("outcome", outcome(status))
+                .tag("status", String.valueOf(status))
+                .tag("uri", uri)
+                .register(registry);
+        if (cached) {
+          posts[status] = timer;
+        }
+      }
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   private static String outcome(int status) {

@@ -281,7 +281,22 @@ class GetOnlineFeaturesIT {
   @Test
   void servesAnOpenApiDescription() {
     JsonNode api = get("/v3/api-docs");
-    assertThat(api.get("paths").has("/get-online-features")).isTrue();
+    JsonNode lookup = api.get("paths").get("/get-online-features").get("post");
+    assertThat(lookup.get("requestBody").get("content").get("application/json").toString())
+        .isEqualTo("{\"schema\":{\"$ref\":\"#/components/schemas/GetOnlineFeaturesRequest\"}}");
+    assertThat(lookup.get("responses").get("200").get("content").toString())
+        .isEqualTo(
+            "{\"application/json\":{\"schema\":"
+                + "{\"$ref\":\"#/components/schemas/GetOnlineFeaturesResponse\"}}}");
+    JsonNode schemas = api.get("components").get("schemas");
+    assertThat(schemas.get("GetOnlineFeaturesRequest").get("properties").propertyNames())
+        .containsExactly("features", "feature_service", "entities", "full_feature_names");
+    assertThat(schemas.get("GetOnlineFeaturesResponse").get("properties").propertyNames())
+        .containsExactly("metadata", "results");
+    assertThat(schemas.get("FeatureVector").get("properties").propertyNames())
+        .containsExactly("values", "statuses", "event_timestamps");
+    assertThat(schemas.get("Metadata").get("properties").propertyNames())
+        .containsExactly("feature_names");
     assertThat(api.get("paths").has("/registry/feature-views/{name}")).isTrue();
   }
 

@@ -40,15 +40,27 @@ public final class TestRepos {
 
   /** Writes a repo with the given {@code online:} settings block, applies and opens it. */
   public static FeatureRepo create(Path root, Definitions definitions, String onlineSettings) {
+    return apply(write(root, definitions.project(), onlineSettings), definitions);
+  }
+
+  /**
+   * Writes the settings of a repo whose online store is {@code redisUri} and opens it, with nothing
+   * applied yet.
+   */
+  public static FeatureRepo unapplied(Path root, String project, String redisUri) {
+    return write(root, project, "  redis: " + redisUri + "\n");
+  }
+
+  private static FeatureRepo write(Path root, String project, String onlineSettings) {
     try {
       Files.createDirectories(root.resolve("features"));
       Files.writeString(
           root.resolve("featurestore.yaml"),
-          "project: " + definitions.project() + "\nonline:\n" + onlineSettings);
+          "project: " + project + "\nonline:\n" + onlineSettings);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return apply(FeatureRepo.open(root), definitions);
+    return FeatureRepo.open(root);
   }
 
   /** Rewrites the repo's definition file and applies it, as {@code featurestore apply} does. */

@@ -12,14 +12,11 @@ import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.snapshot.ServingSnapshot;
 import dev.featurestore.online.snapshot.ViewReader;
 import dev.featurestore.online.store.OnlineStoreReader;
-import dev.featurestore.registry.ErrorCode;
-import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineExpiry;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec.DecodedValue;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,9 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Serves {@code get-online-features}: validates a request against the registry snapshot current
@@ -45,24 +40,24 @@ public final class OnlineFeatureService {
   private final OnlineMetrics metrics;
   private final Clock clock;
   private final int maxEntities;
-  private final Duration timeout;
 
   public OnlineFeatureService(
       RegistryWatcher registry,
       OnlineStoreReader store,
       OnlineMetrics metrics,
       Clock clock,
-      int maxEntities,
-      Duration timeout) {
+      int maxEntities) {
     this.registry = requireNonNull(registry, "registry is null");
     this.store = requireNonNull(store, "store is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.maxEntities = maxEntities;
-    this.timeout = requireNonNull(timeout, "timeout is null");
   }
 
-  /** Looks features up; validation errors are thrown, store errors complete the future. */
+  /**
+   * Looks features up; validation errors are thrown, store errors (UNAVAILABLE, from the store)
+   * complete the future.
+   */
   public CompletableFuture<GetOnlineFeaturesResponse> lookup(GetOnlineFeaturesRequest request) {
     ServingSnapshot snapshot = registry.current();
     LookupPlanner.checkEntities(request);
@@ -74,13 +69,11 @@ public final class OnlineFeatureService {
     }
     long start = System.nanoTime();
     // The store times out itself (featurestore.redis-timeout); a timer here would cost a thread.
+    // Its failures are UNAVAILABLE errors already (OnlineStoreReader#read).
     return store
         .read(plan.keys())
-        .handle(
-            (values, error) -> {
-              if (error != null) {
-                throw unavailable(error);
-              }
+        .thenApply(
+            values -> {
               metrics.redisRoundTrip(System.nanoTime() - start);
               return respond(plan, values);
             });
@@ -130,22 +123,6 @@ public final class OnlineFeatureService {
     PlanCache(ServingSnapshot snapshot) {
       this(snapshot, new ConcurrentHashMap<>());
     }
-  }
-
-  private FeatureStoreException unavailable(Throwable error) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String reason =
-        cause instanceof TimeoutException
-                || cause.getClass().getSimpleName().equals("RedisCommandTimeoutException")
-            ? "Redis did not answer within " + timeout.toMillis() + " ms"
-            : "Redis is not reachable (" + cause.getMessage() + ")";
-    return FeatureStoreException.of(
-        ErrorCode.UNAVAILABLE,
-        cause,
-        "Cannot get online features: %s at %s; retry later",
-        reason,
-        store.description());
   }
 
   private GetOnlineFeaturesResponse respond(LookupPlan plan, List<byte[]> raw) {

@@ -19,10 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds the registry version being served and swaps in a new one, without a restart, when the
  * registry's latest version number changes (polled on one daemon thread). A failed reload is logged
- * and the previous version keeps being served.
+ * and the previous version keeps being served. Starting on a registry with nothing applied logs one
+ * warning; {@link RegistryHealthIndicator} is DOWN until the first version is loaded.
  */
 public final class RegistryWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryWatcher.class);
+
+  /** Why nothing is served yet (a format of the project name). */
+  static final String NOTHING_APPLIED =
+      "The registry of project '%s' has no applied version yet: lookups answer 503 and readiness"
+          + " is DOWN until one is applied (run `featurestore apply` in the repo)";
 
   private final String project;
   private final Registry registry;
@@ -34,7 +40,9 @@ public final class RegistryWatcher implements AutoCloseable {
     this.project = requireNonNull(project, "project is null");
     this.registry = requireNonNull(registry, "registry is null");
     current.set(ServingSnapshot.empty(project));
-    refresh();
+    if (!refresh()) {
+      log.warn("{}", NOTHING_APPLIED.formatted(project));
+    }
     poller =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {

@@ -10,12 +10,13 @@ import java.util.concurrent.CompletableFuture;
 public interface OnlineStoreReader extends AutoCloseable {
   /**
    * Reads the values of keys in one round trip. The list answers the keys in order, with null for a
-   * missing key. Never blocks: failures (store down, no answer within the configured timeout)
-   * complete the future exceptionally.
+   * missing key. Never blocks: failures (store down, no answer within the configured timeout,
+   * credentials refused) complete the future with a {@code FeatureStoreException} (UNAVAILABLE)
+   * whose message says what to do.
    */
   CompletableFuture<List<byte[]>> read(List<byte[]> keys);
 
-  /** Checks the store answers; completes with its reply or exceptionally. */
+  /** Checks the store answers; completes with its reply or, as {@link #read}, exceptionally. */
   CompletableFuture<String> ping();
 
   /** Where the store is, with any password redacted. */

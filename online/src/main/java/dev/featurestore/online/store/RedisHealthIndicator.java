@@ -4,11 +4,15 @@
 package dev.featurestore.online.store;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import reactor.core.publisher.Mono;
 
-/** Health of the online store: UP when Redis answers PING within the request timeout. */
+/**
+ * Health of the online store: UP when Redis answers PING within the request timeout, else DOWN with
+ * the store's error (what to do about it).
+ */
 public final class RedisHealthIndicator implements ReactiveHealthIndicator {
   private final OnlineStoreReader store;
   private final Duration timeout;
@@ -30,7 +34,7 @@ public final class RedisHealthIndicator implements ReactiveHealthIndicator {
                         .withDetail("redis", store.description())
                         .withDetail(
                             "error",
-                            e instanceof java.util.concurrent.TimeoutException
+                            e instanceof TimeoutException
                                 ? "no answer within " + timeout.toMillis() + " ms"
                                 : String.valueOf(e.getMessage()))
                         .build()));

@@ -8,6 +8,8 @@ import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.online.lookup.GetOnlineFeaturesRequest;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse;
 import dev.featurestore.online.lookup.OnlineFeatureService;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -19,7 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.webflux.autoconfigure.WebFluxProperties;
-import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -30,31 +32,38 @@ import reactor.core.publisher.SignalType;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The serving path of {@code POST /get-online-features}: a Reactor Netty route of the embedded
- * server, ahead of the route to WebFlux. WebFlux's layers (the server exchange, the web filter
- * chain, the dispatcher, the codecs) cost more CPU than the lookup itself for one entity, so this
- * route does their part itself:
+ * The one serving path of {@code POST /get-online-features}: a Reactor Netty route of the embedded
+ * server, ahead of the route to WebFlux, which answers every request to the path itself. WebFlux's
+ * layers (the server exchange, the web filter chain, the dispatcher, the codecs) cost more CPU than
+ * the lookup itself for one entity, so the route does their part, once:
  *
  * <ul>
- *   <li>the API key check ({@link ApiKeyFilter#rejection});
+ *   <li>the API key check ({@link ApiKeyFilter#rejection}), first, as for WebFlux's endpoints;
+ *   <li>another method answers 405 ({@code OPTIONS} 200), both with {@code Allow};
+ *   <li>an {@code Accept} header that excludes JSON answers 406 without a body ({@link
+ *       #acceptsJson});
  *   <li>the body size limit ({@code featurestore.max-request-size}), checked against {@code
  *       Content-Length} before reading and while reading;
- *   <li>the body read as JSON whatever its {@code Content-Type}, as Feast's server does;
+ *   <li>the body read as JSON whatever its {@code Content-Type}, as Feast's server does (its
+ *       documented {@code curl -d '{...}'} examples send a form content type);
  *   <li>the answer streamed into a response buffer ({@link ResponseWriter});
- *   <li>errors answered by {@link ErrorHandler#problemFor}, as WebFlux's handlers answer them;
- *   <li>the request timed into {@code http.server.requests} ({@link OnlineMetrics#featureRequest}).
+ *   <li>errors answered by {@link ErrorHandler#problemFor}, as WebFlux's endpoints' errors;
+ *   <li>every answer timed into {@code http.server.requests} ({@link OnlineMetrics.RequestTimer}).
  * </ul>
  *
- * Requests it does not take reach WebFlux and the annotated {@link FeatureController}, which answer
- * them as before: another method (405), an {@code Accept} header that excludes JSON (406). With
- * {@code spring.webflux.base-path} set, the route's path is under it, as the controller's.
+ * With {@code spring.webflux.base-path} set, the path is under it, as WebFlux's endpoints are. The
+ * OpenAPI description of the endpoint is {@link FeatureRouteApi}.
  */
 @Component
 class FeatureRoute implements NettyRouteProvider {
+  /** The endpoint's path, under {@code spring.webflux.base-path} when that is set. */
+  static final String PATH = "/get-online-features";
+
   private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
   private static final String PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
@@ -62,10 +71,11 @@ class FeatureRoute implements NettyRouteProvider {
   private final ErrorHandler errors;
   private final ApiKeyFilter apiKey;
   private final OnlineMetrics metrics;
+  private final OnlineMetrics.RequestTimer timer;
   private final ResponseWriter writer;
   private final ObjectReader reader;
   private final JsonMapper json;
-  private final int maxRequestSize;
+  private final long maxRequestSize;
   private final String path;
 
   FeatureRoute(
@@ -80,27 +90,19 @@ class FeatureRoute implements NettyRouteProvider {
     this.errors = errors;
     this.apiKey = apiKey;
     this.metrics = metrics;
+    this.timer = metrics.requestTimer(PATH);
     this.writer = new ResponseWriter(json);
     this.reader = json.readerFor(GetOnlineFeaturesRequest.class);
     this.json = json;
-    this.maxRequestSize = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
+    this.maxRequestSize = properties.maxRequestSize().toBytes();
     // Spring Boot's cleaned spring.webflux.base-path (null when unset), the prefix WebFlux serves
     // under.
-    this.path = Objects.requireNonNullElse(webFlux.getBasePath(), "") + FeatureRequestTimer.PATH;
+    this.path = Objects.requireNonNullElse(webFlux.getBasePath(), "") + PATH;
   }
 
   @Override
   public HttpServerRoutes apply(HttpServerRoutes routes) {
-    return routes.route(this::takes, this::serve);
-  }
-
-  /** Whether this route answers the request: the method, the exact path, and JSON accepted. */
-  boolean takes(HttpServerRequest request) {
-    if (!HttpMethod.POST.equals(request.method())) {
-      return false;
-    }
-    return path.equals(path(request))
-        && acceptsJson(request.requestHeaders().getAll(HttpHeaderNames.ACCEPT));
+    return routes.route(request -> path.equals(path(request)), this::serve);
   }
 
   /** Whether the request takes JSON, as {@code RequestPredicates.accept(APPLICATION_JSON)}. */
@@ -117,37 +119,66 @@ class FeatureRoute implements NettyRouteProvider {
       }
       return false;
     } catch (InvalidMediaTypeException e) {
-      return false; // WebFlux answers it (406)
+      return false;
     }
   }
 
   private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
     long start = System.nanoTime();
-    String rejected = apiKey.rejection(request.requestHeaders().get(ApiKeyFilter.HEADER));
-    Mono<ByteBuf> answer;
-    if (rejected != null) {
-      response.header(HttpHeaderNames.WWW_AUTHENTICATE, ApiKeyFilter.CHALLENGE);
-      answer =
-          Mono.fromSupplier(
-              () -> body(response, 401, PROBLEM_JSON, apiKey.problem(rejected, path(request))));
-    } else {
-      answer =
-          body(request)
-              .map(this::parse)
-              .flatMap(lookup -> Mono.fromFuture(() -> service.lookup(lookup)))
-              .map(found -> json(found, response))
-              .onErrorResume(error -> Mono.fromSupplier(() -> problem(error, request, response)));
-    }
+    String method = request.method().name();
     return response
-        .send(answer)
+        .send(answer(request, response))
         .then()
         .doFinally(
             signal -> {
               // A request the client gave up on has no answer to count (as with Spring's timer).
               if (signal != SignalType.CANCEL) {
-                metrics.featureRequest(response.status().code(), System.nanoTime() - start);
+                timer.record(method, response.status().code(), System.nanoTime() - start);
               }
             });
+  }
+
+  private Mono<ByteBuf> answer(HttpServerRequest request, HttpServerResponse response) {
+    String rejected = apiKey.rejection(request.requestHeaders().get(ApiKeyFilter.HEADER));
+    if (rejected != null) {
+      response.header(HttpHeaderNames.WWW_AUTHENTICATE, ApiKeyFilter.CHALLENGE);
+      return Mono.fromSupplier(
+          () -> body(response, 401, PROBLEM_JSON, apiKey.problem(rejected, path(request))));
+    }
+    if (!HttpMethod.POST.equals(request.method())) {
+      return Mono.fromSupplier(() -> otherMethod(request, response));
+    }
+    if (!acceptsJson(request.requestHeaders().getAll(HttpHeaderNames.ACCEPT))) {
+      // The client takes no JSON, so no problem detail either.
+      return Mono.fromSupplier(
+          () -> {
+            metrics.error(ProblemDetails.codeOf(HttpStatus.NOT_ACCEPTABLE), 406);
+            return body(response, 406, JSON, Unpooled.EMPTY_BUFFER);
+          });
+    }
+    return body(request)
+        .map(this::parse)
+        .flatMap(lookup -> Mono.fromFuture(() -> service.lookup(lookup)))
+        .map(found -> json(found, response))
+        .onErrorResume(error -> Mono.fromSupplier(() -> problem(error, request, response)));
+  }
+
+  /** The answer to a method other than POST: 200 with {@code Allow} for OPTIONS, else 405. */
+  private ByteBuf otherMethod(HttpServerRequest request, HttpServerResponse response) {
+    if (HttpMethod.OPTIONS.equals(request.method())) {
+      response.header(HttpHeaderNames.ALLOW, "POST,OPTIONS");
+      return body(response, 200, JSON, Unpooled.EMPTY_BUFFER);
+    }
+    response.header(HttpHeaderNames.ALLOW, "POST");
+    ProblemDetail problem =
+        errors.problem(
+            HttpStatus.METHOD_NOT_ALLOWED,
+            ProblemDetails.codeOf(HttpStatus.METHOD_NOT_ALLOWED),
+            String.format(
+                "Cannot serve %s %s: it takes POST with a JSON body",
+                request.method().name(), PATH),
+            path(request));
+    return body(response, 405, PROBLEM_JSON, json.writeValueAsBytes(problem));
   }
 
   /** The request body, refused past the size limit. */
@@ -160,19 +191,52 @@ class FeatureRoute implements NettyRouteProvider {
       declared = -1; // Netty's decoder refuses a malformed Content-Length before this
     }
     if (declared > maxRequestSize) {
-      return Mono.error(new DataBufferLimitException("Content-Length " + declared));
+      return Mono.error(tooLarge());
     }
     int expected = (int) Math.max(declared, 256);
-    return request.receive().collect(() -> new Body(expected, maxRequestSize), Body::append);
+    return Mono.defer(
+        () -> {
+          Body body = new Body(expected, (int) Math.min(Integer.MAX_VALUE, maxRequestSize));
+          // Reactor Netty releases each part after handing it over, so no operator here may
+          // discard one: an operator that fails on a part (a collector throwing at the limit)
+          // discards it, and so do count() and then(), releasing it a second time (two
+          // IllegalReferenceCountException stack traces in the log). takeWhile copies each part
+          // and stops reading, without discarding, at the first one over the limit; collect then
+          // keeps nothing more.
+          return request
+              .receive()
+              .takeWhile(body::append)
+              .collect(() -> body, (read, part) -> {})
+              .map(
+                  read -> {
+                    if (read.overflowed) {
+                      throw tooLarge();
+                    }
+                    return read;
+                  });
+        });
+  }
+
+  private FeatureStoreException tooLarge() {
+    return FeatureStoreException.of(
+        ErrorCode.LIMIT_EXCEEDED,
+        "Cannot read the request: the body is larger than the limit of %d bytes"
+            + " (featurestore.max-request-size)",
+        maxRequestSize);
   }
 
   private GetOnlineFeaturesRequest parse(Body body) {
-    if (body.size == 0) {
-      throw new MissingBodyException();
+    GetOnlineFeaturesRequest parsed;
+    try {
+      parsed = body.size == 0 ? null : reader.readValue(body.bytes, 0, body.size);
+    } catch (JacksonException e) {
+      throw new FeatureStoreException(ErrorCode.INVALID_ARGUMENT, JsonErrors.message(e), e);
     }
-    GetOnlineFeaturesRequest parsed = reader.readValue(body.bytes, 0, body.size);
     if (parsed == null) {
-      throw new MissingBodyException();
+      // No body, or a JSON null.
+      throw new FeatureStoreException(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot read the request: the request body is missing; send a JSON object");
     }
     return parsed;
   }
@@ -227,16 +291,19 @@ class FeatureRoute implements NettyRouteProvider {
     private final int limit;
     private byte[] bytes;
     private int size;
+    private boolean overflowed;
 
     Body(int expected, int limit) {
       this.bytes = new byte[Math.min(expected, limit)];
       this.limit = limit;
     }
 
-    void append(ByteBuf part) {
+    /** Copies a part of the body; false, copying nothing, when it would pass the limit. */
+    boolean append(ByteBuf part) {
       int length = part.readableBytes();
       if (length > limit - size) {
-        throw new DataBufferLimitException("Exceeded limit on max bytes to buffer : " + limit);
+        overflowed = true;
+        return false;
       }
       if (size + length > bytes.length) {
         bytes =
@@ -244,13 +311,7 @@ class FeatureRoute implements NettyRouteProvider {
       }
       part.getBytes(part.readerIndex(), bytes, size, length);
       size += length;
-    }
-  }
-
-  /** A request without a body (or with a JSON {@code null}). */
-  static final class MissingBodyException extends RuntimeException {
-    MissingBodyException() {
-      super(ErrorHandler.MISSING_BODY, null, false, false);
+      return true;
     }
   }
 }

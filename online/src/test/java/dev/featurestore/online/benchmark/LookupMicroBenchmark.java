@@ -49,8 +49,7 @@ public final class LookupMicroBenchmark {
             store,
             new OnlineMetrics(new SimpleMeterRegistry()),
             Clock.systemUTC(),
-            1000,
-            Duration.ofSeconds(1));
+            1000);
     for (int entities : new int[] {1, 100}) {
       GetOnlineFeaturesRequest request =
           new GetOnlineFeaturesRequest(

@@ -177,8 +177,7 @@ class OnlineFeatureServiceTest {
         store,
         new OnlineMetrics(new SimpleMeterRegistry()),
         Clock.fixed(NOW, ZoneOffset.UTC),
-        1000,
-        Duration.ofSeconds(5));
+        1000);
   }
 
   private void put(Definitions definitions, long driver, Instant event) {

@@ -58,6 +58,14 @@ public final class OnlineTestStore implements AutoCloseable {
     connection.sync().clientPause(duration.toMillis());
   }
 
+  /**
+   * Makes Redis require a password from every new connection (CONFIG SET requirepass), as {@code
+   * redis-server --requirepass}; this connection stays authenticated.
+   */
+  public void requirePassword(String password) {
+    connection.sync().configSet("requirepass", password);
+  }
+
   /** Resets INFO commandstats. */
   public void resetStats() {
     connection.sync().configResetstat();
