@@ -9,9 +9,10 @@ import static dev.featurestore.materializer.TestSupport.driverStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.redis.RedisServerProcess;
+import dev.featurestore.registry.testing.RedisFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them.
  */
 class TlsIT {
-  private static final Path SYSTEM_REDIS = Path.of("/usr/bin/redis-server");
+  private static final Path SYSTEM_REDIS = Path.of(RedisFixture.SYSTEM_BINARY);
   private static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
   @TempDir Path dir;
@@ -55,10 +56,12 @@ class TlsIT {
             .start();
     assertThat(openssl.waitFor()).isZero();
     int port = RedisServerProcess.freePort();
-    Path log = dir.resolve("redis.log");
-    Process server =
-        new ProcessBuilder(
-                SYSTEM_REDIS.toString(),
+    // TLS only: PING cannot tell it is up, RedisServerProcess waits for its "ready" log line.
+    try (RedisServerProcess server =
+        RedisServerProcess.start(
+            SYSTEM_REDIS,
+            port,
+            List.of(
                 "--port",
                 "0",
                 "--tls-port",
@@ -74,18 +77,7 @@ class TlsIT {
                 "--save",
                 "",
                 "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try {
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (server.isAlive()
-          && !(Files.exists(log) && Files.readString(log).contains("Ready to accept connections"))
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(server.isAlive()).as("TLS redis-server: %s", Files.readString(log)).isTrue();
+                "no"))) {
       FeatureView view = driverStats(Duration.ZERO, driverFeatures());
       Path parquet = dir.resolve("drivers");
       TestSupport.writeParquet(
@@ -111,8 +103,6 @@ class TlsIT {
               .get(0);
 
       assertThat(summary.keysWritten()).isEqualTo(1);
-    } finally {
-      server.destroyForcibly();
     }
   }
 }
