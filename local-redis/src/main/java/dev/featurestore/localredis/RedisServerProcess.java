@@ -37,6 +37,8 @@ public final class RedisServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final String READY_LINE = "Ready to accept connections";
 
+  private static Path shipped;
+
   private final Path binary;
   private final int port;
   private final List<String> arguments;
@@ -164,7 +166,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private String logText() {
     try {
-      String text = Files.readString(log).strip();
+      // One line: the output's lines joined, its end only when it is long.
+      String text = String.join(" / ", Files.readString(log).strip().lines().toList());
       return text.length() > 2000 ? "..." + text.substring(text.length() - 2000) : text;
     } catch (IOException e) {
       return "(unreadable: " + e.getMessage() + ")";
@@ -195,12 +198,21 @@ public final class RedisServerProcess implements AutoCloseable {
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
     }
+    return shippedBinary();
+  }
+
+  /** The binary in the embedded-redis jar, extracted once per JVM (it is 12 MB). */
+  private static synchronized Path shippedBinary() {
+    if (shipped != null) {
+      return shipped;
+    }
     try {
       File file = ExecutableProvider.newJarResourceProvider().get();
       if (!file.canExecute() && !file.setExecutable(true)) {
         throw new IOException("cannot make " + file + " executable");
       }
-      return file.toPath();
+      shipped = file.toPath();
+      return shipped;
     } catch (IOException | RuntimeException e) {
       throw new LocalRedisException(
           "Cannot find a redis-server binary for this platform: "

@@ -7,6 +7,10 @@ import dev.featurestore.commandrunner.CommandRunner;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.repo.FeatureRepo;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +19,6 @@ import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.web.server.PortInUseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,12 +110,18 @@ public class OnlineApplication {
         arguments.add("--server.port=" + port);
       }
       if (!verbose) {
-        // Startup failures are reported below in one paragraph, without Spring's stack trace.
+        // Startup failures are reported in one paragraph, without Spring's stack trace, failure
+        // analysis, "cancelling refresh attempt" warning or condition report hint.
         arguments.add("--logging.level.org.springframework.boot.SpringApplication=off");
         arguments.add("--logging.level.org.springframework.boot.diagnostics=off");
+        arguments.add("--logging.level.org.springframework.boot.autoconfigure.logging=off");
+        arguments.add("--logging.level.org.springframework.boot.web.server.reactive.context=error");
       }
       if (repo != null) {
         FeatureRepo.open(repo); // fail fast, in one line, on a wrong folder
+      }
+      if (port != null) {
+        checkPortFree(port); // fail fast, before Spring starts, on a port in use
       }
       try {
         SpringApplication.run(OnlineApplication.class, arguments.toArray(new String[0]));
@@ -128,7 +137,7 @@ public class OnlineApplication {
      */
     static RuntimeException startFailure(RuntimeException failure) {
       for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-        if (cause instanceof BindException bind) {
+        if (cause instanceof org.springframework.boot.context.properties.bind.BindException bind) {
           Throwable root = bind;
           while (root.getCause() != null) {
             root = root.getCause();
@@ -142,16 +151,35 @@ public class OnlineApplication {
               failure);
         }
         if (cause instanceof PortInUseException portInUse) {
-          return new FeatureStoreException(
-              ErrorCode.UNAVAILABLE,
-              String.format(
-                  "Cannot start the online service: port %d is in use; stop what listens there,"
-                      + " or choose another port with --port N",
-                  portInUse.getPort()),
-              failure);
+          return portInUse(portInUse.getPort(), failure);
         }
       }
       return failure;
+    }
+
+    /** Fails when something listens on the port already (0 picks a free port: never in use). */
+    static void checkPortFree(int port) {
+      if (port == 0) {
+        return;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(port));
+      } catch (BindException e) {
+        throw portInUse(port, e);
+      } catch (IOException | IllegalArgumentException e) {
+        // Not a port conflict (e.g. out of range): the server's own start reports it.
+      }
+    }
+
+    private static FeatureStoreException portInUse(int port, Throwable cause) {
+      return new FeatureStoreException(
+          ErrorCode.UNAVAILABLE,
+          String.format(
+              "Cannot start the online service: port %d is in use; stop what listens there, or"
+                  + " choose another port with --port N",
+              port),
+          cause);
     }
   }
 }
