@@ -125,6 +125,11 @@ public record MaterializerOptions(
     return fromMap(Map.of());
   }
 
+  /** Every {@code materializer.*} key this class reads, in documentation order. */
+  public static List<String> keys() {
+    return KEYS;
+  }
+
   /**
    * Parses {@code materializer.*} settings; other keys are ignored.
    *

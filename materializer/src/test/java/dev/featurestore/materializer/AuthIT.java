@@ -9,12 +9,13 @@ import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatu
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.RedisFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,23 +31,16 @@ class AuthIT {
   private static final Instant END = Instant.parse("2026-11-21T00:00:00Z");
 
   @TempDir Path dir;
-  private Process server;
+  private RedisServerProcess server;
   private int port;
 
   @BeforeEach
-  void startServerWithAclUser() throws Exception {
-    port = RedisServerProcess.freePort();
+  void startServerWithAclUser() {
+    // PING answers NOAUTH here: RedisServerProcess waits for the server's "ready" log line.
     server =
-        new ProcessBuilder(
-                RedisServerProcess.binary().toString(),
-                "--port",
-                String.valueOf(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
+        RedisFixture.startPrivate(
+            RedisServerProcess.binary(),
+            List.of(
                 "--requirepass",
                 "default-secret",
                 // redis-server joins the words after a directive into one config line.
@@ -56,29 +50,13 @@ class AuthIT {
                 ">app-secret",
                 "~*",
                 "&*",
-                "+@all")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    // PING answers NOAUTH here, so wait for the server to say it is ready.
-    Path log = dir.resolve("redis.log");
-    while (server.isAlive()
-        && !(java.nio.file.Files.exists(log)
-            && java.nio.file.Files.readString(log).contains("Ready to accept connections"))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(server.isAlive())
-        .as(
-            "redis-server with an ACL user started: %s",
-            java.nio.file.Files.readString(dir.resolve("redis.log")))
-        .isTrue();
+                "+@all"));
+    port = server.port();
   }
 
   @AfterEach
   void stopServer() {
-    server.destroyForcibly();
+    server.close();
   }
 
   private Materializer materializer(String uri) {

@@ -6,6 +6,7 @@ package dev.featurestore.materializer;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Entity;
@@ -16,7 +17,7 @@ import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
-import dev.featurestore.registry.redis.RedisServerProcess;
+import dev.featurestore.registry.testing.RedisFixture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,27 +63,10 @@ public final class MaterializerBenchmark {
     if (sizes.isEmpty()) {
       sizes = List.of(1_000_000L, 5_000_000L);
     }
-    String serverBinary =
-        Files.isExecutable(Path.of("/usr/bin/redis-server"))
-            ? "/usr/bin/redis-server"
-            : RedisServerProcess.binary().toString();
-    int port = RedisServerProcess.freePort();
-    Process server =
-        new ProcessBuilder(
-                serverBinary,
-                "--port",
-                String.valueOf(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::destroyForcibly));
-    waitForPing(port);
+    RedisServerProcess server =
+        RedisFixture.startPrivate(
+            RedisFixture.systemBinary().orElseGet(RedisServerProcess::binary), List.of());
+    int port = server.port();
     String uri = "redis://127.0.0.1:" + port;
     String version =
         redisCli(port, "INFO", "server")
@@ -244,7 +228,7 @@ public final class MaterializerBenchmark {
     Files.writeString(out, report.toString());
     System.out.println("Results written to " + out);
     spark.stop();
-    server.destroyForcibly();
+    server.close();
     try (var files = Files.walk(dataRoot)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -539,12 +523,6 @@ public final class MaterializerBenchmark {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     return out;
-  }
-
-  private static void waitForPing(int port) throws InterruptedException {
-    for (int i = 0; i < 200 && !RedisServerProcess.ping(port); i++) {
-      Thread.sleep(50);
-    }
   }
 
   private static String loadAverage() {

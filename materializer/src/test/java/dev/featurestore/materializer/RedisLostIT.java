@@ -10,13 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
-import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.RedisFixture;
 import dev.featurestore.registry.testing.TestDefinitions;
 import io.lettuce.core.RedisClient;

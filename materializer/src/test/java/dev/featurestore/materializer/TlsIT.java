@@ -9,10 +9,11 @@ import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatu
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.RedisFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them.
  */
 class TlsIT {
-  private static final Path SYSTEM_REDIS = Path.of("/usr/bin/redis-server");
+  private static final Path SYSTEM_REDIS = Path.of(RedisFixture.SYSTEM_BINARY);
   private static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
   @TempDir Path dir;
@@ -56,10 +57,12 @@ class TlsIT {
             .start();
     assertThat(openssl.waitFor()).isZero();
     int port = RedisServerProcess.freePort();
-    Path log = dir.resolve("redis.log");
-    Process server =
-        new ProcessBuilder(
-                SYSTEM_REDIS.toString(),
+    // TLS only: PING cannot tell it is up, RedisServerProcess waits for its "ready" log line.
+    try (RedisServerProcess server =
+        RedisServerProcess.start(
+            SYSTEM_REDIS,
+            port,
+            List.of(
                 "--port",
                 "0",
                 "--tls-port",
@@ -88,6 +91,8 @@ class TlsIT {
       }
       assertThat(server.isAlive()).as("TLS redis-server: %s", Files.readString(log)).isTrue();
       FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
+                "no"))) {
+      FeatureView view = driverStats(Duration.ZERO, driverFeatures());
       Path parquet = dir.resolve("drivers");
       TestSupport.writeParquet(
           parquet,
@@ -112,8 +117,6 @@ class TlsIT {
               .get(0);
 
       assertThat(summary.keysWritten()).isEqualTo(1);
-    } finally {
-      server.destroyForcibly();
     }
   }
 }

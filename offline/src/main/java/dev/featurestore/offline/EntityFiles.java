@@ -11,6 +11,11 @@ import dev.featurestore.offline.internal.SparkTypes;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,6 +47,65 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class EntityFiles {
   private EntityFiles() {}
+
+  /**
+   * Checks local entity rows before Spark starts: the file or folder exists and holds rows. A
+   * location with another scheme (s3a:, hdfs:) is left to Spark.
+   *
+   * @param location the entity rows, a {@code file:} URI or a scheme-less path
+   * @throws FeatureStoreException INVALID_ARGUMENT when the file or folder does not exist,
+   *     INVALID_DATA when it is empty
+   */
+  public static void checkLocal(String location) {
+    Path path;
+    try {
+      URI uri = URI.create(location);
+      if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+        return;
+      }
+      path = uri.getScheme() == null ? Path.of(location) : Path.of(uri);
+    } catch (IllegalArgumentException e) {
+      return; // not a URI (e.g. a glob): Spark reports it
+    }
+    String shown = path.toAbsolutePath().normalize().toString();
+    if (!Files.exists(path)) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot read entities %s: no such file or folder; --entities takes a Parquet file or"
+              + " folder, or a .csv file with a header line",
+          shown);
+    }
+    try {
+      if (Files.isDirectory(path)) {
+        try (Stream<Path> files = Files.walk(path)) {
+          if (files.noneMatch(EntityFiles::isDataFile)) {
+            throw FeatureStoreException.of(
+                ErrorCode.INVALID_DATA,
+                "Cannot read entities %s: the folder is empty (no data files)",
+                shown);
+          }
+        }
+      } else if (Files.size(path) == 0
+          || (shown.toLowerCase(Locale.ROOT).endsWith(".csv")
+              && Files.readString(path).isBlank())) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_DATA,
+            "Cannot read entities %s: the file is empty; it needs a header line and one entity"
+                + " row per line (CSV), or Parquet data",
+            shown);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new FeatureStoreException(
+          ErrorCode.INVALID_DATA,
+          String.format("Cannot read entities %s: %s", shown, e.getMessage()),
+          e);
+    }
+  }
+
+  private static boolean isDataFile(Path file) {
+    String name = file.getFileName().toString();
+    return Files.isRegularFile(file) && !name.startsWith("_") && !name.startsWith(".");
+  }
 
   /**
    * Reads the entity rows.

@@ -3,7 +3,7 @@
  */
 package dev.featurestore.offline;
 
-import dev.featurestore.offline.cli.OfflineCli;
+import dev.featurestore.commandrunner.CommandRunner;
 import dev.featurestore.offline.cli.TrainingSetCommand;
 import java.util.Arrays;
 import org.apache.spark.sql.SparkSession;
@@ -32,12 +32,15 @@ public final class TrainingSetJob {
     System.exit(code);
   }
 
-  /** Runs the job in the current JVM and returns the exit code (0 success, 1 error, 2 usage). */
+  /**
+   * Runs the job in the current JVM and returns the exit code ({@link CommandRunner}: 0 success, 1
+   * error, 2 usage).
+   */
   public static int run(String... args) {
     String[] arguments =
         args.length > 0 && args[0].equals("training-set")
             ? Arrays.copyOfRange(args, 1, args.length)
             : args;
-    return OfflineCli.commandLineFor(new TrainingSetCommand(), arguments).execute(arguments);
+    return CommandRunner.run(new TrainingSetCommand(), arguments);
   }
 }

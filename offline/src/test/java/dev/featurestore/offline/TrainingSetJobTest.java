@@ -150,7 +150,7 @@ class TrainingSetJobTest {
                     .isEqualTo(1));
     assertThat(error)
         .startsWith(
-            "Error: Cannot find feature view 'driver_hourly_stat' (did you mean"
+            "Cannot find feature view 'driver_hourly_stat' (did you mean"
                 + " 'driver_hourly_stats'?)")
         .doesNotContain("\tat ");
 

@@ -3,8 +3,14 @@
  */
 package dev.featurestore.online;
 
+import dev.featurestore.commandrunner.CommandRunner;
+import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.repo.FeatureRepo;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +19,7 @@ import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import picocli.CommandLine;
+import org.springframework.boot.web.server.PortInUseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,15 +39,22 @@ public class OnlineApplication {
 
   public static void main(String[] args) {
     defaultEventLoops();
+    int exit = run(args);
+    if (exit != CommandRunner.SUCCESS) {
+      System.exit(exit);
+    }
+  }
+
+  /**
+   * Runs {@code serve} ({@link CommandRunner}'s policy) and returns its exit code; on success the
+   * server keeps running in this JVM.
+   */
+  static int run(String... args) {
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     if (!arguments.isEmpty() && arguments.get(0).equals("serve")) {
       arguments.remove(0);
     }
-    CommandLine commandLine = new CommandLine(new ServeCommand());
-    int exit = commandLine.execute(arguments.toArray(new String[0]));
-    if (exit != 0) {
-      System.exit(exit);
-    }
+    return CommandRunner.run(new ServeCommand(), arguments.toArray(new String[0]));
   }
 
   /**
@@ -57,19 +70,9 @@ public class OnlineApplication {
     }
   }
 
-  /** The version from the jar manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String version = OnlineApplication.class.getPackage().getImplementationVersion();
-      return new String[] {"featurestore online " + (version == null ? "(development)" : version)};
-    }
-  }
-
   @Command(
       name = "serve",
       mixinStandardHelpOptions = true,
-      versionProvider = OnlineApplication.Version.class,
       description = {
         "Serves online features of a feature repo over HTTP (Feast's /get-online-features).",
         "Other Spring Boot settings pass through, e.g. --featurestore.max-entities=500."
@@ -107,36 +110,76 @@ public class OnlineApplication {
         arguments.add("--server.port=" + port);
       }
       if (!verbose) {
-        // Startup failures are reported below in one paragraph, without Spring's stack trace.
+        // Startup failures are reported in one paragraph, without Spring's stack trace, failure
+        // analysis, "cancelling refresh attempt" warning or condition report hint.
         arguments.add("--logging.level.org.springframework.boot.SpringApplication=off");
         arguments.add("--logging.level.org.springframework.boot.diagnostics=off");
+        arguments.add("--logging.level.org.springframework.boot.autoconfigure.logging=off");
+        arguments.add("--logging.level.org.springframework.boot.web.server.reactive.context=error");
+      }
+      if (repo != null) {
+        FeatureRepo.open(repo); // fail fast, in one line, on a wrong folder
+      }
+      if (port != null) {
+        checkPortFree(port); // fail fast, before Spring starts, on a port in use
       }
       try {
-        if (repo != null) {
-          FeatureRepo.open(repo); // fail fast, in one line, on a wrong folder
-        }
         SpringApplication.run(OnlineApplication.class, arguments.toArray(new String[0]));
-        return 0;
+        return CommandRunner.SUCCESS;
       } catch (RuntimeException e) {
-        System.err.println("featurestore serve: " + message(e));
-        if (verbose) {
-          e.printStackTrace();
-        }
-        return 1;
+        throw startFailure(e);
       }
     }
 
-    private static String message(Throwable e) {
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof FeatureStoreException) {
-          return cause.getMessage();
+    /**
+     * A start that failed on a port in use says which, and how to choose another; one that failed
+     * on a setting names it. Other failures go to the report as they are.
+     */
+    static RuntimeException startFailure(RuntimeException failure) {
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.springframework.boot.context.properties.bind.BindException bind) {
+          Throwable root = bind;
+          while (root.getCause() != null) {
+            root = root.getCause();
+          }
+          String reason = root.getMessage() == null ? root.toString() : root.getMessage();
+          return new FeatureStoreException(
+              ErrorCode.INVALID_ARGUMENT,
+              String.format(
+                  "Cannot start the online service: invalid setting %s: %s",
+                  bind.getName(), reason.lines().findFirst().orElse(reason).strip()),
+              failure);
+        }
+        if (cause instanceof PortInUseException portInUse) {
+          return portInUse(portInUse.getPort(), failure);
         }
       }
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
+      return failure;
+    }
+
+    /** Fails when something listens on the port already (0 picks a free port: never in use). */
+    static void checkPortFree(int port) {
+      if (port == 0) {
+        return;
       }
-      return root.getMessage() != null ? root.getMessage() : root.toString();
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(port));
+      } catch (BindException e) {
+        throw portInUse(port, e);
+      } catch (IOException | IllegalArgumentException e) {
+        // Not a port conflict (e.g. out of range): the server's own start reports it.
+      }
+    }
+
+    private static FeatureStoreException portInUse(int port, Throwable cause) {
+      return new FeatureStoreException(
+          ErrorCode.UNAVAILABLE,
+          String.format(
+              "Cannot start the online service: port %d is in use; stop what listens there, or"
+                  + " choose another port with --port N",
+              port),
+          cause);
     }
   }
 }

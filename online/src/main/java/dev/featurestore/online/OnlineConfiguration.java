@@ -11,8 +11,9 @@ import dev.featurestore.online.store.LettuceOnlineStoreReader;
 import dev.featurestore.online.store.OnlineStoreReader;
 import dev.featurestore.online.store.RedisHealthIndicator;
 import dev.featurestore.online.web.ApiKeyFilter;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
-import dev.featurestore.registry.redis.EmbeddedRedis;
 import dev.featurestore.registry.repo.FeatureRepo;
 import io.lettuce.core.resource.Transports;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,17 +63,36 @@ class OnlineConfiguration {
       FeatureRepo repo,
       OnlineProperties properties,
       ObjectProvider<ReactorResourceFactory> reactorResources) {
-    RedisConfig redis =
-        repo.config()
-            .redis()
-            .orElseGet(
-                () -> RedisConfig.standalone(EmbeddedRedis.ensureRunning(repo.stateDirectory())));
+    RedisConfig redis = redisOf(repo, properties);
     log.info("Reading online features from Redis at {}", redis.redactedUris());
     return new LettuceOnlineStoreReader(
         redis,
         properties.redisTimeout(),
         properties.redisConnections(),
         serverEventLoops(reactorResources.getIfAvailable()));
+  }
+
+  /**
+   * The Redis to read: the one featurestore.yaml names, else {@code featurestore.redis-uri}. The
+   * service starts no Redis of its own ({@code bin/featurestore serve} starts the embedded one and
+   * passes its URI), so with neither it fails at start, saying how to configure one.
+   */
+  static RedisConfig redisOf(FeatureRepo repo, OnlineProperties properties) {
+    return repo.config()
+        .redis()
+        .or(() -> properties.redisUriIfSet().map(RedisConfig::standalone))
+        .orElseThrow(
+            () ->
+                FeatureStoreException.of(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Cannot start the online service: featurestore.yaml of project '%s' names no"
+                        + " online.redis and %s is not set; add 'online: {redis:"
+                        + " redis://HOST:6379}' to featurestore.yaml, pass"
+                        + " --%s=redis://HOST:6379, or start it with 'bin/featurestore serve',"
+                        + " which starts the repo's embedded Redis",
+                    repo.config().project(),
+                    OnlineProperties.REDIS_URI,
+                    OnlineProperties.REDIS_URI));
   }
 
   /**

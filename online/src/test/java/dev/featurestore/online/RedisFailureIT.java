@@ -6,10 +6,10 @@ package dev.featurestore.online;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.online.testing.OnlineTestApp;
 import dev.featurestore.online.testing.OnlineTestStore;
 import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
 import dev.featurestore.registry.testing.ServingDefinitions;

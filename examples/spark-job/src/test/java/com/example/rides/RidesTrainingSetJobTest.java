@@ -6,10 +6,9 @@ package com.example.rides;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.offline.examples.ExamplesCli;
-import dev.featurestore.registry.cli.RegistryCli;
+import dev.featurestore.registry.plan.Planner;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,16 +32,9 @@ class RidesTrainingSetJobTest {
                 "--requests",
                 "200"))
         .isZero();
-    StringWriter err = new StringWriter();
-    assertThat(
-            RegistryCli.run(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(err),
-                "apply",
-                "--repo",
-                repo.toString()))
-        .as(err.toString())
-        .isZero();
+    // What 'featurestore apply' does, through the registry's API.
+    Planner planner = Planner.of(FileFeatureRepo.open(repo));
+    assertThat(planner.apply(planner.plan()).created()).isTrue();
 
     SparkSession spark =
         SparkSession.builder()

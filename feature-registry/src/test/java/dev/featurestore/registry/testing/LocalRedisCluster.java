@@ -5,7 +5,7 @@ package dev.featurestore.registry.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.featurestore.registry.redis.RedisServerProcess;
+import dev.featurestore.localredis.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -3,8 +3,11 @@
  */
 package dev.featurestore.registry.testing;
 
-import dev.featurestore.registry.redis.RedisServerProcess;
+import dev.featurestore.localredis.RedisServerProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
@@ -26,6 +29,9 @@ import org.testcontainers.containers.GenericContainer;
 public final class RedisFixture {
   /** Environment variable with the URI of an externally provided Redis. */
   public static final String ENV = "FEATURESTORE_TEST_REDIS";
+
+  /** Where {@link #systemBinary()} looks for the system's redis-server. */
+  public static final String SYSTEM_BINARY = "/usr/bin/redis-server";
 
   private static RedisFixture shared;
 
@@ -76,6 +82,24 @@ public final class RedisFixture {
    */
   public static RedisServerProcess startPrivate() {
     return RedisServerProcess.startEphemeral();
+  }
+
+  /**
+   * Starts a private, non-persistent server of the given binary (e.g. {@link #systemBinary()}) with
+   * more redis-server arguments (e.g. {@code --requirepass secret}), as {@link #startPrivate()}
+   * does. Close it when done.
+   */
+  public static RedisServerProcess startPrivate(Path binary, List<String> extraArgs) {
+    return RedisServerProcess.startEphemeral(binary, extraArgs);
+  }
+
+  /**
+   * The system's redis-server ({@value #SYSTEM_BINARY}: on Debian 12 Redis 7.0, built with TLS,
+   * unlike the embedded 6.2 binary), when it is installed.
+   */
+  public static Optional<Path> systemBinary() {
+    Path system = Path.of(SYSTEM_BINARY);
+    return Files.isExecutable(system) ? Optional.of(system) : Optional.empty();
   }
 
   /**

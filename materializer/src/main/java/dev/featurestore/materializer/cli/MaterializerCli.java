@@ -5,15 +5,16 @@ package dev.featurestore.materializer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.featurestore.commandrunner.CommandRunner;
 import dev.featurestore.materializer.Materializer;
 import dev.featurestore.materializer.MaterializerOptions;
 import dev.featurestore.materializer.ViewSummary;
 import dev.featurestore.materializer.WatermarkStore;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.Names;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.redis.EmbeddedRedis;
 import dev.featurestore.registry.repo.FeatureRepo;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -38,9 +39,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code featurestore materialize} and {@code featurestore materialize-incremental}. Exit codes: 0
- * success, 1 an error (one paragraph on stderr; the stack trace only with {@code --verbose}), 2 bad
- * usage.
+ * {@code featurestore materialize} and {@code featurestore materialize-incremental}. Exit codes and
+ * error reports follow {@link CommandRunner}: 0 success, 1 an error (one paragraph on stderr; the
+ * stack trace only with {@code --verbose}), 2 bad usage.
  */
 @Command(
     name = "featurestore",
@@ -59,33 +60,57 @@ public final class MaterializerCli {
     System.exit(run(args, System.out, System.err));
   }
 
-  private final PrintStream out;
-  private final PrintStream err;
-
-  private MaterializerCli(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
+  /**
+   * Where the Redis of a repo comes from: spark-submit's {@link MaterializeJob} takes only the one
+   * featurestore.yaml names; the command line ({@code bin/featurestore materialize}) may start the
+   * repo's embedded Redis instead.
+   */
+  public interface RedisSource {
+    /** Returns the Redis to write the repo's features to. */
+    RedisConfig redisOf(FeatureRepo repo);
   }
 
-  /** Runs a command line and returns its exit code. */
+  /** The Redis featurestore.yaml names, else an error saying how to configure one. */
+  public static final RedisSource CONFIGURED_REDIS =
+      repo ->
+          repo.config()
+              .redis()
+              .orElseThrow(
+                  () ->
+                      FeatureStoreException.of(
+                          ErrorCode.INVALID_ARGUMENT,
+                          "Cannot materialize: featurestore.yaml of project '%s' names no"
+                              + " online.redis; add 'online: {redis: redis://HOST:6379}' to it,"
+                              + " or run 'featurestore materialize' on this machine, which"
+                              + " starts the repo's embedded Redis",
+                          repo.config().project()));
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final RedisSource redisSource;
+
+  private MaterializerCli(PrintStream out, PrintStream err, RedisSource redisSource) {
+    this.out = out;
+    this.err = err;
+    this.redisSource = redisSource;
+  }
+
+  /** Runs a command line with {@link #CONFIGURED_REDIS} and returns its exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine commandLine = new CommandLine(new MaterializerCli(out, err));
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    commandLine.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          boolean verbose = parsed.hasMatchedOption("--verbose");
-          String message =
-              e instanceof FeatureStoreException
-                  ? e.getMessage()
-                  : "Cannot materialize: unexpected error: " + e;
-          cmd.getErr().println(message);
-          if (verbose) {
-            e.printStackTrace(cmd.getErr());
-          }
-          return 1;
-        });
-    return commandLine.execute(args);
+    return run(args, out, err, CONFIGURED_REDIS);
+  }
+
+  /**
+   * Runs a command line and returns its exit code ({@link CommandRunner}'s policy).
+   *
+   * @param redisSource where the Redis of the repo comes from
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, RedisSource redisSource) {
+    return CommandRunner.run(
+        new MaterializerCli(out, err, redisSource),
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        args);
   }
 
   /** Options shared by both commands. */
@@ -207,6 +232,7 @@ public final class MaterializerCli {
   }
 
   private int execute(CommonOptions common, Run run) {
+    checkSettingKeys(common.settings);
     Map<String, String> settings = new HashMap<>(common.settings);
     if (common.expiryGrace != null) {
       settings.put(MaterializerOptions.EXPIRY_GRACE, common.expiryGrace);
@@ -225,11 +251,7 @@ public final class MaterializerCli {
                         repo.config().project(),
                         common.repo))
             .definitions();
-    RedisConfig redis =
-        repo.config()
-            .redis()
-            .orElseGet(
-                () -> RedisConfig.standalone(EmbeddedRedis.ensureRunning(repo.stateDirectory())));
+    RedisConfig redis = redisSource.redisOf(repo);
     SparkSession spark = spark(repo.config().sparkMaster());
     Materializer materializer =
         new Materializer(spark, definitions, redis, p -> repo.resolve(p).toString(), options, err);
@@ -240,6 +262,21 @@ public final class MaterializerCli {
       out.print(table(summaries));
     }
     return 0;
+  }
+
+  /** Every {@code --conf} key must be a materializer setting; checked before Spark starts. */
+  static void checkSettingKeys(Map<String, String> settings) {
+    List<String> keys = MaterializerOptions.keys();
+    for (String key : settings.keySet()) {
+      if (!keys.contains(key)) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot use --conf %s: unknown key%s; the keys are %s",
+            key,
+            Names.didYouMean(key, keys),
+            String.join(", ", keys));
+      }
+    }
   }
 
   static WatermarkStore watermarks(FeatureRepo repo) {

@@ -5,10 +5,16 @@ package dev.featurestore.materializer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.materializer.MaterializerOptions;
+import dev.featurestore.registry.repo.FileFeatureRepo;
+import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MaterializerCliTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -62,5 +68,65 @@ class MaterializerCliTest {
         .isEqualTo(
             "Invalid value 'lots' for materializer.redis.script-batch-size: expected a whole"
                 + " number");
+  }
+
+  @Test
+  void anUnknownSettingKeyListsTheKeysWithTheClosestBeforeAnythingStarts() {
+    assertThat(
+            run(
+                "materialize",
+                "--repo",
+                "/nonexistent/repo",
+                "--start",
+                "2026-11-20T00:00:00Z",
+                "--end",
+                "now",
+                "--conf",
+                "materializer.redis.script-batch=16"))
+        .isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo(
+            "Cannot use --conf materializer.redis.script-batch: unknown key (did you mean"
+                + " 'materializer.redis.script-batch-size'?); the keys are "
+                + String.join(", ", MaterializerOptions.keys()));
+  }
+
+  @Test
+  void aSettingOutsideTheMaterializerIsAnUnknownKeyToo() {
+    assertThat(
+            run(
+                "materialize",
+                "--start",
+                "2026-11-20T00:00:00Z",
+                "--end",
+                "now",
+                "--conf",
+                "spark.sql.shuffle.partitions=4"))
+        .isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("Cannot use --conf spark.sql.shuffle.partitions: unknown key; the keys are ");
+  }
+
+  @Test
+  void withoutAConfiguredRedisSaysHowToConfigureOne(@TempDir Path dir) throws Exception {
+    Path repo = TestRepos.copyOfExample("rides", dir);
+    FileFeatureRepo.open(repo).registry().apply(TestDefinitions.rides());
+    assertThat(
+            run(
+                "materialize",
+                "--repo",
+                repo.toString(),
+                "--start",
+                "2026-11-20T00:00:00Z",
+                "--end",
+                "now"))
+        .isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "Cannot materialize: featurestore.yaml of project 'rides' names no online.redis; add"
+                + " 'online: {redis: redis://HOST:6379}' to it, or run 'featurestore materialize'"
+                + " on this machine, which starts the repo's embedded Redis"
+                + System.lineSeparator());
+    assertThat(dir.resolve(".featurestore/redis")).doesNotExist();
   }
 }

@@ -5,18 +5,17 @@ package dev.featurestore.materializer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
-import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ class NewerWinsScriptIT {
   private static final OnlineValueCodec CODEC = new OnlineValueCodec("script_test", VIEW);
   private static final AtomicInteger KEYS = new AtomicInteger();
   private static final List<Server> SERVERS = new ArrayList<>();
-  private static Process systemServer;
+  private static RedisServerProcess systemServer;
 
   /** One Redis under test. */
   record Server(
@@ -65,29 +64,12 @@ class NewerWinsScriptIT {
   }
 
   @BeforeAll
-  static void connect() throws Exception {
+  static void connect() {
     SERVERS.add(server(RedisFixture.shared().uri()));
-    Path system = Path.of("/usr/bin/redis-server");
-    if (Files.isExecutable(system) && !system.equals(RedisServerProcess.binary())) {
-      int port = RedisServerProcess.freePort();
-      systemServer =
-          new ProcessBuilder(
-                  system.toString(),
-                  "--port",
-                  String.valueOf(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      for (int i = 0; i < 250 && !RedisServerProcess.ping(port); i++) {
-        Thread.sleep(20);
-      }
-      SERVERS.add(server("redis://127.0.0.1:" + port));
+    Optional<Path> system = RedisFixture.systemBinary();
+    if (system.isPresent() && !system.get().equals(RedisServerProcess.binary())) {
+      systemServer = RedisFixture.startPrivate(system.get(), List.of());
+      SERVERS.add(server(systemServer.uri()));
     }
   }
 
@@ -116,7 +98,7 @@ class NewerWinsScriptIT {
       server.client().shutdown();
     }
     if (systemServer != null) {
-      systemServer.destroyForcibly();
+      systemServer.close();
     }
   }
 

@@ -3,13 +3,14 @@
  */
 package dev.featurestore.offline.cli;
 
-import dev.featurestore.registry.FeatureStoreException;
-import java.io.PrintWriter;
+import dev.featurestore.commandrunner.CommandRunner;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The offline commands of {@code bin/featurestore}: {@code training-set}. */
+/**
+ * The offline commands of {@code bin/featurestore}: {@code training-set}. Exit codes and error
+ * reports follow {@link CommandRunner}.
+ */
 @Command(
     name = "featurestore",
     mixinStandardHelpOptions = true,
@@ -18,39 +19,23 @@ import picocli.CommandLine.Command;
 public final class OfflineCli {
   /** Runs a command and exits: 0 success, 1 error (message on stderr), 2 bad usage. */
   public static void main(String[] args) {
+    quietSparkLogs(args);
+    System.exit(run(args));
+  }
+
+  /**
+   * Spark's own log lines (warnings included) go only with {@code --verbose} when no log4j2
+   * configuration was chosen: the error report says what failed.
+   */
+  public static void quietSparkLogs(String[] args) {
     if (System.getProperty("log4j2.configurationFile") == null
-        && !Arrays.asList(args).contains("--verbose")) {
+        && !Arrays.asList(args).contains(CommandRunner.VERBOSE)) {
       System.setProperty("log4j2.configurationFile", "featurestore-cli-log4j2.properties");
     }
-    System.exit(run(args));
   }
 
   /** Runs a command and returns the exit code. */
   public static int run(String... args) {
-    return commandLineFor(new OfflineCli(), args).execute(args);
-  }
-
-  /** A command line with the error handling of every offline command. */
-  public static CommandLine commandLineFor(Object command, String[] args) {
-    boolean verbose = Arrays.asList(args).contains("--verbose");
-    return new CommandLine(command)
-        .setExecutionExceptionHandler(
-            (exception, commandLine, parseResult) -> {
-              PrintWriter err = commandLine.getErr();
-              if (exception instanceof FeatureStoreException e) {
-                err.println(
-                    (e.errorCode().isUserError() ? "Error: " : "Internal error: ")
-                        + e.getMessage());
-              } else {
-                err.println("Internal error: " + exception);
-              }
-              if (verbose) {
-                exception.printStackTrace(err);
-              } else {
-                err.println("(run with --verbose for details)");
-              }
-              err.flush();
-              return 1;
-            });
+    return CommandRunner.run(new OfflineCli(), args);
   }
 }

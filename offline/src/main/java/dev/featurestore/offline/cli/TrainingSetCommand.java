@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code training-set}: the options shared by {@link OfflineCli} and the spark-submit job. */
 @Command(
@@ -87,8 +90,11 @@ public final class TrainingSetCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
+    checkJoinKeyMap();
     TrainingSetRequest request =
         new TrainingSetRequest(
             repo,
@@ -105,5 +111,22 @@ public final class TrainingSetCommand implements Callable<Integer> {
         "Wrote %d rows (%d feature columns) to %s in %.1f s%n",
         manifest.outputRows(), manifest.featureReferences().size(), output, manifest.seconds());
     return 0;
+  }
+
+  /** Both sides of every {@code --join-key-map} pair name a column: a usage error otherwise. */
+  private void checkJoinKeyMap() {
+    joinKeyMap.forEach(
+        (left, right) -> {
+          if (left.isBlank() || right.isBlank()) {
+            throw new ParameterException(
+                spec.commandLine(),
+                String.format(
+                    "Invalid value for option '--join-key-map': '%s=%s' names no %s; write"
+                        + " COLUMN=JOIN_KEY, e.g. driver=driver_id",
+                    left,
+                    right,
+                    left.isBlank() ? "entity column or join key before '='" : "name after '='"));
+          }
+        });
   }
 }

@@ -84,9 +84,10 @@ public final class TrainingSetRunner {
     Map<String, ValueType> columnTypes = new HashMap<>();
     joinKeyTypes.forEach((key, type) -> columnTypes.put(keyToColumn.getOrDefault(key, key), type));
 
-    SparkSession spark = session(repo.config());
     String entitiesLocation = location(request.entities());
     String outputLocation = location(request.output());
+    EntityFiles.checkLocal(entitiesLocation); // before Spark starts: a typo costs no session
+    SparkSession spark = session(repo.config());
     HistoricalFeatures historical = HistoricalFeatures.of(spark, definitions, repo::resolve);
     Dataset<Row> entities =
         EntityFiles.read(spark, entitiesLocation, request.timestampColumn(), columnTypes);

@@ -3,7 +3,7 @@
  */
 package dev.featurestore.offline.examples;
 
-import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.commandrunner.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,29 +29,14 @@ import picocli.CommandLine.Parameters;
 public final class ExamplesCli {
   private ExamplesCli() {}
 
-  /** Runs a command and exits: 0 success, 1 error (message on stderr), 2 bad usage. */
+  /** Runs a command and exits ({@link CommandRunner}: 0 success, 1 error, 2 bad usage). */
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   /** Runs a command and returns its exit code. */
   public static int run(String... args) {
-    boolean verbose = List.of(args).contains("--verbose");
-    return new CommandLine(new ExamplesCli())
-        .setExecutionExceptionHandler(
-            (exception, commandLine, parseResult) -> {
-              commandLine
-                  .getErr()
-                  .println(
-                      exception instanceof FeatureStoreException
-                          ? exception.getMessage()
-                          : "Internal error: " + exception);
-              if (verbose) {
-                exception.printStackTrace(commandLine.getErr());
-              }
-              return 1;
-            })
-        .execute(args);
+    return CommandRunner.run(new ExamplesCli(), args);
   }
 
   @Command(

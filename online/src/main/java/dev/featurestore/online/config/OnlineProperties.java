@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -16,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the online service, under {@code featurestore.*} (command line {@code
  * --featurestore.repo=DIR}, environment {@code FEATURESTORE_REPO}, or application properties).
- * Redis and the API key come from the repo's {@code featurestore.yaml}.
+ * Redis and the API key come from the repo's {@code featurestore.yaml}; a repo whose
+ * featurestore.yaml names no {@code online.redis} needs {@code featurestore.redis-uri} ({@code
+ * bin/featurestore serve} passes its embedded Redis there). The service never starts a Redis.
  *
  * @param repo the feature repo folder ({@code featurestore.repo}); required
  * @param maxEntities the most entity rows one request may ask for ({@code
@@ -29,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  *     featurestore.redis-connections}, default {@value #DEFAULT_REDIS_CONNECTIONS})
  * @param registryPollInterval how often the registry is checked for a new version ({@code
  *     featurestore.registry-poll-interval}, default 1s)
+ * @param redisUri the Redis to read when featurestore.yaml names no {@code online.redis} ({@code
+ *     featurestore.redis-uri}, e.g. {@code redis://127.0.0.1:6390}; default: none); ignored when it
+ *     names one
  */
 @Validated
 @ConfigurationProperties("featurestore")
@@ -39,10 +45,19 @@ public record OnlineProperties(
     @DefaultValue("200ms") @NotNull Duration redisTimeout,
     @DefaultValue("" + OnlineProperties.DEFAULT_REDIS_CONNECTIONS) @Min(1) @Max(64)
         int redisConnections,
-    @DefaultValue("1s") @NotNull Duration registryPollInterval) {
+    @DefaultValue("1s") @NotNull Duration registryPollInterval,
+    @DefaultValue("") String redisUri) {
   /** Default for {@code featurestore.max-entities}. */
   public static final int DEFAULT_MAX_ENTITIES = 1000;
 
   /** Default for {@code featurestore.redis-connections}. */
   public static final int DEFAULT_REDIS_CONNECTIONS = 2;
+
+  /** The property naming the Redis of a repo whose featurestore.yaml names none. */
+  public static final String REDIS_URI = "featurestore.redis-uri";
+
+  /** {@code featurestore.redis-uri} when it is set. */
+  public Optional<String> redisUriIfSet() {
+    return redisUri == null || redisUri.isBlank() ? Optional.empty() : Optional.of(redisUri.trim());
+  }
 }

@@ -3,11 +3,11 @@
  */
 package dev.featurestore.online.benchmark;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
-import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.repo.FeatureRepo;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;

@@ -26,7 +26,9 @@ class OnlinePropertiesTest {
                 DataSize.ofMegabytes(1),
                 Duration.ofMillis(200),
                 2,
-                Duration.ofSeconds(1)));
+                Duration.ofSeconds(1),
+                ""));
+    assertThat(properties.redisUriIfSet()).isEmpty();
   }
 
   @Test
@@ -39,7 +41,8 @@ class OnlinePropertiesTest {
                 "featurestore.max-request-size", "64KB",
                 "featurestore.redis-timeout", "1s",
                 "featurestore.redis-connections", "4",
-                "featurestore.registry-poll-interval", "250ms"));
+                "featurestore.registry-poll-interval", "250ms",
+                "featurestore.redis-uri", "redis://127.0.0.1:6390"));
 
     assertThat(properties)
         .isEqualTo(
@@ -49,7 +52,9 @@ class OnlinePropertiesTest {
                 DataSize.ofKilobytes(64),
                 Duration.ofSeconds(1),
                 4,
-                Duration.ofMillis(250)));
+                Duration.ofMillis(250),
+                "redis://127.0.0.1:6390"));
+    assertThat(properties.redisUriIfSet()).contains("redis://127.0.0.1:6390");
   }
 
   private static OnlineProperties bind(Map<String, String> values) {

@@ -1,0 +1,55 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.cli;
+
+import dev.featurestore.registry.plan.Plan;
+import dev.featurestore.registry.plan.Planner;
+import dev.featurestore.registry.store.Registry.ApplyResult;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "apply",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate the definitions and store them as a new immutable registry version.",
+      "Identical definitions create no new version."
+    })
+final class ApplyCommand implements Callable<Integer> {
+  @Mixin RepoOptions options;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Planner planner = Planner.of(options.open());
+    Plan plan = planner.plan();
+    out.print(plan.render());
+    if (!plan.hasChanges()) {
+      out.println(
+          plan.base()
+              .map(v -> "Nothing to apply: version " + v.number() + " is current.")
+              .orElse("Nothing to apply: the repo defines no objects yet."));
+      return 0;
+    }
+    ApplyResult result = planner.apply(plan);
+    if (result.created()) {
+      out.printf(
+          "Applied version %d (sha256 %s) at %s.%n",
+          result.version().number(),
+          result.version().contentHash().substring(0, 12),
+          result.version().appliedAt());
+    } else {
+      out.printf(
+          "Nothing to apply: version %d (applied concurrently) holds these definitions.%n",
+          result.version().number());
+    }
+    return 0;
+  }
+}
