@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.testing.TestDefinitions;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,21 +78,8 @@ class TlsIT {
                 "--save",
                 "",
                 "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try {
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (server.isAlive()
-          && !(Files.exists(log) && Files.readString(log).contains("Ready to accept connections"))
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(server.isAlive()).as("TLS redis-server: %s", Files.readString(log)).isTrue();
-      FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
                 "no"))) {
-      FeatureView view = driverStats(Duration.ZERO, driverFeatures());
+      FeatureView view = driverStats(Duration.ZERO, driverStatsFeatures());
       Path parquet = dir.resolve("drivers");
       TestSupport.writeParquet(
           parquet,

@@ -5,9 +5,9 @@ package dev.featurestore.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.online.testing.OnlineTestApp;
 import dev.featurestore.online.testing.OnlineTestStore;
-import dev.featurestore.registry.redis.RedisServerProcess;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.RedisFixture;
 import dev.featurestore.registry.testing.ServingDefinitions;
