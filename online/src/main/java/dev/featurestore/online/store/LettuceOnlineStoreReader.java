@@ -5,16 +5,12 @@ package dev.featurestore.online.store;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -36,11 +32,8 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -63,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * timeout; connections reconnect in the background (100 ms to 2 s backoff). A connection that could
  * not be opened at all is retried by a later request, at most once a second. Nothing here blocks a
  * caller's thread. Failures complete a read or ping with an UNAVAILABLE {@link
- * FeatureStoreException} that says what to do ({@link #failure}).
+ * FeatureStoreException} that says what to do ({@link RedisFailures}).
  *
  * <p>Threads: given event loops (the HTTP server's), each gets its own connections and a read made
  * on one of those loops uses them, so Redis's answer arrives on the thread that read the request.
@@ -73,9 +66,6 @@ import org.slf4j.LoggerFactory;
 public final class LettuceOnlineStoreReader implements OnlineStoreReader {
   private static final Logger log = LoggerFactory.getLogger(LettuceOnlineStoreReader.class);
   private static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-  // Redis's error codes for refused credentials (see refusedCredentials).
-  private static final String WRONG_PASSWORD = "WRONGPASS";
-  private static final String NO_PASSWORD = "NOAUTH";
 
   private final String description;
   private final ClientResources resources;
@@ -256,79 +246,9 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
     return values;
   }
 
-  /**
-   * A failure talking to Redis as an UNAVAILABLE error saying what to do: fix the password when
-   * Redis refused the credentials ({@link #refusedCredentials}), else retry later (no answer within
-   * the timeout, not reachable).
-   */
-  FeatureStoreException failure(String action, Throwable error) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof FeatureStoreException known) {
-      return known;
-    }
-    Optional<String> refused = refusedCredentials(cause);
-    if (refused.isPresent()) {
-      String problem =
-          refused.get().equals(WRONG_PASSWORD)
-              ? "refused the password (WRONGPASS)"
-              : "requires a password (NOAUTH)";
-      return new FeatureStoreException(
-          ErrorCode.UNAVAILABLE,
-          String.format(
-              "Cannot %s: Redis at %s %s; check the password in online.redis of"
-                  + " featurestore.yaml (redis://:PASSWORD@host:port)",
-              action, description, problem),
-          cause);
-    }
-    String reason =
-        cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException
-            ? "Redis did not answer within " + timeout.toMillis() + " ms"
-            : "Redis is not reachable (" + causes(cause) + ")";
-    return new FeatureStoreException(
-        ErrorCode.UNAVAILABLE,
-        String.format("Cannot %s: %s at %s; retry later", action, reason, description),
-        cause);
-  }
-
-  /**
-   * The error code of Redis's reply when it refused the client's credentials: {@code WRONGPASS}
-   * (wrong user or password) or {@code NOAUTH} (a password is required), whether to a command or to
-   * the handshake of a new connection (then the cause of Lettuce's {@link
-   * RedisConnectionException}). The text after the code differs between Redis versions, so it is
-   * not repeated in messages.
-   *
-   * <p>Lettuce reports every error reply of the server as a {@link RedisCommandExecutionException}
-   * whose message is the reply, and has no subtype for these two. The reply's first word is the
-   * error code the Redis protocol defines for clients to act on (RESP simple errors: "the first
-   * word after the -, up to the first space or newline, represents the kind of error returned"),
-   * stable across Redis versions unlike the text after it; Lettuce picks its own subtypes the same
-   * way ({@code BUSY}, {@code NOSCRIPT}, {@code LOADING}). So the type selects a server's reply and
-   * only its protocol error code is compared, never its prose.
-   */
-  static Optional<String> refusedCredentials(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof RedisCommandExecutionException reply && reply.getMessage() != null) {
-        String message = reply.getMessage();
-        int end = message.indexOf(' ');
-        String code = end < 0 ? message : message.substring(0, end);
-        if (code.equals(WRONG_PASSWORD) || code.equals(NO_PASSWORD)) {
-          return Optional.of(code);
-        }
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String causes(Throwable error) {
-    StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
-    for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
-      text.append(": ").append(cause.getMessage());
-    }
-    return text.toString();
+  /** A failure talking to Redis, as {@link RedisFailures#unavailable}. */
+  private FeatureStoreException failure(String action, Throwable error) {
+    return RedisFailures.unavailable(action, description, timeout, error);
   }
 
   @Override

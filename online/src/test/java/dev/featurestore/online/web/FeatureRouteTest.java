@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which requests the Netty route answers itself (the rest go to WebFlux). */
+/** Which {@code Accept} headers take JSON (the route answers the others 406). */
 class FeatureRouteTest {
   @Test
   void takesRequestsThatAcceptJson() {
@@ -21,7 +21,7 @@ class FeatureRouteTest {
   }
 
   @Test
-  void leavesOtherAcceptHeadersToWebFlux() {
+  void refusesOtherAcceptHeaders() {
     assertThat(FeatureRoute.acceptsJson(List.of("text/csv"))).isFalse();
     assertThat(FeatureRoute.acceptsJson(List.of("application/xml", "text/*"))).isFalse();
     assertThat(FeatureRoute.acceptsJson(List.of("not a media type"))).isFalse();
