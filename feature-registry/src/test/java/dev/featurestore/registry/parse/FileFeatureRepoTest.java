@@ -198,6 +198,21 @@ class FileFeatureRepoTest {
   }
 
   @Test
+  void leavesOutReferencesToAnObjectWrittenWhereAListBelongs() throws IOException {
+    write(
+        "features/a.yaml",
+        """
+        entities: {name: driver, join_keys: {driver_id: int64}}
+        sources: [{name: s, parquet: data/s, timestamp_field: ts}]
+        feature_views:
+          - {name: v, entities: [driver], source: s, features: [{name: f, type: int64}]}
+        """);
+
+    assertThat(problems())
+        .containsExactly("features/a.yaml:1:11: 'entities' must be a list, not a mapping");
+  }
+
+  @Test
   void reportsATabBetweenTokensAtItsColumn() throws IOException {
     write("features/a.yaml", "entities:\n  - name:\tdriver\n");
 
