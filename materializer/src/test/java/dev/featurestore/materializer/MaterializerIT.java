@@ -216,15 +216,13 @@ class MaterializerIT {
     String project = TestDefinitions.uniqueProject();
     FeatureView online = driverStats(Duration.ZERO, driverStatsFeatures());
     FeatureView offline =
-        new FeatureView(
+        TestDefinitions.view(
             "driver_history",
             List.of("driver"),
             "driver_source",
             Duration.ZERO,
             false,
-            driverStatsFeatures(),
-            java.util.Map.of(),
-            "");
+            driverStatsFeatures());
     Materializer materializer =
         TestSupport.materializer(
             TestDefinitions.driverProject(project, dir.resolve("none"), online, offline));

@@ -48,7 +48,7 @@ public final class OnlineKeys {
               .digest((project + "/" + view).getBytes(StandardCharsets.UTF_8));
       return Arrays.copyOf(digest, 4);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
+      throw new FeatureStoreException(ErrorCode.INTERNAL_ERROR, "SHA-256 is not available", e);
     }
   }
 

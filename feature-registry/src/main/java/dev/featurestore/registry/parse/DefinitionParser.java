@@ -74,20 +74,25 @@ final class DefinitionParser {
 
   private void items(
       Fields top, String key, String kind, BiFunction<Node, String, Optional<?>> parser) {
-    top.value(key)
-        .flatMap(v -> reader.list(v, "'" + key + "'"))
-        .ifPresent(
-            nodes -> {
-              for (Node node : nodes) {
-                int before = into.problems().size();
-                Optional<String> name = peekName(node);
-                Optional<?> parsed =
-                    parser.apply(node, kind + name.map(n -> " '" + n + "'").orElse(""));
-                if ((parsed.isEmpty() || into.problems().size() > before) && name.isPresent()) {
-                  into.broken(kind).add(name.get());
-                }
-              }
-            });
+    Optional<Node> section = top.value(key);
+    Optional<List<Node>> list = section.flatMap(v -> reader.list(v, "'" + key + "'"));
+    if (section.isPresent() && list.isEmpty()) {
+      // A single object where a list belongs ("entities: {name: driver}"): reported as such, and
+      // its name is remembered so that references to it do not add a second problem.
+      peekName(section.get()).ifPresent(name -> into.broken(kind).add(name));
+    }
+    list.ifPresent(
+        nodes -> {
+          for (Node node : nodes) {
+            int before = into.problems().size();
+            Optional<String> name = peekName(node);
+            Optional<?> parsed =
+                parser.apply(node, kind + name.map(n -> " '" + n + "'").orElse(""));
+            if ((parsed.isEmpty() || into.problems().size() > before) && name.isPresent()) {
+              into.broken(kind).add(name.get());
+            }
+          }
+        });
   }
 
   private static Optional<String> peekName(Node node) {

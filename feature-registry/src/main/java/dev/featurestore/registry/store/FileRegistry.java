@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,11 +124,24 @@ public final class FileRegistry implements Registry {
       throw FeatureStoreException.of(
           ErrorCode.UNAVAILABLE, e, "Cannot read registry version %s: %s", file, e);
     }
+    Instant appliedAt;
+    try {
+      appliedAt = Instant.parse(root.path("applied_at").asText());
+    } catch (DateTimeParseException e) {
+      throw FeatureStoreException.of(
+          ErrorCode.INTERNAL_ERROR,
+          e,
+          "Cannot read registry version %d: %s has an invalid applied_at '%s' (expected an"
+              + " ISO-8601 instant)",
+          number,
+          file,
+          root.path("applied_at").asText());
+    }
     RegistryVersion version =
         new RegistryVersion(
             root.path("number").asLong(),
             root.path("content_hash").asText(),
-            Instant.parse(root.path("applied_at").asText()),
+            appliedAt,
             DefinitionsJson.fromJson(root.path("definitions")));
     if (version.number() != number) {
       throw FeatureStoreException.of(

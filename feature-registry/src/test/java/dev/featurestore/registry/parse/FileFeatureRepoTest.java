@@ -13,6 +13,7 @@ import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
+import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.testing.TestDefinitions;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -198,6 +200,21 @@ class FileFeatureRepoTest {
   }
 
   @Test
+  void leavesOutReferencesToAnObjectWrittenWhereAListBelongs() throws IOException {
+    write(
+        "features/a.yaml",
+        """
+        entities: {name: driver, join_keys: {driver_id: int64}}
+        sources: [{name: s, parquet: data/s, timestamp_field: ts}]
+        feature_views:
+          - {name: v, entities: [driver], source: s, features: [{name: f, type: int64}]}
+        """);
+
+    assertThat(problems())
+        .containsExactly("features/a.yaml:1:11: 'entities' must be a list, not a mapping");
+  }
+
+  @Test
   void reportsATabBetweenTokensAtItsColumn() throws IOException {
     write("features/a.yaml", "entities:\n  - name:\tdriver\n");
 
@@ -236,6 +253,24 @@ class FileFeatureRepoTest {
             "features/a.yaml:8:15: feature view 'v' has no features",
             "features/a.yaml:9:11: 'tags' of feature view 'v' must be a mapping, not a list"
                 + " (e.g. tags: {owner: growth-team})");
+  }
+
+  @Test
+  void acceptsTheMaterializersDurationFormsAsTtls() throws IOException {
+    write(
+        "features/a.yml",
+        """
+        entities: [{name: e, join_keys: {k: string}}]
+        sources: [{name: s, parquet: x, timestamp_field: ts}]
+        feature_views:
+          - {name: a, entities: [e], source: s, ttl: 500ms, features: [{name: f, type: bool}]}
+          - {name: b, entities: [e], source: s, ttl: 2 h, features: [{name: f, type: bool}]}
+          - {name: c, entities: [e], source: s, ttl: pt36h, features: [{name: f, type: bool}]}
+        """);
+
+    assertThat(FileFeatureRepo.open(dir).definitions().featureViews())
+        .extracting(FeatureView::ttl)
+        .containsExactly(Duration.ofMillis(500), Duration.ofHours(2), Duration.ofHours(36));
   }
 
   @Test

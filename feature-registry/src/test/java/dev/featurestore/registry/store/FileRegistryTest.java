@@ -131,6 +131,25 @@ class FileRegistryTest {
   }
 
   @Test
+  void reportsACorruptAppliedAtWithoutARawException() throws IOException {
+    FileRegistry.open(dir).apply(TestDefinitions.rides());
+    Path file = dir.resolve("versions/v000001.json");
+    String json = Files.readString(file);
+    Files.writeString(
+        file,
+        json.replaceFirst("\"applied_at\"\\s*:\\s*\"[^\"]*\"", "\"applied_at\":\"yesterday\""));
+
+    assertThatThrownBy(() -> FileRegistry.open(dir).version(1))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+        .hasMessage(
+            "Cannot read registry version 1: "
+                + file
+                + " has an invalid applied_at 'yesterday' (expected an ISO-8601 instant)");
+  }
+
+  @Test
   void keepsEverySchemaEverApplied() {
     FileRegistry registry = FileRegistry.open(dir);
     Definitions rides = TestDefinitions.rides();

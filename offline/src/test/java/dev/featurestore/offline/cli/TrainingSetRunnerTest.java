@@ -3,6 +3,12 @@
  */
 package dev.featurestore.offline.cli;
 
+import static dev.featurestore.registry.testing.TestDefinitions.entity;
+import static dev.featurestore.registry.testing.TestDefinitions.feature;
+import static dev.featurestore.registry.testing.TestDefinitions.key;
+import static dev.featurestore.registry.testing.TestDefinitions.service;
+import static dev.featurestore.registry.testing.TestDefinitions.source;
+import static dev.featurestore.registry.testing.TestDefinitions.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,13 +18,6 @@ import dev.featurestore.offline.SparkTestSession;
 import dev.featurestore.offline.TrainingSetOptions;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.Entity;
-import dev.featurestore.registry.definition.Feature;
-import dev.featurestore.registry.definition.FeatureReference;
-import dev.featurestore.registry.definition.FeatureService;
-import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.definition.JoinKey;
-import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.TestRepos;
@@ -45,25 +44,18 @@ class TrainingSetRunnerTest {
   static Definitions definitions() {
     return new Definitions(
         "rides",
-        List.of(new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "")),
+        List.of(entity("driver", key("driver_id", ValueType.INT64))),
+        List.of(source("driver_source", "data/driver")),
         List.of(
-            new ParquetSource(
-                "driver_source", "data/driver", "event_timestamp", Optional.empty(), "")),
-        List.of(
-            new FeatureView(
+            view(
                 "driver_stats",
                 List.of("driver"),
                 "driver_source",
                 Duration.ofHours(2),
                 false,
                 List.of(
-                    Feature.of("conv_rate", ValueType.FLOAT64),
-                    Feature.of("trips", ValueType.INT64)),
-                Map.of(),
-                "")),
-        List.of(
-            new FeatureService(
-                "ranker", List.of(FeatureReference.parse("driver_stats:conv_rate")), "")));
+                    feature("conv_rate", ValueType.FLOAT64), feature("trips", ValueType.INT64)))),
+        List.of(service("ranker", "driver_stats:conv_rate")));
   }
 
   static void writeDriverSource(Path repoRoot) {
