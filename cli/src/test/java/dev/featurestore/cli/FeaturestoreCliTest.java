@@ -54,7 +54,7 @@ class FeaturestoreCliTest {
       assertThat(result.exitCode()).as(command).isEqualTo(2);
       assertThat(result.err())
           .as(command)
-          .containsAnyOf("Unknown option: '--bogus'", "Missing required option");
+          .containsAnyOf("Unknown option: '--bogus'", "Missing required");
     }
   }
 
