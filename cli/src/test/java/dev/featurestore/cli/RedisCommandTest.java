@@ -86,4 +86,43 @@ class RedisCommandTest {
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("status", "start", "stop", ".featurestore/redis/");
   }
+
+  @Test
+  void ensurePrintsTheEmbeddedRedisUriStartingItOnce() {
+    String repo = TestRepos.copyOfExample("rides", dir).toString();
+
+    Result first = RegistryCliTest.run("redis", "ensure", "--repo", repo);
+    String uri = EmbeddedRedis.running(dir.resolve(".featurestore")).orElseThrow();
+    assertThat(first).isEqualTo(new Result(0, uri + "\n", ""));
+    assertThat(RegistryCliTest.run("redis", "ensure", "--repo", repo))
+        .isEqualTo(new Result(0, uri + "\n", ""));
+  }
+
+  @Test
+  void ensurePrintsNothingWhenTheRepoConfiguresItsOwnRedis() throws Exception {
+    Path repo = TestRepos.copyOfExample("rides", dir);
+    Path config = repo.resolve("featurestore.yaml");
+    Files.writeString(
+        config, Files.readString(config) + "online:\n  redis: redis://redis.example:6379\n");
+
+    assertThat(RegistryCliTest.run("redis", "ensure", "--repo", repo.toString()))
+        .isEqualTo(new Result(0, "", ""));
+    assertThat(dir.resolve(".featurestore/redis")).doesNotExist();
+  }
+
+  @Test
+  void openingARepoStartsNoRedis() {
+    String repo = TestRepos.copyOfExample("rides", dir).toString();
+
+    RegistryCliTest.run("registry", "list", "--repo", repo);
+    RegistryCliTest.run("plan", "--repo", repo);
+    assertThat(RegistryCliTest.run("redis", "status", "--repo", repo).out())
+        .contains("not running");
+    assertThat(dir.resolve(".featurestore/redis")).doesNotExist();
+  }
+
+  @Test
+  void ensureIsNotListedInTheHelp() {
+    assertThat(RegistryCliTest.run("redis", "--help").out()).doesNotContain("ensure");
+  }
 }

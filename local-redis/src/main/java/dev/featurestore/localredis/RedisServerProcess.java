@@ -157,10 +157,12 @@ public final class RedisServerProcess implements AutoCloseable {
         break;
       }
     }
+    String output = logText();
+    stop(); // not left running behind the failure
     throw new LocalRedisException(
         String.format(
             "Cannot start %s: it was not ready on 127.0.0.1:%d within %s; its output: %s",
-            binary, port, START_TIMEOUT, logText()),
+            binary, port, START_TIMEOUT, output),
         null);
   }
 

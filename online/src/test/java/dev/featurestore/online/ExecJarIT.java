@@ -47,6 +47,23 @@ class ExecJarIT {
   }
 
   @Test
+  void serveFollowsTheOneCommandLinePolicy() throws Exception {
+    Result version = run("serve", "--version");
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.out()).matches("featurestore \\S+\n");
+
+    Result usage = run("serve", "--port", "many");
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.err()).startsWith("Invalid value for option '--port': 'many' is not an int");
+
+    Result wrongRepo = run("serve", "--repo", dir.resolve("missing").toString(), "--verbose");
+    assertThat(wrongRepo.exitCode()).isEqualTo(1);
+    assertThat(wrongRepo.err())
+        .startsWith("Cannot open feature repo " + dir.resolve("missing"))
+        .contains("\tat ");
+  }
+
+  @Test
   void aPortInUseIsNamedWithTheOptionToChooseAnother() throws Exception {
     Path repo = TestRepos.copyOfExample("rides", dir);
     try (ServerSocket taken = new ServerSocket()) {
