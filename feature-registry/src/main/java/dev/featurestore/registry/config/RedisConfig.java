@@ -5,6 +5,7 @@ package dev.featurestore.registry.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -15,9 +16,12 @@ import java.util.List;
  * URIs are the cluster's seed nodes.
  *
  * @param uris one standalone URI, or the seed nodes of a Redis Cluster
+ *     <p>Serializable, so that Spark ships it to the executors as it is.
  * @param cluster whether to use the Redis Cluster client
  */
-public record RedisConfig(List<String> uris, boolean cluster) {
+public record RedisConfig(List<String> uris, boolean cluster) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public RedisConfig {
     uris = List.copyOf(requireNonNull(uris, "uris is null"));
     if (uris.isEmpty()) {
@@ -33,6 +37,14 @@ public record RedisConfig(List<String> uris, boolean cluster) {
   /** Returns the URIs with any password replaced by {@code ***}, for messages and logs. */
   public List<String> redactedUris() {
     return uris.stream().map(u -> u.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@")).toList();
+  }
+
+  /**
+   * Returns the target for messages, without passwords: {@code Redis redis://host:6379} or {@code
+   * Redis Cluster redis://a:6379, redis://b:6379}.
+   */
+  public String describe() {
+    return (cluster ? "Redis Cluster " : "Redis ") + String.join(", ", redactedUris());
   }
 
   @Override
