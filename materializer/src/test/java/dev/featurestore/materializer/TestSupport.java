@@ -14,6 +14,7 @@ import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.spark.testing.SparkTestSession;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -35,7 +36,6 @@ import org.apache.spark.sql.types.StructType;
 /** Shared Spark session, a small driver-stats project, Parquet writing and Redis reading. */
 public final class TestSupport {
   private static final AtomicInteger PROJECTS = new AtomicInteger();
-  private static SparkSession spark;
   private static RedisCommands<byte[], byte[]> redis;
 
   static final StructType DRIVER_SCHEMA =
@@ -48,21 +48,9 @@ public final class TestSupport {
 
   private TestSupport() {}
 
-  public static synchronized SparkSession spark() {
-    if (spark == null) {
-      spark =
-          SparkSession.builder()
-              .master("local[2]")
-              .appName("materializer-tests")
-              .config("spark.sql.shuffle.partitions", "8")
-              .config("spark.ui.enabled", "false")
-              .config("spark.driver.host", "127.0.0.1")
-              .config("spark.driver.bindAddress", "127.0.0.1")
-              .config("spark.sql.session.timeZone", "UTC")
-              .getOrCreate();
-      spark.sparkContext().setLogLevel("WARN");
-    }
-    return spark;
+  /** The JVM's one local Spark session (spark-common's test-jar). */
+  public static SparkSession spark() {
+    return SparkTestSession.get();
   }
 
   static synchronized RedisCommands<byte[], byte[]> redis() {

@@ -21,6 +21,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -8,6 +8,7 @@ import static dev.featurestore.offline.TestData.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;

@@ -11,7 +11,6 @@ import dev.featurestore.offline.HistoricalFeatures;
 import dev.featurestore.offline.TrainingSetOptions;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
-import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
@@ -19,6 +18,7 @@ import dev.featurestore.registry.definition.ResolvedFeature;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.spark.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -84,7 +84,8 @@ public final class TrainingSetRunner {
     Map<String, ValueType> columnTypes = new HashMap<>();
     joinKeyTypes.forEach((key, type) -> columnTypes.put(keyToColumn.getOrDefault(key, key), type));
 
-    SparkSession spark = session(repo.config());
+    SparkSession spark =
+        SparkSessions.open("featurestore training-set", repo.config().sparkMaster());
     String entitiesLocation = location(request.entities());
     String outputLocation = location(request.output());
     HistoricalFeatures historical = HistoricalFeatures.of(spark, definitions, repo::resolve);
@@ -128,30 +129,6 @@ public final class TrainingSetRunner {
             (System.nanoTime() - start) / 1e9);
     writeManifest(outputLocation, manifest);
     return manifest;
-  }
-
-  /**
-   * Returns the session to run in: the active one (tests, spark-submit), else a new one whose
-   * master is the repo's {@code offline.spark_master} unless {@code spark.master} is already set
-   * (spark-submit sets it).
-   */
-  static SparkSession session(RepoConfig config) {
-    SparkSession.Builder builder = SparkSession.builder().appName("featurestore training-set");
-    if (System.getProperty("spark.master") == null) {
-      builder.master(config.sparkMaster());
-      if (config.sparkMaster().startsWith("local")) {
-        int partitions = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
-        builder
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", String.valueOf(partitions));
-      }
-    }
-    SparkSession spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate();
-    // A Parquet timestamp without time zone is read as UTC, as in CSV entity files.
-    spark.conf().set("spark.sql.parquet.inferTimestampNTZ.enabled", "false");
-    return spark;
   }
 
   /** Every join key of the requested views with its type. */

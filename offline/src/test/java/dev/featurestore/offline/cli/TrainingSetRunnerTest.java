@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.featurestore.offline.SparkTestSession;
 import dev.featurestore.offline.TrainingSetOptions;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
@@ -20,6 +19,7 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
