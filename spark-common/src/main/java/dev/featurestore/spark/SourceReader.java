@@ -70,7 +70,7 @@ public final class SourceReader {
           ErrorCode.INVALID_DATA,
           String.format(
               "Cannot %s: cannot read source '%s' at %s: %s",
-              action, source.name(), location, firstLine(e)),
+              action, source.name(), location, firstLine(rootCause(e))),
           e);
     }
     List<SourceColumns.Problem> problems =
@@ -78,12 +78,24 @@ public final class SourceReader {
     if (!problems.isEmpty()) {
       throw FeatureStoreException.of(
           ErrorCode.INVALID_DATA,
-          "Cannot %s: %s. The source no longer matches the definitions: fix the data or the"
+          "Cannot %s: %s. The source no longer matches the view: fix the data or the"
               + " definition and apply again",
           action,
           problems.stream().map(SourceColumns.Problem::describe).collect(Collectors.joining("; ")));
     }
     return new SourceRows(rows, source);
+  }
+
+  /**
+   * Returns the innermost cause: for an unreadable file Spark wraps the reader's own message ("...
+   * is not a Parquet file ...") in job-abort messages.
+   */
+  private static Throwable rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   /**

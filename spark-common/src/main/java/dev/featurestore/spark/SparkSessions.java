@@ -5,6 +5,8 @@ package dev.featurestore.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -20,11 +22,15 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark.ui.enabled=false}; {@code spark.sql.parquet.inferTimestampNTZ.enabled=false} (a
  * Parquet timestamp without time zone is read as UTC, as CSV entity timestamps are); and for a
  * {@code local} master the driver bound to 127.0.0.1 and {@code spark.sql.shuffle.partitions} of
- * twice the cores (at least 8) instead of 200. The log level is WARN.
+ * twice the cores (at least 8) instead of 200. The log level is WARN; in a local run a failed task
+ * is not logged with its stack trace by Spark (the command reports it in one paragraph).
  */
 public final class SparkSessions {
   /** The master when neither {@code spark.master} nor the repo names one. */
   public static final String DEFAULT_MASTER = "local[*]";
+
+  static final String EXECUTOR_LOGGER = "org.apache.spark.executor.Executor";
+  static final String TASK_SET_MANAGER_LOGGER = "org.apache.spark.scheduler.TaskSetManager";
 
   private SparkSessions() {}
 
@@ -57,7 +63,22 @@ public final class SparkSessions {
     }
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+    if (master.startsWith("local")) {
+      quietTaskFailures();
+    }
     return spark;
+  }
+
+  /**
+   * In a local run the executors live in this JVM and log to the user's terminal. A failed task (a
+   * corrupt file, a bad value) is reported once, by the command, in one paragraph whose cause chain
+   * keeps the stack trace for {@code --verbose}; so the executor's ERROR and the scheduler's "Lost
+   * task" WARN, each with the full stack trace, are not logged as well. The scheduler's one-line
+   * ERROR "aborting job" and everything else stay.
+   */
+  static void quietTaskFailures() {
+    Configurator.setLevel(EXECUTOR_LOGGER, Level.OFF);
+    Configurator.setLevel(TASK_SET_MANAGER_LOGGER, Level.ERROR);
   }
 
   private static void defaultTo(

@@ -18,6 +18,7 @@ import dev.featurestore.registry.definition.ResolvedFeature;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -94,6 +95,18 @@ public final class TrainingSetRunner {
     Dataset<Row> result = historical.join(entities, features, options);
     checkOutput(outputLocation);
 
+    // Listed before anything is written: a listing that fails stops the run, and the manifest
+    // never records made-up counts.
+    Manifest.FileSet entityFiles = files(entitiesLocation);
+    List<Manifest.SourceFiles> sources = new ArrayList<>();
+    for (FeatureView view :
+        new LinkedHashSet<>(features.stream().map(ResolvedFeature::view).toList())) {
+      sources.add(
+          new Manifest.SourceFiles(
+              view.name(),
+              definitions.sourceOf(view).name(),
+              files(historical.sourceLocation(view).toString())));
+    }
     long inputRows = entities.count();
     result.write().mode(SaveMode.Overwrite).parquet(outputLocation);
     long outputRows = spark.read().parquet(outputLocation).count();
@@ -104,15 +117,6 @@ public final class TrainingSetRunner {
           inputRows,
           outputRows);
     }
-    List<Manifest.SourceFiles> sources = new ArrayList<>();
-    for (FeatureView view :
-        new LinkedHashSet<>(features.stream().map(ResolvedFeature::view).toList())) {
-      sources.add(
-          new Manifest.SourceFiles(
-              view.name(),
-              definitions.sourceOf(view).name(),
-              files(historical.sourceLocation(view).toString())));
-    }
     Manifest manifest =
         new Manifest(
             definitions.project(),
@@ -121,7 +125,7 @@ public final class TrainingSetRunner {
             request.featureService().orElse(null),
             features.stream().map(ResolvedFeature::reference).toList(),
             List.of(result.columns()),
-            files(entitiesLocation),
+            entityFiles,
             sources,
             inputRows,
             outputRows,
@@ -201,7 +205,11 @@ public final class TrainingSetRunner {
     }
   }
 
-  /** Lists the data files at a location (a file, folder or glob; names starting _ or . skipped). */
+  /**
+   * Lists the data files at a location (a file, folder or glob; names starting _ or . skipped).
+   *
+   * @throws FeatureStoreException UNAVAILABLE when the location cannot be listed
+   */
   static Manifest.FileSet files(String location) {
     try {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(URI.create(location));
@@ -216,7 +224,12 @@ public final class TrainingSetRunner {
       return new Manifest.FileSet(
           location, files.size(), bytes, Instant.ofEpochMilli(lastModified).toString());
     } catch (IOException | IllegalArgumentException e) {
-      return new Manifest.FileSet(location, 0, 0, Instant.EPOCH.toString());
+      throw new FeatureStoreException(
+          ErrorCode.UNAVAILABLE,
+          String.format(
+              "Cannot list the files at %s for the manifest: %s",
+              location, SourceReader.firstLine(e)),
+          e);
     }
   }
 
