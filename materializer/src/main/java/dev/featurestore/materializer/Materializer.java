@@ -163,10 +163,15 @@ public final class Materializer {
     String location = sourceLocation.apply(source.path());
     ViewRows viewRows = ViewRows.read(spark, view, source, joinKeys, location, start, end);
 
-    Totals totals =
-        options.dedupe() == MaterializerOptions.Dedupe.AUTO
-            ? KeyCheck.totalsAndRepeats(viewRows)
-            : KeyCheck.totals(viewRows);
+    Totals totals;
+    try {
+      totals =
+          options.dedupe() == MaterializerOptions.Dedupe.AUTO
+              ? KeyCheck.totalsAndRepeats(viewRows)
+              : KeyCheck.totals(viewRows);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw failure(view, e);
+    }
     long totalRows = totals.rows();
     long nullKeyRows = totals.nullKeyRows();
     long rowsToWrite = totalRows - nullKeyRows;
@@ -262,6 +267,11 @@ public final class Materializer {
       if (t.getCause() == t) {
         break;
       }
+    }
+    Optional<FeatureStoreException> unreadable =
+        SourceReader.unreadableFile("materialize feature view '" + view.name() + "'", e);
+    if (unreadable.isPresent()) {
+      return unreadable.get();
     }
     // No typed error survived (e.g. a Lettuce failure outside the writer's own handling): a Redis
     // client failure is Redis being unavailable, anything else a bug.

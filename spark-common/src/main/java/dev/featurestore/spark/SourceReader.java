@@ -11,7 +11,9 @@ import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.SourceColumns;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -84,6 +86,32 @@ public final class SourceReader {
           problems.stream().map(SourceColumns.Problem::describe).collect(Collectors.joining("; ")));
     }
     return new SourceRows(rows, source);
+  }
+
+  /**
+   * Returns the user error for a Spark job that failed because a source file could not be read
+   * while the job ran (a corrupt file that was not the one whose footer gave the schema, a file
+   * deleted meanwhile): Spark's {@code FAILED_READ_FILE} error condition, which names the file.
+   * Empty for any other failure, and for one that is a {@link FeatureStoreException} already.
+   *
+   * @param action what the caller did, for the message: {@code build a training set}
+   */
+  public static Optional<FeatureStoreException> unreadableFile(String action, Throwable failure) {
+    if (failure instanceof FeatureStoreException) {
+      return Optional.empty();
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SparkThrowable spark
+          && spark.getCondition() != null
+          && spark.getCondition().startsWith("FAILED_READ_FILE")) {
+        return Optional.of(
+            new FeatureStoreException(
+                ErrorCode.INVALID_DATA,
+                String.format("Cannot %s: %s (%s)", action, firstLine(t), firstLine(rootCause(t))),
+                failure));
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
@@ -92,7 +93,12 @@ public final class TrainingSetRunner {
     HistoricalFeatures historical = HistoricalFeatures.of(spark, definitions, repo::resolve);
     Dataset<Row> entities =
         EntityFiles.read(spark, entitiesLocation, request.timestampColumn(), columnTypes);
-    Dataset<Row> result = historical.join(entities, features, options);
+    Dataset<Row> result;
+    try {
+      result = historical.join(entities, features, options);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw sparkFailure(e);
+    }
     checkOutput(outputLocation);
 
     // Listed before anything is written: a listing that fails stops the run, and the manifest
@@ -107,9 +113,15 @@ public final class TrainingSetRunner {
               definitions.sourceOf(view).name(),
               files(historical.sourceLocation(view).toString())));
     }
-    long inputRows = entities.count();
-    result.write().mode(SaveMode.Overwrite).parquet(outputLocation);
-    long outputRows = spark.read().parquet(outputLocation).count();
+    long inputRows;
+    long outputRows;
+    try {
+      inputRows = entities.count();
+      result.write().mode(SaveMode.Overwrite).parquet(outputLocation);
+      outputRows = spark.read().parquet(outputLocation).count();
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw sparkFailure(e);
+    }
     if (inputRows != outputRows) {
       throw FeatureStoreException.of(
           ErrorCode.INTERNAL_ERROR,
@@ -133,6 +145,20 @@ public final class TrainingSetRunner {
             (System.nanoTime() - start) / 1e9);
     writeManifest(outputLocation, manifest);
     return manifest;
+  }
+
+  /** A source file that cannot be read is a user error naming it; anything else goes on as is. */
+  private static RuntimeException sparkFailure(Exception e) {
+    Optional<FeatureStoreException> unreadable =
+        SourceReader.unreadableFile("build a training set", e);
+    if (unreadable.isPresent()) {
+      return unreadable.get();
+    }
+    if (e instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new FeatureStoreException(
+        ErrorCode.INTERNAL_ERROR, "Cannot build a training set: " + SourceReader.firstLine(e), e);
   }
 
   /** Every join key of the requested views with its type. */

@@ -357,6 +357,28 @@ class TrainingSetRunnerTest {
   }
 
   @Test
+  void aCorruptFileFoundWhileJoiningIsOneParagraphNamingTheFile() throws Exception {
+    // Sorted after the good file, so Spark takes the schema from the good one and meets this one
+    // only when the join reads it.
+    Path corrupt =
+        Files.writeString(
+            repo.root().resolve("data/driver/part-99999-corrupt.parquet"), "not a parquet file");
+    Path csv = writeCsv(dir.resolve("entities.csv"));
+
+    assertThatThrownBy(
+            () -> TrainingSetRunner.run(request(csv, dir.resolve("out"), "driver_stats:*"), repo))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith("Cannot build a training set: [FAILED_READ_FILE")
+        .hasMessageContaining(corrupt.getFileName() + " is not a Parquet file")
+        .hasMessageNotContaining("\n")
+        .satisfies(
+            e ->
+                assertThat(((FeatureStoreException) e).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_DATA));
+    assertThat(dir.resolve("out").resolve("_manifest.json")).doesNotExist();
+  }
+
+  @Test
   void rejectsACsvKeyOfTheWrongTypeNamingTheKeyItsTypeAndTheRow() throws Exception {
     Path csv = dir.resolve("bad-key.csv");
     Files.writeString(
