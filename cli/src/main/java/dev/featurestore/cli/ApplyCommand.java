@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -25,10 +26,17 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--allow-missing-sources",
+      description =
+          "Note a source with nothing at its parquet: path instead of failing (its data is"
+              + " written later).")
+  boolean allowMissingSources;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Planner planner = Planner.of(options.open());
+    Planner planner = planner();
     Plan plan = planner.plan();
     out.print(plan.render());
     if (!plan.hasChanges()) {
@@ -51,5 +59,10 @@ final class ApplyCommand implements Callable<Integer> {
           result.version().number());
     }
     return 0;
+  }
+
+  private Planner planner() {
+    Planner planner = Planner.of(options.open());
+    return allowMissingSources ? planner.allowingMissingSources() : planner;
   }
 }

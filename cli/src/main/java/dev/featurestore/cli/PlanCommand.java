@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -23,9 +24,21 @@ final class PlanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--allow-missing-sources",
+      description =
+          "Note a source with nothing at its parquet: path instead of failing (its data is"
+              + " written later).")
+  boolean allowMissingSources;
+
   @Override
   public Integer call() {
-    spec.commandLine().getOut().print(Planner.of(options.open()).plan().render());
+    spec.commandLine().getOut().print(planner().plan().render());
     return 0;
+  }
+
+  private Planner planner() {
+    Planner planner = Planner.of(options.open());
+    return allowMissingSources ? planner.allowingMissingSources() : planner;
   }
 }

@@ -37,7 +37,7 @@ final class KeyCheck {
   record Totals(long rows, long nullKeyRows, boolean keysMayRepeat) {}
 
   /** Rows and null-key rows; repeats are not checked (reported as possible). */
-  static Totals totals(SourceReader.ViewRows viewRows) {
+  static Totals totals(ViewRows viewRows) {
     Row totals =
         viewRows
             .rows()
@@ -47,7 +47,7 @@ final class KeyCheck {
   }
 
   /** Rows, null-key rows and whether any key has two rows, in one pass. */
-  static Totals totalsAndRepeats(SourceReader.ViewRows viewRows) {
+  static Totals totalsAndRepeats(ViewRows viewRows) {
     Column hash = xxhash64(viewRows.keyColumns().toArray(Column[]::new));
     List<long[]> parts =
         viewRows

@@ -8,8 +8,6 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.materializer.KeyCheck.Totals;
 import dev.featurestore.materializer.internal.PartitionWriter;
 import dev.featurestore.materializer.internal.RedisConnections;
-import dev.featurestore.materializer.internal.RedisTarget;
-import dev.featurestore.materializer.internal.ViewSpec;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
@@ -19,6 +17,8 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.onlinestore.OnlineExpiry;
+import dev.featurestore.spark.SourceReader;
+import io.lettuce.core.RedisException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ import org.apache.spark.sql.SparkSession;
 public final class Materializer {
   private final SparkSession spark;
   private final Definitions definitions;
-  private final RedisTarget target;
+  private final RedisConfig target;
   private final Function<String, String> sourceLocation;
   private final MaterializerOptions options;
   private final PrintStream progress;
@@ -61,7 +61,7 @@ public final class Materializer {
       PrintStream progress) {
     this.spark = requireNonNull(spark, "spark is null");
     this.definitions = requireNonNull(definitions, "definitions is null");
-    this.target = RedisTarget.of(requireNonNull(redis, "redis is null"));
+    this.target = requireNonNull(redis, "redis is null");
     this.sourceLocation = requireNonNull(sourceLocation, "sourceLocation is null");
     this.options = requireNonNull(options, "options is null");
     this.progress = progress;
@@ -161,13 +161,17 @@ public final class Materializer {
     ParquetSource source = definitions.sourceOf(view);
     List<JoinKey> joinKeys = definitions.joinKeysOf(view);
     String location = sourceLocation.apply(source.path());
-    SourceReader.ViewRows viewRows =
-        SourceReader.read(spark, view, source, joinKeys, location, start, end);
+    ViewRows viewRows = ViewRows.read(spark, view, source, joinKeys, location, start, end);
 
-    Totals totals =
-        options.dedupe() == MaterializerOptions.Dedupe.AUTO
-            ? KeyCheck.totalsAndRepeats(viewRows)
-            : KeyCheck.totals(viewRows);
+    Totals totals;
+    try {
+      totals =
+          options.dedupe() == MaterializerOptions.Dedupe.AUTO
+              ? KeyCheck.totalsAndRepeats(viewRows)
+              : KeyCheck.totals(viewRows);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw failure(view, e);
+    }
     long totalRows = totals.rows();
     long nullKeyRows = totals.nullKeyRows();
     long rowsToWrite = totalRows - nullKeyRows;
@@ -197,7 +201,7 @@ public final class Materializer {
   private void write(
       FeatureView view,
       List<JoinKey> joinKeys,
-      SourceReader.ViewRows viewRows,
+      ViewRows viewRows,
       long rowsToWrite,
       boolean keysRepeat,
       PartitionWriter.Counters counters) {
@@ -210,7 +214,9 @@ public final class Materializer {
     Duration grace = options.expiryGrace().orElse(OnlineExpiry.defaultGrace(view));
     PartitionWriter writer =
         new PartitionWriter(
-            ViewSpec.of(definitions.project(), view, joinKeys),
+            definitions.project(),
+            view,
+            joinKeys,
             target,
             new PartitionWriter.Tuning(
                 options.scriptBatchSize(), options.flushEvery(), options.maxInFlight()),
@@ -234,8 +240,7 @@ public final class Materializer {
    * Repartitions the rows by key and sorts each partition by key, then newest first (event, then
    * created timestamp), so the writer keeps the first row of each key.
    */
-  private Dataset<Row> latestPerKey(
-      SourceReader.ViewRows viewRows, Dataset<Row> rows, long rowsToWrite) {
+  private Dataset<Row> latestPerKey(ViewRows viewRows, Dataset<Row> rows, long rowsToWrite) {
     int partitions =
         (int)
             Math.max(
@@ -265,18 +270,30 @@ public final class Materializer {
         break;
       }
     }
-    String message = String.valueOf(e.getMessage());
-    ErrorCode code =
-        message.contains("Cannot write to ") ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL_ERROR;
-    int newline = message.indexOf('\n');
+    Optional<FeatureStoreException> unreadable =
+        SourceReader.unreadableFile("materialize feature view '" + view.name() + "'", e);
+    if (unreadable.isPresent()) {
+      return unreadable.get();
+    }
+    // No typed error survived (e.g. a Lettuce failure outside the writer's own handling): a Redis
+    // client failure is Redis being unavailable, anything else a bug.
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof RedisException redis) {
+        FeatureStoreException failure = RedisConnections.writeFailure(target, redis);
+        return new FeatureStoreException(
+            failure.errorCode(),
+            "Cannot materialize feature view '" + view.name() + "': " + failure.getMessage(),
+            e);
+      }
+    }
     return new FeatureStoreException(
-        code,
+        ErrorCode.INTERNAL_ERROR,
         "Cannot materialize feature view '"
             + view.name()
             + "' into "
-            + target
+            + target.describe()
             + ": "
-            + (newline < 0 ? message : message.substring(0, newline)),
+            + SourceReader.firstLine(e),
         e);
   }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.localredis.RedisServerProcess;
+import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
@@ -101,8 +102,30 @@ class AuthIT {
         .isInstanceOf(FeatureStoreException.class)
         .hasMessageStartingWith(
             "Cannot write to Redis redis://materializer:***@127.0.0.1:" + port + ": ")
-        // Usually "WRONGPASS ..."; Lettuce sometimes reports the server closing the handshake.
-        .hasMessageMatching("(?s).*(WRONGPASS|Connection closed).*")
-        .hasMessageNotContaining("not-the-secret");
+        .hasMessageContaining(
+            ": authentication failed (WRONGPASS invalid username-password pair or user is"
+                + " disabled.); check the password in online.redis of featurestore.yaml"
+                + " (redis://USER:PASSWORD@HOST:PORT, or redis://:PASSWORD@HOST:PORT for the"
+                + " default user)")
+        .hasMessageNotContaining("is it running and reachable")
+        .hasMessageNotContaining("not-the-secret")
+        .satisfies(
+            e ->
+                assertThat(((FeatureStoreException) e).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void noPasswordForAServerThatRequiresOneSaysSo() {
+    Materializer none = materializer("redis://127.0.0.1:" + port);
+
+    assertThatThrownBy(() -> none.materialize(List.of(), START, END))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith("Cannot write to Redis redis://127.0.0.1:" + port + ": ")
+        .hasMessageContaining(": authentication failed (NOAUTH ")
+        .hasMessageEndingWith(
+            "; check the password in online.redis of featurestore.yaml"
+                + " (redis://USER:PASSWORD@HOST:PORT, or redis://:PASSWORD@HOST:PORT for the"
+                + " default user)");
   }
 }

@@ -327,8 +327,8 @@ public final class MaterializerBenchmark {
    */
   private static double timeTotals(
       SparkSession spark, Definitions definitions, FeatureView view, Path parquet) {
-    SourceReader.ViewRows rows =
-        SourceReader.read(
+    ViewRows rows =
+        ViewRows.read(
             spark,
             view,
             definitions.sourceOf(view),
@@ -348,8 +348,8 @@ public final class MaterializerBenchmark {
   private static double timeLocal(
       SparkSession spark, Definitions definitions, FeatureView view, Path parquet, boolean encode) {
     List<JoinKey> joinKeys = definitions.joinKeysOf(view);
-    SourceReader.ViewRows rows =
-        SourceReader.read(
+    ViewRows rows =
+        ViewRows.read(
             spark,
             view,
             definitions.sourceOf(view),
@@ -437,7 +437,7 @@ public final class MaterializerBenchmark {
   /** The newer-wins writer alone: pre-built keys and values, one thread, the default tuning. */
   private static double scriptAlone(String uri, long entities, int valueBytes)
       throws InterruptedException {
-    var target = new dev.featurestore.materializer.internal.RedisTarget(List.of(uri), false);
+    var target = dev.featurestore.registry.config.RedisConfig.standalone(uri);
     MaterializerOptions options = options();
     var writer =
         new dev.featurestore.materializer.internal.NewerWinsWriter(

@@ -13,19 +13,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec.DecodedValue;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -265,7 +273,9 @@ class MaterializerIT {
         .hasMessage(
             "Cannot materialize feature view 'driver_stats': source 'driver_source' ("
                 + parquet
-                + ") has no column 'trip' for feature 'trip' (did you mean 'trips'?)");
+                + ") has no column 'trip' for feature 'trip' of feature view 'driver_stats' (did"
+                + " you mean 'trips'?). The source no longer matches the view: fix the data or the"
+                + " definition and apply again");
 
     FeatureView mistyped =
         driverStats(Duration.ZERO, List.of(Feature.of("conv_rate", ValueType.STRING)));
@@ -277,7 +287,93 @@ class MaterializerIT {
             "Cannot materialize feature view 'driver_stats': column 'conv_rate' of source"
                 + " 'driver_source' ("
                 + parquet
-                + ") is double, but feature 'conv_rate' must be string");
+                + ") is float64 but feature 'conv_rate' of feature view 'driver_stats' is string."
+                + " The source no longer matches the view: fix the data or the definition and"
+                + " apply again");
+  }
+
+  /** The rides definitions of driver_hourly_stats, as the plan and training-set tests use them. */
+  private static Definitions hourlyStats(String project, FeatureView view) {
+    return new Definitions(
+        project,
+        List.of(new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "")),
+        List.of(
+            new ParquetSource(
+                "driver_hourly_stats_src",
+                "data/driver_hourly_stats",
+                "event_timestamp",
+                Optional.empty(),
+                "")),
+        List.of(view),
+        List.of());
+  }
+
+  @Test
+  void readsAnInt32ColumnAsAnInt64FeatureAndRejectsADecimalAsPlanDoes() {
+    String project = TestDefinitions.uniqueProject();
+    FeatureView view =
+        new FeatureView(
+            "driver_hourly_stats",
+            List.of("driver"),
+            "driver_hourly_stats_src",
+            Duration.ZERO,
+            true,
+            List.of(
+                Feature.of("conv_rate", ValueType.FLOAT64),
+                Feature.of("avg_daily_trips", ValueType.INT64)),
+            Map.of(),
+            "");
+    Path parquet = dir.resolve("data/driver_hourly_stats");
+    StructType schema =
+        new StructType()
+            .add("driver_id", DataTypes.LongType)
+            .add("event_timestamp", DataTypes.TimestampType)
+            .add("conv_rate", DataTypes.DoubleType)
+            .add("avg_daily_trips", DataTypes.IntegerType);
+    TestSupport.writeParquet(
+        parquet,
+        schema,
+        List.of(
+            RowFactory.create(
+                1L,
+                Timestamp.from(Instant.parse("2026-11-20T10:00:00Z")),
+                0.5,
+                Integer.MAX_VALUE)));
+    Materializer materializer =
+        new Materializer(
+            TestSupport.spark(),
+            hourlyStats(project, view),
+            TestSupport.redisConfig(),
+            p -> dir.resolve(p).toString(),
+            MaterializerOptions.defaults(),
+            null);
+
+    assertThat(materializer.materialize(List.of(), START, END).get(0).keysWritten()).isEqualTo(1);
+    assertThat(TestSupport.stored(project, view, 1L).values())
+        .containsExactly(0.5, (long) Integer.MAX_VALUE);
+
+    TestSupport.writeParquet(
+        parquet,
+        new StructType()
+            .add("driver_id", DataTypes.LongType)
+            .add("event_timestamp", DataTypes.TimestampType)
+            .add("conv_rate", DataTypes.createDecimalType(10, 2))
+            .add("avg_daily_trips", DataTypes.IntegerType),
+        List.of(
+            RowFactory.create(
+                1L,
+                Timestamp.from(Instant.parse("2026-11-20T10:00:00Z")),
+                new java.math.BigDecimal("0.50"),
+                7)));
+    assertThatThrownBy(() -> materializer.materialize(List.of(), START, END))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Cannot materialize feature view 'driver_hourly_stats': column 'conv_rate' of source"
+                + " 'driver_hourly_stats_src' (data/driver_hourly_stats) is decimal(10,2) but"
+                + " feature 'conv_rate' of feature view 'driver_hourly_stats' is float64: decimals"
+                + " are not converted; write the column as float64, or as int64 for whole numbers."
+                + " The source no longer matches the view: fix the data or the definition and"
+                + " apply again");
   }
 
   @Test

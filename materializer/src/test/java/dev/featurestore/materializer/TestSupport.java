@@ -11,6 +11,7 @@ import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.spark.testing.SparkTestSession;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -31,7 +32,6 @@ import org.apache.spark.sql.types.StructType;
  * registry's TestDefinitions.driverProject and driverStats).
  */
 public final class TestSupport {
-  private static SparkSession spark;
   private static RedisCommands<byte[], byte[]> redis;
 
   static final StructType DRIVER_SCHEMA =
@@ -44,21 +44,9 @@ public final class TestSupport {
 
   private TestSupport() {}
 
-  public static synchronized SparkSession spark() {
-    if (spark == null) {
-      spark =
-          SparkSession.builder()
-              .master("local[2]")
-              .appName("materializer-tests")
-              .config("spark.sql.shuffle.partitions", "8")
-              .config("spark.ui.enabled", "false")
-              .config("spark.driver.host", "127.0.0.1")
-              .config("spark.driver.bindAddress", "127.0.0.1")
-              .config("spark.sql.session.timeZone", "UTC")
-              .getOrCreate();
-      spark.sparkContext().setLogLevel("WARN");
-    }
-    return spark;
+  /** The JVM's one local Spark session (spark-common's test-jar). */
+  public static SparkSession spark() {
+    return SparkTestSession.get();
   }
 
   static synchronized RedisCommands<byte[], byte[]> redis() {

@@ -7,10 +7,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 import dev.featurestore.offline.internal.AsOfJoin;
-import dev.featurestore.offline.internal.SparkTypes;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.spark.SparkTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,6 +46,8 @@ import org.apache.spark.sql.types.StructType;
  * or Spark session time zone. Other CSV columns keep Spark's inferred types.
  */
 public final class EntityFiles {
+  private static final String ROW = "__featurestore_row";
+
   private EntityFiles() {}
 
   /**
@@ -159,7 +161,9 @@ public final class EntityFiles {
       if (field.name().equals(timestampColumn)) {
         converted = parse.apply(column);
       } else if (keyTypes.containsKey(field.name())) {
-        converted = column.cast(SparkTypes.of(keyTypes.get(field.name())));
+        // try_cast: a value that is not a number is null here (and reported below), not an ANSI
+        // cast failure in an executor.
+        converted = column.try_cast(SparkTypes.of(keyTypes.get(field.name())));
       } else {
         columns.add(column);
         continue;
@@ -171,27 +175,46 @@ public final class EntityFiles {
     }
     Dataset<Row> converted = raw.select(columns.toArray(Column[]::new));
     if (!badValues.isEmpty()) {
+      badValues.add(org.apache.spark.sql.functions.struct(col("*")).as(ROW));
       List<Row> failures =
           raw.where(bad).select(badValues.toArray(Column[]::new)).limit(1).collectAsList();
       if (!failures.isEmpty()) {
         Row failure = failures.get(0);
-        for (int i = 0; i < failure.length(); i++) {
+        for (int i = 0; i < failure.length() - 1; i++) {
           if (!failure.isNullAt(i)) {
             String column = failure.schema().fields()[i].name();
+            if (column.equals(timestampColumn)) {
+              throw FeatureStoreException.of(
+                  ErrorCode.INVALID_DATA,
+                  "Cannot read entities %s: column '%s' has value '%s', which is not an ISO-8601"
+                      + " timestamp (e.g. 2024-01-01T10:00:00Z)",
+                  path,
+                  column,
+                  failure.get(i));
+            }
             throw FeatureStoreException.of(
                 ErrorCode.INVALID_DATA,
-                "Cannot read entities %s: column '%s' has value '%s', which is not %s",
+                "Cannot read entities %s: column '%s' has value '%s', which is not a valid %s join"
+                    + " key (row: %s)",
                 path,
                 column,
                 failure.get(i),
-                column.equals(timestampColumn)
-                    ? "an ISO-8601 timestamp (e.g. 2024-01-01T10:00:00Z)"
-                    : "a valid " + keyTypes.get(column) + " join key");
+                keyTypes.get(column),
+                describe(failure.getStruct(failure.length() - 1)));
           }
         }
       }
     }
     return converted;
+  }
+
+  /** A CSV row for messages: {@code driver_id=drv1001, event_timestamp=2024-01-01}. */
+  private static String describe(Row row) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < row.length(); i++) {
+      values.add(row.schema().fields()[i].name() + "=" + row.get(i));
+    }
+    return String.join(", ", values);
   }
 
   /** Parses ISO-8601 with or without an offset (none means UTC); null when it is not one. */

@@ -13,9 +13,7 @@ import static org.apache.spark.sql.functions.unix_micros;
 import dev.featurestore.offline.internal.AsOfJoin;
 import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
 import dev.featurestore.offline.internal.EntityTimes;
-import dev.featurestore.offline.internal.SourceReader;
 import dev.featurestore.offline.internal.SourceReduce;
-import dev.featurestore.offline.internal.SparkTypes;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
@@ -23,7 +21,11 @@ import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ResolvedFeature;
+import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.spark.SourceReader;
+import dev.featurestore.spark.SourceRows;
+import dev.featurestore.spark.SparkTypes;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -232,7 +234,7 @@ public final class HistoricalFeatures {
     }
     Map<FeatureView, List<KeyColumn>> keys = new LinkedHashMap<>();
     Map<FeatureView, List<Feature>> featuresOf = new LinkedHashMap<>();
-    Map<FeatureView, Dataset<Row>> sources = new LinkedHashMap<>();
+    Map<FeatureView, SourceRows> sources = new LinkedHashMap<>();
     for (FeatureView view : byView.keySet()) {
       keys.put(view, keyColumns(schema, view, keyToColumn));
       List<Feature> viewFeatures =
@@ -242,9 +244,10 @@ public final class HistoricalFeatures {
           view,
           SourceReader.read(
               spark,
+              "join feature view '" + view.name() + "'",
               view,
               definitions.sourceOf(view),
-              sourceLocation(view),
+              sourceLocation(view).toString(),
               definitions.joinKeysOf(view),
               viewFeatures));
     }
@@ -263,18 +266,20 @@ public final class HistoricalFeatures {
     return new Plan(schema, outputNames, byView, keys, range, prepared);
   }
 
-  /** An entity column holding a view's join key; {@code sourceColumn} is the key in the source. */
-  private record KeyColumn(String column, String sourceColumn) {}
+  /**
+   * An entity column holding a view's join key; {@code sourceColumn} is the key in the source,
+   * {@code type} its declared type.
+   */
+  private record KeyColumn(String column, String sourceColumn, ValueType type) {}
 
   private PreparedView prepare(
       FeatureView view,
-      Dataset<Row> source,
+      SourceRows source,
       List<KeyColumn> keys,
       List<Feature> features,
       Row range) {
     long ttlMicros = view.maxAge().map(t -> t.toNanos() / 1000).orElse(0L);
-    String timestampField = definitions.sourceOf(view).timestampField();
-    Column ts = col(AsOfJoin.quote(timestampField));
+    Column ts = source.eventTimestamp();
     Column keep = ts.isNotNull();
     for (KeyColumn key : keys) {
       keep = keep.and(col(AsOfJoin.quote(key.sourceColumn())).isNotNull());
@@ -283,30 +288,34 @@ public final class HistoricalFeatures {
       keep = lit(false);
     } else {
       // Literal bounds so that Spark pushes them down to the Parquet scan.
-      keep = keep.and(ts.leq(lit(micros(range.getLong(1)))));
-      if (ttlMicros > 0) {
-        keep = keep.and(ts.geq(lit(micros(range.getLong(0) - ttlMicros))));
-      }
+      keep =
+          keep.and(
+              source.eventTimeWithin(
+                  ttlMicros > 0
+                      ? Optional.of(micros(range.getLong(0) - ttlMicros))
+                      : Optional.empty(),
+                  micros(range.getLong(1))));
     }
+    // Columns read by lossless widening are cast to their declared types here, so the entity
+    // keys and the output columns have the definitions' types.
     List<Column> columns = new ArrayList<>();
     for (KeyColumn key : keys) {
-      columns.add(col(AsOfJoin.quote(key.sourceColumn())));
+      columns.add(source.column(key.sourceColumn(), key.type()).as(key.sourceColumn()));
     }
     columns.add(unix_micros(ts).as("ts"));
     columns.add(
-        definitions
-            .sourceOf(view)
-            .createdTimestampField()
-            .map(c -> unix_micros(col(AsOfJoin.quote(c))))
+        source
+            .createdTimestamp()
+            .map(c -> unix_micros(c))
             .orElse(lit(null).cast(DataTypes.LongType))
             .as("created"));
     List<DataType> types = new ArrayList<>();
     for (Feature feature : features) {
-      columns.add(col(AsOfJoin.quote(feature.sourceColumn())));
+      columns.add(source.column(feature.sourceColumn(), feature.type()).as(feature.sourceColumn()));
       types.add(SparkTypes.of(feature.type()));
     }
     return new PreparedView(
-        source.where(keep).select(columns.toArray(Column[]::new)), types, ttlMicros);
+        source.rows().where(keep).select(columns.toArray(Column[]::new)), types, ttlMicros);
   }
 
   private static Instant micros(long epochMicros) {
@@ -433,7 +442,7 @@ public final class HistoricalFeatures {
               key.type(),
               SparkTypes.describe(SparkTypes.of(key.type())));
         }
-        columns.add(new KeyColumn(column, key.name()));
+        columns.add(new KeyColumn(column, key.name(), key.type()));
       }
     }
     columns.sort(Comparator.comparing(KeyColumn::column).thenComparing(KeyColumn::sourceColumn));

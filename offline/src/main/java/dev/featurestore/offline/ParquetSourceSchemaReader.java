@@ -3,7 +3,10 @@
  */
 package dev.featurestore.offline;
 
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.spark.SourceReader;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.GroupType;
@@ -35,42 +39,74 @@ import org.apache.parquet.schema.Type;
  * float64}, {@code string}, {@code bool}, {@code bytes}, {@code timestamp} (INT96, or INT64 with a
  * UTC-adjusted timestamp annotation), {@code array<T>} for lists. Anything else gets a descriptive
  * name that matches no definition type ({@code int16}, {@code date}, {@code decimal(10,2)}, {@code
- * timestamp_ntz} for a timestamp without time zone, {@code struct}, {@code map}).
+ * timestamp_ntz} for a timestamp without time zone, {@code struct}, {@code map}); {@code plan}
+ * checks them with the same rule as the Spark jobs ({@code SourceColumns}).
+ *
+ * <p>A folder with no data file yet is empty (plan notes it); nothing at the path, or a file whose
+ * footer cannot be read, is an error, never "no data".
  */
 public final class ParquetSourceSchemaReader implements SourceSchemaReader {
+  /**
+   * {@inheritDoc}
+   *
+   * @throws FeatureStoreException NOT_FOUND when nothing exists at the location (or a glob matches
+   *     nothing); INVALID_DATA naming the file when its footer cannot be read (not Parquet,
+   *     truncated); UNAVAILABLE when the file system fails
+   */
   @Override
   public Optional<Map<String, String>> read(URI source) {
+    Configuration conf = new Configuration();
+    Path path = new Path(source);
+    FileSystem fs;
     try {
-      Configuration conf = new Configuration();
-      Optional<FileStatus> file = firstDataFile(new Path(source), conf);
-      if (file.isEmpty()) {
-        return Optional.empty();
-      }
-      try (ParquetFileReader reader =
-          ParquetFileReader.open(HadoopInputFile.fromStatus(file.get(), conf))) {
-        Map<String, String> columns = new LinkedHashMap<>();
-        for (Type field : reader.getFooter().getFileMetaData().getSchema().getFields()) {
-          columns.put(field.getName(), typeName(field));
-        }
-        return Optional.of(columns);
-      }
-    } catch (IOException | RuntimeException e) {
+      fs = path.getFileSystem(conf);
+    } catch (UnsupportedFileSystemException e) {
+      return Optional.empty(); // e.g. s3a:// without its connector on plan's class path
+    } catch (IOException e) {
+      throw unavailable(source, e);
+    }
+    Optional<FileStatus> file = firstDataFile(fs, path, source);
+    if (file.isEmpty()) {
       return Optional.empty();
+    }
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromStatus(file.get(), conf))) {
+      Map<String, String> columns = new LinkedHashMap<>();
+      for (Type field : reader.getFooter().getFileMetaData().getSchema().getFields()) {
+        columns.put(field.getName(), typeName(field));
+      }
+      return Optional.of(columns);
+    } catch (IOException | RuntimeException e) {
+      throw new FeatureStoreException(
+          ErrorCode.INVALID_DATA,
+          String.format(
+              "cannot read the Parquet footer of %s: %s",
+              file.get().getPath(), SourceReader.firstLine(e)),
+          e);
     }
   }
 
-  private static Optional<FileStatus> firstDataFile(Path path, Configuration conf)
-      throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
-    FileStatus[] matches = fs.globStatus(path);
-    if (matches == null) {
-      return Optional.empty();
+  private static Optional<FileStatus> firstDataFile(FileSystem fs, Path path, URI source) {
+    try {
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw FeatureStoreException.of(ErrorCode.NOT_FOUND, "nothing exists at %s", source);
+      }
+      List<FileStatus> files = new ArrayList<>();
+      for (FileStatus match : matches) {
+        collect(fs, match, files);
+      }
+      return files.stream().min(Comparator.comparing(f -> f.getPath().toString()));
+    } catch (IOException e) {
+      throw unavailable(source, e);
     }
-    List<FileStatus> files = new ArrayList<>();
-    for (FileStatus match : matches) {
-      collect(fs, match, files);
-    }
-    return files.stream().min(Comparator.comparing(f -> f.getPath().toString()));
+  }
+
+  private static FeatureStoreException unavailable(URI source, IOException e) {
+    return new FeatureStoreException(
+        ErrorCode.UNAVAILABLE,
+        String.format("cannot list %s: %s", source, SourceReader.firstLine(e)),
+        e);
   }
 
   private static void collect(FileSystem fs, FileStatus status, List<FileStatus> files)

@@ -21,6 +21,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -225,8 +226,9 @@ class BadInputTest {
         List.of("gone:x"),
         TrainingSetOptions.defaults(),
         ErrorCode.INVALID_DATA,
-        "Cannot read source 'gone_source' of feature view 'gone' at "
-            + dir.resolve("nowhere/gone.parquet").toUri());
+        "Cannot join feature view 'gone': cannot read source 'gone_source' at "
+            + dir.resolve("nowhere/gone.parquet").toUri()
+            + ": [PATH_NOT_FOUND] Path does not exist: ");
   }
 
   @Test
@@ -236,22 +238,28 @@ class BadInputTest {
         List.of("driver_ratings:acc_rate"),
         TrainingSetOptions.defaults(),
         ErrorCode.INVALID_DATA,
-        "it has no column 'acc_rate' (the feature 'acc_rate'); columns present: driver_id,"
-            + " event_timestamp, conv_rate, trips, rating. The source no longer matches the view");
+        "Cannot join feature view 'driver_ratings': source 'driver_source' (driver.parquet) has no"
+            + " column 'acc_rate' for feature 'acc_rate' of feature view 'driver_ratings'"
+            + " (columns: conv_rate, driver_id, event_timestamp, rating, trips). The source no"
+            + " longer matches the view: fix the data or the definition and apply again");
     assertFails(
         entities(GOOD),
         List.of("driver_ratings:rating"),
         TrainingSetOptions.defaults(),
         ErrorCode.INVALID_DATA,
-        "column 'rating' (the feature 'rating') is double, but the view expects float32");
+        "column 'rating' of source 'driver_source' (driver.parquet) is float64 but feature"
+            + " 'rating' of feature view 'driver_ratings' is float32: not every float64 value"
+            + " converts exactly to float32");
     assertFails(
         entities(GOOD),
         List.of("retyped:*"),
         TrainingSetOptions.defaults(),
         ErrorCode.INVALID_DATA,
-        "Cannot read source 'driver_source' of feature view 'retyped' at "
-            + dir.resolve("driver.parquet").toUri()
-            + ": column 'conv_rate' (the feature 'conv_rate') is double, but the view expects"
-            + " float32");
+        "Cannot join feature view 'retyped': column 'conv_rate' of source 'driver_source'"
+            + " (driver.parquet) is float64 but feature 'conv_rate' of feature view 'retyped' is"
+            + " float32: not every float64 value converts exactly to float32 (only lossless"
+            + " widening is read: int8/int16 to int32, any integer to int64 or float64, float32"
+            + " to float64). The source no longer matches the view: fix the data or the"
+            + " definition and apply again");
   }
 }

@@ -6,8 +6,13 @@ package dev.featurestore.offline;
 import static dev.featurestore.offline.TestData.field;
 import static dev.featurestore.offline.TestData.schema;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.spark.testing.SparkTestSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -89,9 +94,37 @@ class ParquetSourceSchemaReaderTest {
   }
 
   @Test
-  void isEmptyWhenTheSourceCannotBeRead() {
-    assertThat(new ParquetSourceSchemaReader().read(dir.resolve("missing").toUri())).isEmpty();
+  void isEmptyForAFolderWithoutDataYet() {
     assertThat(new ParquetSourceSchemaReader().read(dir.toUri())).isEmpty();
+  }
+
+  @Test
+  void nothingAtThePathIsNotFoundRatherThanNoData() {
+    java.net.URI missing = dir.resolve("missing").toUri();
+    assertThatThrownBy(() -> new ParquetSourceSchemaReader().read(missing))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage("nothing exists at " + missing)
+        .satisfies(
+            e ->
+                assertThat(((FeatureStoreException) e).errorCode()).isEqualTo(ErrorCode.NOT_FOUND));
+    java.net.URI glob = java.net.URI.create(dir.toUri() + "nothing*");
+    assertThatThrownBy(() -> new ParquetSourceSchemaReader().read(glob))
+        .hasMessage("nothing exists at " + glob);
+  }
+
+  @Test
+  void aCorruptFooterIsAnErrorNamingTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("part-0.parquet"), "not a parquet file at all");
+
+    assertThatThrownBy(() -> new ParquetSourceSchemaReader().read(dir.toUri()))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith(
+            "cannot read the Parquet footer of " + file.toUri().toString().replace("///", "/"))
+        .hasMessageContaining("is not a Parquet file")
+        .satisfies(
+            e ->
+                assertThat(((FeatureStoreException) e).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_DATA));
   }
 
   @Test

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

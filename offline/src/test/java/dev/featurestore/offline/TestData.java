@@ -3,6 +3,7 @@
  */
 package dev.featurestore.offline;
 
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.offline.cli.OfflineCli;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.TestRepos;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -17,11 +18,14 @@ import java.util.List;
  * URIs are the cluster's seed nodes.
  *
  * @param uris one standalone URI, or the seed nodes of a Redis Cluster
+ *     <p>Serializable, so that Spark ships it to the executors as it is.
  * @param cluster whether to use the Redis Cluster client
  * @throws dev.featurestore.registry.FeatureStoreException INVALID_ARGUMENT when {@code uris} is
  *     empty
  */
-public record RedisConfig(List<String> uris, boolean cluster) {
+public record RedisConfig(List<String> uris, boolean cluster) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public RedisConfig {
     uris = List.copyOf(requireNonNull(uris, "uris is null"));
     if (uris.isEmpty()) {
@@ -39,6 +43,14 @@ public record RedisConfig(List<String> uris, boolean cluster) {
   /** Returns the URIs with any password replaced by {@code ***}, for messages and logs. */
   public List<String> redactedUris() {
     return uris.stream().map(u -> u.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@")).toList();
+  }
+
+  /**
+   * Returns the target for messages, without passwords: {@code Redis redis://host:6379} or {@code
+   * Redis Cluster redis://a:6379, redis://b:6379}.
+   */
+  public String describe() {
+    return (cluster ? "Redis Cluster " : "Redis ") + String.join(", ", redactedUris());
   }
 
   @Override

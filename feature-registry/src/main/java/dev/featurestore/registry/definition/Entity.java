@@ -5,6 +5,7 @@ package dev.featurestore.registry.definition;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -14,7 +15,10 @@ import java.util.List;
  * @param joinKeys the key columns, in declaration order (composite keys have several)
  * @param description free text, empty when absent
  */
-public record Entity(String name, List<JoinKey> joinKeys, String description) {
+public record Entity(String name, List<JoinKey> joinKeys, String description)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public Entity {
     requireNonNull(name, "name is null");
     joinKeys = List.copyOf(requireNonNull(joinKeys, "joinKeys is null"));

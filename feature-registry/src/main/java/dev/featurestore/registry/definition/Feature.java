@@ -5,6 +5,8 @@ package dev.featurestore.registry.definition;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.Serializable;
+
 /**
  * One feature of a feature view.
  *
@@ -13,7 +15,10 @@ import static java.util.Objects.requireNonNull;
  * @param sourceColumn the source column the values come from (the feature name unless renamed)
  * @param description free text, empty when absent
  */
-public record Feature(String name, ValueType type, String sourceColumn, String description) {
+public record Feature(String name, ValueType type, String sourceColumn, String description)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public Feature {
     requireNonNull(name, "name is null");
     requireNonNull(type, "type is null");

@@ -5,13 +5,15 @@ package dev.featurestore.registry.definition;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A group of features read from one source and keyed by one or more entities.
+ * A group of features read from one source and keyed by one or more entities. Serializable (with
+ * its {@link Feature}s), so that Spark ships it to the executors as it is.
  *
  * @param name the view name
  * @param entities the entity names; the view's key is the concatenation of their join keys
@@ -31,7 +33,10 @@ public record FeatureView(
     boolean online,
     List<Feature> features,
     Map<String, String> tags,
-    String description) {
+    String description)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public FeatureView {
     requireNonNull(name, "name is null");
     entities = List.copyOf(requireNonNull(entities, "entities is null"));

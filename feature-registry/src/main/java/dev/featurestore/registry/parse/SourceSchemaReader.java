@@ -20,9 +20,12 @@ public interface SourceSchemaReader {
    * @param source the resolved location of a source ({@code FeatureRepo#resolve} of its {@code
    *     parquet:} path): a file, a folder of files or a glob
    * @return column name to type name as written in definition files ({@code int64}, {@code
-   *     array<float32>}, {@code timestamp}, ...; a type that has no such name may be given in any
-   *     other readable form); empty when the source cannot be reached (no files yet, unsupported
-   *     scheme)
+   *     array<float32>}, {@code timestamp}, ...; other types as named in {@code
+   *     dev.featurestore.registry.definition.SourceColumns}); empty when the source exists but has
+   *     no data file yet, or this reader cannot check it (an unsupported scheme)
+   * @throws dev.featurestore.registry.FeatureStoreException NOT_FOUND when nothing exists at the
+   *     location; any other exception when the data cannot be read (a corrupt footer), reported by
+   *     {@code plan} at the source's {@code parquet:} line
    */
   Optional<Map<String, String>> read(URI source);
 }

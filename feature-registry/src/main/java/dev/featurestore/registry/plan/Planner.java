@@ -16,31 +16,45 @@ import java.util.Optional;
 public final class Planner {
   private final FileFeatureRepo repo;
   private final List<SourceSchemaReader> readers;
+  private final boolean allowMissingSources;
 
-  private Planner(FileFeatureRepo repo, List<SourceSchemaReader> readers) {
+  private Planner(
+      FileFeatureRepo repo, List<SourceSchemaReader> readers, boolean allowMissingSources) {
     this.repo = repo;
     this.readers = List.copyOf(readers);
+    this.allowMissingSources = allowMissingSources;
   }
 
   /** A planner that checks sources with every {@link SourceSchemaReader} on the class path. */
   public static Planner of(FileFeatureRepo repo) {
-    return new Planner(repo, SourceSchemaCheck.installedReaders());
+    return new Planner(repo, SourceSchemaCheck.installedReaders(), false);
   }
 
   /** A planner that checks sources with the given readers (none: no source check). */
   public static Planner of(FileFeatureRepo repo, List<SourceSchemaReader> readers) {
-    return new Planner(repo, readers);
+    return new Planner(repo, readers, false);
+  }
+
+  /**
+   * Returns a planner that notes a source with nothing at its path instead of failing (by default
+   * it is an error, so that a mistyped path does not surface only at training or materialization
+   * time). The {@code --allow-missing-sources} option of {@code plan} and {@code apply}.
+   */
+  public Planner allowingMissingSources() {
+    return new Planner(repo, readers, true);
   }
 
   /**
    * Parses and validates the definitions, checks them against the sources' columns where the data
    * is reachable, and compares them with the latest applied version.
    *
-   * @throws DefinitionException with every problem found
+   * @throws DefinitionException with every problem found, including a source that cannot be read (a
+   *     corrupt file) and, unless {@link #allowingMissingSources()}, one with nothing at its path
    */
   public Plan plan() {
     ParsedDefinitions parsed = repo.parse();
-    SourceSchemaCheck.Result check = SourceSchemaCheck.check(repo, parsed, readers);
+    SourceSchemaCheck.Result check =
+        SourceSchemaCheck.check(repo, parsed, readers, allowMissingSources);
     if (!check.problems().isEmpty()) {
       throw new DefinitionException(check.problems());
     }

@@ -4,13 +4,12 @@
 package dev.featurestore.registry.plan;
 
 import dev.featurestore.registry.DefinitionException.Problem;
-import dev.featurestore.registry.Names;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.Entity;
-import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
+import dev.featurestore.registry.definition.SourceColumns;
 import dev.featurestore.registry.parse.Location;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.SourceSchemaReader;
@@ -25,7 +24,7 @@ import java.util.ServiceLoader;
 /**
  * Checks the definitions against the columns of their sources' data, where a {@link
  * SourceSchemaReader} can read it: the timestamp columns, the join key columns and every feature's
- * source column must exist with the declared type.
+ * source column must exist with a type {@link SourceColumns} reads as the declared one.
  */
 final class SourceSchemaCheck {
   private final FeatureRepo repo;
@@ -33,9 +32,12 @@ final class SourceSchemaCheck {
   private final List<Problem> problems = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
-  private SourceSchemaCheck(FeatureRepo repo, ParsedDefinitions parsed) {
+  private final boolean allowMissingSources;
+
+  private SourceSchemaCheck(FeatureRepo repo, ParsedDefinitions parsed, boolean allowMissing) {
     this.repo = repo;
     this.parsed = parsed;
+    this.allowMissingSources = allowMissing;
   }
 
   /** The outcome: problems (errors) and notes (what could not be checked). */
@@ -48,9 +50,16 @@ final class SourceSchemaCheck {
     return readers;
   }
 
+  /**
+   * Checks every source a reader can read. A source with nothing at its path is an error, or a note
+   * with {@code allowMissingSources}.
+   */
   static Result check(
-      FeatureRepo repo, ParsedDefinitions parsed, List<SourceSchemaReader> readers) {
-    SourceSchemaCheck check = new SourceSchemaCheck(repo, parsed);
+      FeatureRepo repo,
+      ParsedDefinitions parsed,
+      List<SourceSchemaReader> readers,
+      boolean allowMissingSources) {
+    SourceSchemaCheck check = new SourceSchemaCheck(repo, parsed, allowMissingSources);
     if (readers.isEmpty()) {
       if (!parsed.definitions().sources().isEmpty()) {
         check.notes.add(
@@ -67,6 +76,10 @@ final class SourceSchemaCheck {
 
   private void source(ParquetSource source, List<SourceSchemaReader> readers) {
     URI location = repo.resolve(source.path());
+    Location parquetLine =
+        parsed
+            .location("sources." + source.name() + ".parquet")
+            .orElse(new Location("featurestore.yaml", 0, 0));
     Optional<Map<String, String>> columns;
     try {
       columns =
@@ -74,23 +87,35 @@ final class SourceSchemaCheck {
               .map(reader -> reader.read(location))
               .flatMap(Optional::stream)
               .findFirst();
+    } catch (FeatureStoreException e) {
+      if (e.errorCode() != ErrorCode.NOT_FOUND) {
+        problems.add(unreadable(source, parquetLine, e));
+      } else if (allowMissingSources) {
+        notes.add(
+            "Source '"
+                + source.name()
+                + "': nothing at "
+                + source.path()
+                + " yet (--allow-missing-sources), its columns were not checked.");
+      } else {
+        problems.add(
+            new Problem(
+                parquetLine.file(),
+                parquetLine.line(),
+                parquetLine.column(),
+                "Cannot find source '"
+                    + source.name()
+                    + "': nothing exists at "
+                    + source.path()
+                    + " ("
+                    + location
+                    + ")",
+                "check the parquet: path, or pass --allow-missing-sources when its data is"
+                    + " written later"));
+      }
+      return;
     } catch (RuntimeException e) {
-      Location at =
-          parsed
-              .location("sources." + source.name() + ".parquet")
-              .orElse(new Location("featurestore.yaml", 0, 0));
-      problems.add(
-          new Problem(
-              at.file(),
-              at.line(),
-              at.column(),
-              "Cannot read the schema of source '"
-                  + source.name()
-                  + "' ("
-                  + source.path()
-                  + "): "
-                  + e.getMessage(),
-              ""));
+      problems.add(unreadable(source, parquetLine, e));
       return;
     }
     if (columns.isEmpty()) {
@@ -102,96 +127,47 @@ final class SourceSchemaCheck {
               + " yet, its columns were not checked.");
       return;
     }
-    String what = "source '" + source.name() + "' (" + source.path() + ")";
-    String prefix = "sources." + source.name();
-    column(
-        columns.get(),
-        what,
-        source.timestampField(),
-        "timestamp",
-        "its timestamp_field",
-        prefix + ".timestamp_field");
-    source
-        .createdTimestampField()
-        .ifPresent(
-            c ->
-                column(
-                    columns.get(),
-                    what,
-                    c,
-                    "timestamp",
-                    "its created_timestamp_field",
-                    prefix + ".created_timestamp_field"));
+    List<SourceColumns.Use> uses = new ArrayList<>(SourceColumns.timestampUses(source));
     Definitions definitions = parsed.definitions();
     for (FeatureView view : definitions.featureViews()) {
-      if (!view.source().equals(source.name())) {
-        continue;
+      if (view.source().equals(source.name())) {
+        uses.addAll(SourceColumns.viewUses(view, definitions.joinKeysOf(view), view.features()));
       }
-      String viewPath = "feature_views." + view.name();
-      for (Entity entity : definitions.entitiesOf(view)) {
-        for (JoinKey key : entity.joinKeys()) {
-          column(
-              columns.get(),
-              what,
-              key.name(),
-              key.type().typeName(),
-              "join key '" + key.name() + "' of feature view '" + view.name() + "'",
-              viewPath + ".source");
-        }
-      }
-      for (Feature feature : view.features()) {
-        String featurePath = viewPath + ".features." + feature.name();
-        column(
-            columns.get(),
-            what,
-            feature.sourceColumn(),
-            feature.type().typeName(),
-            "feature '" + feature.name() + "' of feature view '" + view.name() + "'",
-            parsed.locations().containsKey(featurePath + ".source_column")
-                ? featurePath + ".source_column"
-                : featurePath + ".type");
-      }
+    }
+    for (SourceColumns.Problem problem : SourceColumns.check(source, columns.get(), uses)) {
+      Location at =
+          parsed
+              .location(sourceColumnPath(problem.use().definitionPath()))
+              .orElse(new Location("featurestore.yaml", 0, 0));
+      problems.add(
+          new Problem(at.file(), at.line(), at.column(), problem.message(), problem.hint()));
     }
   }
 
-  private void column(
-      Map<String, String> columns,
-      String source,
-      String column,
-      String expectedType,
-      String usedFor,
-      String path) {
-    Location location = parsed.location(path).orElse(new Location("featurestore.yaml", 0, 0));
-    String actual = columns.get(column);
-    if (actual == null) {
-      String hint =
-          Names.closest(column, columns.keySet())
-              .map(c -> "did you mean '" + c + "'?")
-              .orElse("columns: " + String.join(", ", columns.keySet().stream().sorted().toList()));
-      problems.add(
-          new Problem(
-              location.file(),
-              location.line(),
-              location.column(),
-              source + " has no column '" + column + "' for " + usedFor,
-              hint));
-    } else if (!actual.equals(expectedType)) {
-      problems.add(
-          new Problem(
-              location.file(),
-              location.line(),
-              location.column(),
-              "column '"
-                  + column
-                  + "' of "
-                  + source
-                  + " is "
-                  + actual
-                  + " but "
-                  + usedFor
-                  + " is "
-                  + expectedType,
-              ""));
+  /** A feature's problem is shown at its {@code source_column:} when it has one, else its type. */
+  private String sourceColumnPath(String definitionPath) {
+    if (definitionPath.endsWith(".type")) {
+      String sourceColumn =
+          definitionPath.substring(0, definitionPath.length() - ".type".length())
+              + ".source_column";
+      if (parsed.locations().containsKey(sourceColumn)) {
+        return sourceColumn;
+      }
     }
+    return definitionPath;
+  }
+
+  private static Problem unreadable(ParquetSource source, Location at, RuntimeException e) {
+    return new Problem(
+        at.file(),
+        at.line(),
+        at.column(),
+        "Cannot read the schema of source '"
+            + source.name()
+            + "' ("
+            + source.path()
+            + "): "
+            + e.getMessage(),
+        "");
   }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.registry.DefinitionException;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.parse.SourceSchemaReader;
 import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.testing.TestRepos;
@@ -133,6 +135,7 @@ class PlannerTest {
     FileFeatureRepo repo = FileFeatureRepo.open(TestRepos.copyOfExample("rides", dir));
     Map<String, String> hourly = hourlyColumns();
     hourly.put("conv_rate", "float32");
+    hourly.put("acc_rate", "float64");
     hourly.remove("avg_daily_trips");
     hourly.put("avg_daily_trip", "int64");
     hourly.put("driver_id", "string");
@@ -152,13 +155,67 @@ class PlannerTest {
                 "features/driver.yaml:15:13: column 'driver_id' of source"
                     + " 'driver_hourly_stats_src' (data/driver_hourly_stats) is string but join key"
                     + " 'driver_id' of feature view 'driver_hourly_stats' is int64",
-                "features/driver.yaml:18:33: column 'conv_rate' of source"
-                    + " 'driver_hourly_stats_src' (data/driver_hourly_stats) is float32 but"
-                    + " feature 'conv_rate' of feature view 'driver_hourly_stats' is float64",
+                "features/driver.yaml:19:32: column 'acc_rate' of source"
+                    + " 'driver_hourly_stats_src' (data/driver_hourly_stats) is float64 but"
+                    + " feature 'acc_rate' of feature view 'driver_hourly_stats' is float32: not"
+                    + " every float64 value converts exactly to float32 (only lossless widening"
+                    + " is read: int8/int16 to int32, any integer to int64 or float64, float32 to"
+                    + " float64)",
                 "features/driver.yaml:20:39: source 'driver_hourly_stats_src'"
                     + " (data/driver_hourly_stats) has no column 'avg_daily_trips' for feature"
                     + " 'avg_daily_trips' of feature view 'driver_hourly_stats' (did you mean"
                     + " 'avg_daily_trip'?)"));
+  }
+
+  /** The message all three paths (plan, training-set, materialize) give for a decimal column. */
+  static final String DECIMAL_CONV_RATE =
+      "column 'conv_rate' of source 'driver_hourly_stats_src' (data/driver_hourly_stats) is"
+          + " decimal(10,2) but feature 'conv_rate' of feature view 'driver_hourly_stats' is"
+          + " float64: decimals are not converted; write the column as float64, or as int64 for"
+          + " whole numbers";
+
+  @Test
+  void readsLosslessWideningAndRejectsDecimalsWithTheSharedMessage() {
+    FileFeatureRepo repo = FileFeatureRepo.open(TestRepos.copyOfExample("rides", dir));
+    Map<String, String> hourly = hourlyColumns();
+    hourly.put("avg_daily_trips", "int32");
+    hourly.put("acc_rate", "float32");
+    FakeSourceSchemaReader.SCHEMAS.put(repo.resolve("data/driver_hourly_stats"), hourly);
+    Planner planner = Planner.of(repo, List.of(new FakeSourceSchemaReader()));
+
+    assertThat(planner.plan().hasChanges()).isTrue(); // int32 for an int64 feature is read
+
+    hourly.put("conv_rate", "decimal(10,2)");
+    assertThatThrownBy(planner::plan)
+        .isInstanceOf(DefinitionException.class)
+        .hasMessage(
+            "Invalid definitions: 1 problem"
+                + System.lineSeparator()
+                + "features/driver.yaml:18:33: "
+                + DECIMAL_CONV_RATE);
+  }
+
+  @Test
+  void aSourceWithNothingAtItsPathIsAnErrorUnlessMissingSourcesAreAllowed() {
+    FileFeatureRepo repo = FileFeatureRepo.open(TestRepos.copyOfExample("rides", dir));
+    SourceSchemaReader missing =
+        source -> {
+          throw FeatureStoreException.of(ErrorCode.NOT_FOUND, "no such path %s", source);
+        };
+    Planner planner = Planner.of(repo, List.of(missing));
+
+    assertThatThrownBy(planner::plan)
+        .isInstanceOf(DefinitionException.class)
+        .hasMessageContaining(
+            "features/customer.yaml:3:14: Cannot find source 'customer_profile_src': nothing"
+                + " exists at data/customer_profile ("
+                + repo.resolve("data/customer_profile")
+                + ") (check the parquet: path, or pass --allow-missing-sources when its data is"
+                + " written later)");
+    assertThat(planner.allowingMissingSources().plan().notes())
+        .contains(
+            "Source 'customer_profile_src': nothing at data/customer_profile yet"
+                + " (--allow-missing-sources), its columns were not checked.");
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.featurestore.registry.Names;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.spark.SparkSessions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -252,7 +252,8 @@ public final class MaterializerCli {
                         common.repo))
             .definitions();
     RedisConfig redis = redisSource.redisOf(repo);
-    SparkSession spark = spark(repo.config().sparkMaster());
+    SparkSession spark =
+        SparkSessions.open("featurestore materialize", repo.config().sparkMaster());
     Materializer materializer =
         new Materializer(spark, definitions, redis, p -> repo.resolve(p).toString(), options, err);
     List<ViewSummary> summaries = run.apply(new Context(repo, materializer));
@@ -292,24 +293,6 @@ public final class MaterializerCli {
     return Files.isRegularFile(path)
         ? new WatermarkStore(path.resolveSibling("watermarks"))
         : WatermarkStore.forRegistry(path);
-  }
-
-  /** The session: spark-submit's master when it set one, else the repo's {@code spark_master}. */
-  static SparkSession spark(String repoMaster) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder builder = SparkSession.builder().appName("featurestore materialize");
-    if (!conf.contains("spark.master")) {
-      builder.master(repoMaster);
-    }
-    if (!conf.contains("spark.sql.session.timeZone")) {
-      builder.config("spark.sql.session.timeZone", "UTC");
-    }
-    if (!conf.contains("spark.ui.enabled")) {
-      builder.config("spark.ui.enabled", "false");
-    }
-    SparkSession spark = builder.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
-    return spark;
   }
 
   static String json(String project, RedisConfig redis, List<ViewSummary> summaries) {

@@ -114,7 +114,7 @@ public final class NewerWinsWriter implements AutoCloseable {
       count = get(pending.future());
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof RedisNoScriptException)) {
-        throw RedisConnections.unavailable(redis.target(), e.getCause());
+        throw RedisConnections.writeFailure(redis.target(), e.getCause());
       }
       // The script cache is empty (a restarted server, another cluster node): EVAL loads it.
       RedisFuture<Long> retry =
@@ -129,7 +129,7 @@ public final class NewerWinsWriter implements AutoCloseable {
       try {
         count = get(retry);
       } catch (ExecutionException again) {
-        throw RedisConnections.unavailable(redis.target(), again.getCause());
+        throw RedisConnections.writeFailure(redis.target(), again.getCause());
       }
     }
     written += count;
@@ -140,7 +140,7 @@ public final class NewerWinsWriter implements AutoCloseable {
     try {
       return future.get(redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw RedisConnections.unavailable(
+      throw RedisConnections.writeFailure(
           redis.target(),
           new TimeoutException("no answer within " + redis.timeout().toSeconds() + "s"));
     }

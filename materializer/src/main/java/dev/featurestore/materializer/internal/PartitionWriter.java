@@ -5,6 +5,8 @@ package dev.featurestore.materializer.internal;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.config.RedisConfig;
+import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ValueType;
@@ -28,9 +30,9 @@ import org.apache.spark.util.LongAccumulator;
  * the JVM's shared connection.
  *
  * <p>Rows are Spark's internal rows (no conversion to {@code Row}, no boxing of feature values),
- * laid out as {@code SourceReader} projects them: the join keys (int64, string or binary), the
- * event timestamp and the created timestamp as epoch microseconds (the created one may be null),
- * then the features in view order, each cast to the Spark type of its value type.
+ * laid out as {@code ViewRows} projects them: the join keys (int64, string or binary), the event
+ * timestamp and the created timestamp as epoch microseconds (the created one may be null), then the
+ * features in view order, each cast to the Spark type of its value type.
  *
  * <p>Rows of one key with equal (event, created) timestamps are a tie; the one whose encoded value
  * is the greatest (unsigned bytes) wins, so every run and every partitioning picks the same row.
@@ -54,21 +56,33 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
     private static final long serialVersionUID = 1L;
   }
 
-  private final ViewSpec spec;
-  private final RedisTarget target;
+  private final String project;
+  private final FeatureView view;
+  private final List<JoinKey> joinKeys;
+  private final RedisConfig target;
   private final Tuning tuning;
   private final long graceMillis;
   private final long nowMillis;
   private final Counters counters;
 
+  /**
+   * @param project the project, for the key and value codec
+   * @param view the view (a serializable definition record, shipped to the executors as it is)
+   * @param joinKeys the view's join keys, in key order
+   * @param target the online store
+   */
   public PartitionWriter(
-      ViewSpec spec,
-      RedisTarget target,
+      String project,
+      FeatureView view,
+      List<JoinKey> joinKeys,
+      RedisConfig target,
       Tuning tuning,
       Duration grace,
       long nowMillis,
       Counters counters) {
-    this.spec = spec;
+    this.project = project;
+    this.view = view;
+    this.joinKeys = List.copyOf(joinKeys);
     this.target = target;
     this.tuning = tuning;
     this.graceMillis = grace.toMillis();
@@ -81,16 +95,14 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
     if (!rows.hasNext()) {
       return;
     }
-    FeatureView view = spec.featureView();
-    List<JoinKey> joinKeys = spec.joinKeys();
-    OnlineValueCodec codec = new OnlineValueCodec(spec.project(), view);
-    byte[] viewTag = OnlineKeys.viewTag(spec.project(), spec.view());
+    OnlineValueCodec codec = new OnlineValueCodec(project, view);
+    byte[] viewTag = OnlineKeys.viewTag(project, view.name());
     Duration grace = Duration.ofMillis(graceMillis);
     int keyCount = joinKeys.size();
     int eventIndex = keyCount;
     int createdIndex = keyCount + 1;
     int firstFeature = keyCount + 2;
-    List<ValueType> types = spec.featureTypes();
+    List<ValueType> types = view.features().stream().map(Feature::type).toList();
 
     RedisConnections.Shared redis = RedisConnections.get(target);
     long read = 0;
@@ -148,7 +160,7 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
       throw e;
     } catch (RedisException e) {
       RedisConnections.evict(target);
-      throw RedisConnections.unavailable(target, e);
+      throw RedisConnections.writeFailure(target, e);
     } catch (IllegalStateException e) {
       if (redis.connection().isOpen()) {
         throw e;
@@ -158,7 +170,7 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
       RedisException lost =
           new RedisException("the connection was closed after another task lost Redis");
       lost.addSuppressed(e);
-      throw RedisConnections.unavailable(target, lost);
+      throw RedisConnections.writeFailure(target, lost);
     } finally {
       counters.rowsRead().add(read);
       counters.expiredSkipped().add(expired);

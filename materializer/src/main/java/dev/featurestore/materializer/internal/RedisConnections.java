@@ -5,9 +5,11 @@ package dev.featurestore.materializer.internal;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.config.RedisConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,6 +21,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * connection gets a fresh one.
  */
 public final class RedisConnections {
-  private static final Map<RedisTarget, Shared> CONNECTIONS = new ConcurrentHashMap<>();
+  private static final Map<RedisConfig, Shared> CONNECTIONS = new ConcurrentHashMap<>();
+  private static final Set<String> AUTHENTICATION_ERROR_CODES = Set.of("WRONGPASS", "NOAUTH");
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(RedisConnections::closeAll, "redis-close"));
@@ -42,7 +47,7 @@ public final class RedisConnections {
 
   /** A shared connection: its client, the connection and its async scripting commands. */
   public record Shared(
-      RedisTarget target,
+      RedisConfig target,
       AbstractRedisClient client,
       StatefulConnection<byte[], byte[]> connection,
       RedisScriptingAsyncCommands<byte[], byte[]> commands) {
@@ -64,7 +69,7 @@ public final class RedisConnections {
    * @throws FeatureStoreException UNAVAILABLE naming the (redacted) address when Redis cannot be
    *     reached
    */
-  public static Shared get(RedisTarget target) {
+  public static Shared get(RedisConfig target) {
     Shared shared = CONNECTIONS.get(target);
     if (shared != null && shared.connection().isOpen()) {
       return shared;
@@ -84,7 +89,7 @@ public final class RedisConnections {
   }
 
   /** Closes and forgets the JVM's connection to a target (after a failure). */
-  public static void evict(RedisTarget target) {
+  public static void evict(RedisConfig target) {
     synchronized (RedisConnections.class) {
       Shared shared = CONNECTIONS.remove(target);
       if (shared != null) {
@@ -104,9 +109,10 @@ public final class RedisConnections {
   /**
    * Connects and checks the connection with a PING (and loads the newer-wins script).
    *
-   * @throws FeatureStoreException UNAVAILABLE naming the address when Redis cannot be reached
+   * @throws FeatureStoreException UNAVAILABLE naming the address when Redis cannot be reached,
+   *     INVALID_ARGUMENT when it refuses the credentials
    */
-  public static void check(RedisTarget target) {
+  public static void check(RedisConfig target) {
     Shared shared = get(target);
     try {
       var ping = shared.commands().scriptLoad(NewerWinsScript.SOURCE);
@@ -114,29 +120,64 @@ public final class RedisConnections {
       ping.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw unavailable(target, e);
+      throw writeFailure(target, e);
     } catch (Exception e) {
       evict(target);
-      throw unavailable(target, e);
+      throw writeFailure(target, e);
     }
   }
 
-  /** The error for a Redis that cannot be reached or was lost. */
-  public static FeatureStoreException unavailable(RedisTarget target, Throwable cause) {
+  /**
+   * The error for a Redis that cannot be reached, was lost, or refused the credentials: {@code
+   * UNAVAILABLE} naming the (redacted) address, or {@code INVALID_ARGUMENT} saying that the
+   * password is wrong or missing and where to fix it.
+   */
+  public static FeatureStoreException writeFailure(RedisConfig target, Throwable cause) {
+    Optional<RedisCommandExecutionException> rejected = authenticationRejected(cause);
+    if (rejected.isPresent()) {
+      return new FeatureStoreException(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot write to "
+              + target.describe()
+              + ": authentication failed ("
+              + rejected.get().getMessage()
+              + "); check the password in online.redis of featurestore.yaml"
+              + " (redis://USER:PASSWORD@HOST:PORT, or redis://:PASSWORD@HOST:PORT for the default"
+              + " user)",
+          cause);
+    }
     Throwable root = cause;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String reason = root.getMessage() == null ? root.toString() : root.getMessage();
     return FeatureStoreException.of(
         ErrorCode.UNAVAILABLE,
         cause,
         "Cannot write to %s: %s (is it running and reachable?)",
-        target,
+        target.describe(),
         reason);
   }
 
-  private static Shared connect(RedisTarget target) {
+  /**
+   * Finds the server's refusal of the credentials in a failure. A Redis error reply starts with its
+   * error code, the protocol's type of the error ({@code WRONGPASS} for a wrong user or password,
+   * {@code NOAUTH} when none was given), which Lettuce keeps as the first word of a {@link
+   * RedisCommandExecutionException}.
+   */
+  private static Optional<RedisCommandExecutionException> authenticationRejected(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RedisCommandExecutionException reply && reply.getMessage() != null) {
+        String code = reply.getMessage().split(" ", 2)[0];
+        if (AUTHENTICATION_ERROR_CODES.contains(code)) {
+          return Optional.of(reply);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Shared connect(RedisConfig target) {
     try {
       if (target.cluster()) {
         List<RedisURI> seeds = target.uris().stream().map(RedisURI::create).toList();
@@ -176,10 +217,10 @@ public final class RedisConnections {
           ErrorCode.INVALID_ARGUMENT,
           e,
           "Cannot use Redis address %s: %s",
-          target.redacted(),
+          String.join(", ", target.redactedUris()),
           e.getMessage());
     } catch (RuntimeException e) {
-      throw unavailable(target, e);
+      throw writeFailure(target, e);
     }
   }
 

@@ -6,6 +6,7 @@ package dev.featurestore.materializer.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.localredis.RedisServerProcess;
+import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
@@ -54,7 +55,7 @@ class NewerWinsScriptIT {
   record Server(
       String version, String uri, RedisClient client, RedisCommands<byte[], byte[]> sync) {
     RedisConnections.Shared shared() {
-      return RedisConnections.get(new RedisTarget(List.of(uri), false));
+      return RedisConnections.get(RedisConfig.standalone(uri));
     }
 
     @Override
@@ -94,7 +95,7 @@ class NewerWinsScriptIT {
   @AfterAll
   static void close() {
     for (Server server : SERVERS) {
-      RedisConnections.evict(new RedisTarget(List.of(server.uri()), false));
+      RedisConnections.evict(RedisConfig.standalone(server.uri()));
       server.client().shutdown();
     }
     if (systemServer != null) {

@@ -11,7 +11,6 @@ import dev.featurestore.offline.HistoricalFeatures;
 import dev.featurestore.offline.TrainingSetOptions;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
-import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
@@ -19,6 +18,8 @@ import dev.featurestore.registry.definition.ResolvedFeature;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.spark.SourceReader;
+import dev.featurestore.spark.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
@@ -87,23 +89,22 @@ public final class TrainingSetRunner {
     String entitiesLocation = location(request.entities());
     String outputLocation = location(request.output());
     EntityFiles.checkLocal(entitiesLocation); // before Spark starts: a typo costs no session
-    SparkSession spark = session(repo.config());
+    SparkSession spark =
+        SparkSessions.open("featurestore training-set", repo.config().sparkMaster());
     HistoricalFeatures historical = HistoricalFeatures.of(spark, definitions, repo::resolve);
     Dataset<Row> entities =
         EntityFiles.read(spark, entitiesLocation, request.timestampColumn(), columnTypes);
-    Dataset<Row> result = historical.join(entities, features, options);
+    Dataset<Row> result;
+    try {
+      result = historical.join(entities, features, options);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw sparkFailure(e);
+    }
     checkOutput(outputLocation);
 
-    long inputRows = entities.count();
-    result.write().mode(SaveMode.Overwrite).parquet(outputLocation);
-    long outputRows = spark.read().parquet(outputLocation).count();
-    if (inputRows != outputRows) {
-      throw FeatureStoreException.of(
-          ErrorCode.INTERNAL_ERROR,
-          "Cannot build a training set: read %d entity rows but wrote %d",
-          inputRows,
-          outputRows);
-    }
+    // Listed before anything is written: a listing that fails stops the run, and the manifest
+    // never records made-up counts.
+    Manifest.FileSet entityFiles = files(entitiesLocation);
     List<Manifest.SourceFiles> sources = new ArrayList<>();
     for (FeatureView view :
         new LinkedHashSet<>(features.stream().map(ResolvedFeature::view).toList())) {
@@ -113,6 +114,22 @@ public final class TrainingSetRunner {
               definitions.sourceOf(view).name(),
               files(historical.sourceLocation(view).toString())));
     }
+    long inputRows;
+    long outputRows;
+    try {
+      inputRows = entities.count();
+      result.write().mode(SaveMode.Overwrite).parquet(outputLocation);
+      outputRows = spark.read().parquet(outputLocation).count();
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw sparkFailure(e);
+    }
+    if (inputRows != outputRows) {
+      throw FeatureStoreException.of(
+          ErrorCode.INTERNAL_ERROR,
+          "Cannot build a training set: read %d entity rows but wrote %d",
+          inputRows,
+          outputRows);
+    }
     Manifest manifest =
         new Manifest(
             definitions.project(),
@@ -121,7 +138,7 @@ public final class TrainingSetRunner {
             request.featureService().orElse(null),
             features.stream().map(ResolvedFeature::reference).toList(),
             List.of(result.columns()),
-            files(entitiesLocation),
+            entityFiles,
             sources,
             inputRows,
             outputRows,
@@ -131,28 +148,18 @@ public final class TrainingSetRunner {
     return manifest;
   }
 
-  /**
-   * Returns the session to run in: the active one (tests, spark-submit), else a new one whose
-   * master is the repo's {@code offline.spark_master} unless {@code spark.master} is already set
-   * (spark-submit sets it).
-   */
-  static SparkSession session(RepoConfig config) {
-    SparkSession.Builder builder = SparkSession.builder().appName("featurestore training-set");
-    if (System.getProperty("spark.master") == null) {
-      builder.master(config.sparkMaster());
-      if (config.sparkMaster().startsWith("local")) {
-        int partitions = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
-        builder
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", String.valueOf(partitions));
-      }
+  /** A source file that cannot be read is a user error naming it; anything else goes on as is. */
+  private static RuntimeException sparkFailure(Exception e) {
+    Optional<FeatureStoreException> unreadable =
+        SourceReader.unreadableFile("build a training set", e);
+    if (unreadable.isPresent()) {
+      return unreadable.get();
     }
-    SparkSession spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate();
-    // A Parquet timestamp without time zone is read as UTC, as in CSV entity files.
-    spark.conf().set("spark.sql.parquet.inferTimestampNTZ.enabled", "false");
-    return spark;
+    if (e instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new FeatureStoreException(
+        ErrorCode.INTERNAL_ERROR, "Cannot build a training set: " + SourceReader.firstLine(e), e);
   }
 
   /** Every join key of the requested views with its type. */
@@ -225,7 +232,11 @@ public final class TrainingSetRunner {
     }
   }
 
-  /** Lists the data files at a location (a file, folder or glob; names starting _ or . skipped). */
+  /**
+   * Lists the data files at a location (a file, folder or glob; names starting _ or . skipped).
+   *
+   * @throws FeatureStoreException UNAVAILABLE when the location cannot be listed
+   */
   static Manifest.FileSet files(String location) {
     try {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(URI.create(location));
@@ -240,7 +251,12 @@ public final class TrainingSetRunner {
       return new Manifest.FileSet(
           location, files.size(), bytes, Instant.ofEpochMilli(lastModified).toString());
     } catch (IOException | IllegalArgumentException e) {
-      return new Manifest.FileSet(location, 0, 0, Instant.EPOCH.toString());
+      throw new FeatureStoreException(
+          ErrorCode.UNAVAILABLE,
+          String.format(
+              "Cannot list the files at %s for the manifest: %s",
+              location, SourceReader.firstLine(e)),
+          e);
     }
   }
 

@@ -14,13 +14,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.featurestore.offline.SparkTestSession;
 import dev.featurestore.offline.TrainingSetOptions;
+import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Entity;
+import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.TestRepos;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -32,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -236,6 +243,164 @@ class TrainingSetRunnerTest {
         .hasMessage(
             "Cannot use --join-key-map a=b: neither side is a join key of the requested feature"
                 + " views (join keys: driver_id); write COLUMN=JOIN_KEY");
+  }
+
+  /** Rides' driver_hourly_stats, as the plan and materialize tests of the same rule define it. */
+  static Definitions hourlyStats() {
+    return new Definitions(
+        "rides",
+        List.of(new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "")),
+        List.of(
+            new ParquetSource(
+                "driver_hourly_stats_src",
+                "data/driver_hourly_stats",
+                "event_timestamp",
+                Optional.empty(),
+                "")),
+        List.of(
+            new FeatureView(
+                "driver_hourly_stats",
+                List.of("driver"),
+                "driver_hourly_stats_src",
+                Duration.ofHours(2),
+                false,
+                List.of(
+                    Feature.of("conv_rate", ValueType.FLOAT64),
+                    Feature.of("avg_daily_trips", ValueType.INT64)),
+                Map.of(),
+                "")),
+        List.of());
+  }
+
+  private static void writeHourlyStats(Path repoRoot, DataType convRate, Object rate) {
+    SparkTestSession.get()
+        .createDataFrame(
+            List.of(
+                RowFactory.create(
+                    1L,
+                    Timestamp.from(Instant.parse("2024-01-01T10:00:00Z")),
+                    rate,
+                    Integer.MAX_VALUE)),
+            DataTypes.createStructType(
+                List.of(
+                    DataTypes.createStructField("driver_id", DataTypes.LongType, true),
+                    DataTypes.createStructField("event_timestamp", DataTypes.TimestampType, true),
+                    DataTypes.createStructField("conv_rate", convRate, true),
+                    DataTypes.createStructField("avg_daily_trips", DataTypes.IntegerType, true))))
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .parquet(repoRoot.resolve("data/driver_hourly_stats").toString());
+  }
+
+  @Test
+  void readsAnInt32ColumnAsAnInt64FeatureAndRejectsADecimalAsPlanDoes() throws Exception {
+    FeatureRepo hourly = TestRepos.fixed(dir.resolve("hourly"), Optional.of(hourlyStats()));
+    writeHourlyStats(hourly.root(), DataTypes.DoubleType, 0.5);
+    Path csv =
+        Files.writeString(dir.resolve("e.csv"), "driver,event_timestamp\n1,2024-01-01T11:00:00Z\n");
+
+    TrainingSetRunner.run(request(csv, dir.resolve("out"), "driver_hourly_stats:*"), hourly);
+
+    assertThat(rows(dir.resolve("out"))).containsExactly("1|2024-01-01T11:00:00Z|0.5|2147483647");
+    assertThat(
+            SparkTestSession.get()
+                .read()
+                .parquet(dir.resolve("out").toString())
+                .schema()
+                .apply("avg_daily_trips")
+                .dataType())
+        .isEqualTo(DataTypes.LongType);
+
+    writeHourlyStats(
+        hourly.root(), DataTypes.createDecimalType(10, 2), new java.math.BigDecimal("0.50"));
+    assertThatThrownBy(
+            () ->
+                TrainingSetRunner.run(
+                    request(csv, dir.resolve("out2"), "driver_hourly_stats:*"), hourly))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Cannot join feature view 'driver_hourly_stats': column 'conv_rate' of source"
+                + " 'driver_hourly_stats_src' (data/driver_hourly_stats) is decimal(10,2) but"
+                + " feature 'conv_rate' of feature view 'driver_hourly_stats' is float64: decimals"
+                + " are not converted; write the column as float64, or as int64 for whole numbers."
+                + " The source no longer matches the view: fix the data or the definition and"
+                + " apply again");
+  }
+
+  @Test
+  void aCorruptParquetSourceIsOneParagraphNamingTheSource() throws Exception {
+    Path folder = repo.root().resolve("data/driver");
+    Path part;
+    try (var files = Files.list(folder)) {
+      part = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Files.writeString(part, "not a parquet file, just some text to fill a footer");
+    Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
+    Path csv = writeCsv(dir.resolve("entities.csv"));
+
+    assertThatThrownBy(
+            () -> TrainingSetRunner.run(request(csv, dir.resolve("out"), "driver_stats:*"), repo))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith(
+            "Cannot join feature view 'driver_stats': cannot read source 'driver_source' at "
+                + repo.resolve("data/driver")
+                + ": ")
+        .hasMessageContaining(part.getFileName() + " is not a Parquet file")
+        .hasMessageNotContaining("\n")
+        .satisfies(
+            e ->
+                assertThat(((FeatureStoreException) e).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_DATA));
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void aCorruptFileFoundWhileJoiningIsOneParagraphNamingTheFile() throws Exception {
+    // Sorted after the good file, so Spark takes the schema from the good one and meets this one
+    // only when the join reads it.
+    Path corrupt =
+        Files.writeString(
+            repo.root().resolve("data/driver/part-99999-corrupt.parquet"), "not a parquet file");
+    Path csv = writeCsv(dir.resolve("entities.csv"));
+
+    assertThatThrownBy(
+            () -> TrainingSetRunner.run(request(csv, dir.resolve("out"), "driver_stats:*"), repo))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith("Cannot build a training set: [FAILED_READ_FILE")
+        .hasMessageContaining(corrupt.getFileName() + " is not a Parquet file")
+        .hasMessageNotContaining("\n")
+        .satisfies(
+            e ->
+                assertThat(((FeatureStoreException) e).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_DATA));
+    assertThat(dir.resolve("out").resolve("_manifest.json")).doesNotExist();
+  }
+
+  @Test
+  void rejectsACsvKeyOfTheWrongTypeNamingTheKeyItsTypeAndTheRow() throws Exception {
+    Path csv = dir.resolve("bad-key.csv");
+    Files.writeString(
+        csv, "driver,event_timestamp\n1,2024-01-01T10:00:00Z\ndrv1001,2024-01-01T11:00:00Z\n");
+
+    assertThatThrownBy(
+            () ->
+                TrainingSetRunner.run(request(csv, dir.resolve("out"), "driver_stats:trips"), repo))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Cannot read entities "
+                + csv.toUri()
+                + ": column 'driver' has value 'drv1001', which is not a valid int64 join key"
+                + " (row: driver=drv1001, event_timestamp=2024-01-01T11:00:00Z)");
+  }
+
+  @Test
+  void aListingThatFailsStopsTheRunInsteadOfRecordingMadeUpCounts() {
+    assertThatThrownBy(() -> TrainingSetRunner.files("nosuchfs://bucket/entities"))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith(
+            "Cannot list the files at nosuchfs://bucket/entities for the manifest: ")
+        .hasMessageContaining("nosuchfs");
   }
 
   static List<String> rows(Path output) {

@@ -5,8 +5,8 @@ package dev.featurestore.offline.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.featurestore.offline.SparkTestSession;
 import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
+import dev.featurestore.spark.testing.SparkTestSession;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,11 +1,15 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.offline;
+package dev.featurestore.spark.testing;
 
 import org.apache.spark.sql.SparkSession;
 
-/** The one local Spark session of the test JVM. */
+/**
+ * The one local Spark session of a test JVM, shared by every Spark test of {@code spark-common},
+ * {@code offline} and {@code materializer} (shipped in spark-common's test-jar): {@code local[2]},
+ * 8 shuffle partitions, UI off, bound to loopback, session time zone UTC.
+ */
 public final class SparkTestSession {
   private static SparkSession session;
 
@@ -17,7 +21,7 @@ public final class SparkTestSession {
       session =
           SparkSession.builder()
               .master("local[2]")
-              .appName("offline-tests")
+              .appName("featurestore-tests")
               .config("spark.sql.shuffle.partitions", "8")
               .config("spark.default.parallelism", "4")
               .config("spark.ui.enabled", "false")
