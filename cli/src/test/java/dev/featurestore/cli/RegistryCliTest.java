@@ -41,7 +41,7 @@ class RegistryCliTest {
 
   @Test
   void plansAndAppliesTheExampleRepo() throws IOException {
-    Result plan = run("plan", "--repo", repo);
+    Result plan = run("plan", "--allow-missing-sources", "--repo", repo);
 
     assertThat(plan.exitCode()).isZero();
     assertThat(plan.err()).isEmpty();
@@ -49,15 +49,15 @@ class RegistryCliTest {
         .startsWith("Project 'rides': nothing applied yet.\n\n  + entity customer\n")
         .contains("  + feature_view driver_daily\n", "Plan: 9 to add, 0 to change, 0 to remove.\n")
         .contains(
-            "Note: Source 'driver_daily_src': no data at data/driver_daily yet, its columns were"
-                + " not checked.");
+            "Note: Source 'driver_daily_src': nothing at data/driver_daily yet"
+                + " (--allow-missing-sources), its columns were not checked.");
 
-    Result apply = run("apply", "--repo", repo);
+    Result apply = run("apply", "--allow-missing-sources", "--repo", repo);
     String hash = DefinitionsJson.contentHash(TestDefinitions.rides());
     assertThat(apply.exitCode()).isZero();
     assertThat(apply.out()).contains("Applied version 1 (sha256 " + hash.substring(0, 12) + ")");
 
-    Result again = run("apply", "--repo", repo);
+    Result again = run("apply", "--allow-missing-sources", "--repo", repo);
     assertThat(again.exitCode()).isZero();
     assertThat(again.out())
         .contains("No changes: the definitions equal the applied version.")
@@ -65,7 +65,7 @@ class RegistryCliTest {
 
     Path file = dir.resolve("features/driver.yaml");
     Files.writeString(file, Files.readString(file).replace("ttl: 2h", "ttl: 1h"));
-    Result breaking = run("plan", "--repo", repo);
+    Result breaking = run("plan", "--allow-missing-sources", "--repo", repo);
     assertThat(breaking.exitCode()).isZero();
     assertThat(breaking.out())
         .contains(
@@ -73,7 +73,8 @@ class RegistryCliTest {
                 + "      feature_views.driver_hourly_stats.ttl: 2h -> 1h  [BREAKING: TTL"
                 + " shortened: values expire sooner]\n\n"
                 + "Plan: 0 to add, 1 to change, 0 to remove; 1 breaking change.\n");
-    assertThat(run("apply", "--repo", repo).out()).contains("Applied version 2 (sha256 ");
+    assertThat(run("apply", "--allow-missing-sources", "--repo", repo).out())
+        .contains("Applied version 2 (sha256 ");
 
     Result history = run("registry", "history", "--repo", repo);
     assertThat(history.exitCode()).isZero();
@@ -90,10 +91,10 @@ class RegistryCliTest {
 
   @Test
   void listsAndDescribesAnyVersion() throws IOException {
-    run("apply", "--repo", repo);
+    run("apply", "--allow-missing-sources", "--repo", repo);
     Path file = dir.resolve("features/driver.yaml");
     Files.writeString(file, Files.readString(file).replace("ttl: 2h", "ttl: 1h"));
-    run("apply", "--repo", repo);
+    run("apply", "--allow-missing-sources", "--repo", repo);
 
     Result list = run("registry", "list", "--repo", repo, "--version", "1");
     assertThat(list.exitCode()).isZero();
@@ -150,7 +151,7 @@ class RegistryCliTest {
                 + repo
                 + ")\n");
 
-    run("apply", "--repo", repo);
+    run("apply", "--allow-missing-sources", "--repo", repo);
     Result unknown = run("registry", "describe", "drivr", "--repo", repo);
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.out()).isEmpty();
@@ -163,7 +164,7 @@ class RegistryCliTest {
 
     Path file = dir.resolve("features/driver.yaml");
     Files.writeString(file, Files.readString(file).replace("type: float32", "type: float"));
-    Result invalid = run("plan", "--repo", repo);
+    Result invalid = run("plan", "--allow-missing-sources", "--repo", repo);
     assertThat(invalid.exitCode()).isEqualTo(1);
     assertThat(invalid.err())
         .isEqualTo(
@@ -173,10 +174,10 @@ class RegistryCliTest {
                 + " int32, int64, float32, float64, string, bool, bytes, timestamp,"
                 + " array<int32>, array<int64>, array<float32>, array<float64>,"
                 + " array<string>)\n");
-    assertThat(run("apply", "--repo", repo).exitCode()).isEqualTo(1);
+    assertThat(run("apply", "--allow-missing-sources", "--repo", repo).exitCode()).isEqualTo(1);
     assertThat(FileRegistry.open(dir.resolve(".featurestore/registry")).history()).hasSize(1);
 
-    Result verbose = run("plan", "--repo", repo, "--verbose");
+    Result verbose = run("plan", "--allow-missing-sources", "--repo", repo, "--verbose");
     assertThat(verbose.exitCode()).isEqualTo(1);
     assertThat(verbose.err())
         .startsWith("Invalid definitions: 1 problem\n")
@@ -185,6 +186,23 @@ class RegistryCliTest {
     Result noRepo = run("plan", "--repo", dir.resolve("nope").toString());
     assertThat(noRepo.exitCode()).isEqualTo(1);
     assertThat(noRepo.err()).startsWith("Cannot open feature repo ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aSourceWithNoDataIsAnErrorUnlessAllowed() {
+    Result plan = run("plan", "--repo", repo);
+
+    assertThat(plan.exitCode()).isEqualTo(1);
+    assertThat(plan.err())
+        .startsWith(
+            "Invalid definitions: 3 problems\nfeatures/customer.yaml:3:14: Cannot find source")
+        .contains(
+            "\nfeatures/driver.yaml:3:14: Cannot find source 'driver_hourly_stats_src': nothing"
+                + " exists at data/driver_hourly_stats (file:",
+            "(check the parquet: path, or pass --allow-missing-sources when its data is written"
+                + " later)\nfeatures/driver.yaml:8:14: Cannot find source 'driver_daily_src'");
+    assertThat(run("apply", "--repo", repo).exitCode()).isEqualTo(1);
+    assertThat(FileRegistry.open(dir.resolve(".featurestore/registry")).history()).isEmpty();
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.featurestore.registry.parse.SourceSchemaReader;
 import dev.featurestore.registry.repo.FeatureRepo;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,11 @@ final class SourceSchemaCheck {
         check.source(source, readers);
       }
     }
+    // In file and line order, as the parser's problems are: sources are checked by name.
+    check.problems.sort(
+        Comparator.comparing(Problem::file)
+            .thenComparingInt(Problem::line)
+            .thenComparingInt(Problem::column));
     return new Result(List.copyOf(check.problems), List.copyOf(check.notes));
   }
 
