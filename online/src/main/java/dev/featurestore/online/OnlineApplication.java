@@ -19,7 +19,11 @@ import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
 import org.springframework.boot.web.server.PortInUseException;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -137,7 +141,14 @@ public class OnlineApplication {
      */
     static RuntimeException startFailure(RuntimeException failure) {
       for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-        if (cause instanceof org.springframework.boot.context.properties.bind.BindException bind) {
+        if (cause instanceof BindValidationException invalid) {
+          return new FeatureStoreException(
+              ErrorCode.INVALID_ARGUMENT,
+              "Cannot start the online service: " + invalidSettings(invalid.getValidationErrors()),
+              failure);
+        }
+        if (cause instanceof org.springframework.boot.context.properties.bind.BindException bind
+            && !(bind.getCause() instanceof BindValidationException)) {
           Throwable root = bind;
           while (root.getCause() != null) {
             root = root.getCause();
@@ -146,8 +157,10 @@ public class OnlineApplication {
           return new FeatureStoreException(
               ErrorCode.INVALID_ARGUMENT,
               String.format(
-                  "Cannot start the online service: invalid setting %s: %s",
-                  bind.getName(), reason.lines().findFirst().orElse(reason).strip()),
+                  "Cannot start the online service: invalid %s%s: %s",
+                  bind.getName(),
+                  bind.getProperty() == null ? "" : "=" + bind.getProperty().getValue(),
+                  reason.lines().findFirst().orElse(reason).strip()),
               failure);
         }
         if (cause instanceof PortInUseException portInUse) {
@@ -155,6 +168,23 @@ public class OnlineApplication {
         }
       }
       return failure;
+    }
+
+    /** {@code invalid featurestore.max-entities=0: must be greater than or equal to 1; ...}. */
+    static String invalidSettings(ValidationErrors errors) {
+      List<String> problems = new ArrayList<>();
+      for (ObjectError error : errors) {
+        if (error instanceof FieldError field) {
+          String key =
+              errors.getName() + "." + field.getField().replaceAll("([A-Z])", "-$1").toLowerCase();
+          problems.add(
+              String.format(
+                  "invalid %s=%s: %s", key, field.getRejectedValue(), field.getDefaultMessage()));
+        } else {
+          problems.add("invalid " + errors.getName() + ": " + error.getDefaultMessage());
+        }
+      }
+      return String.join("; ", problems);
     }
 
     /** Fails when something listens on the port already (0 picks a free port: never in use). */

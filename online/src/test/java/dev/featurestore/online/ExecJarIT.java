@@ -64,6 +64,43 @@ class ExecJarIT {
   }
 
   @Test
+  void anInvalidSettingIsNamedWithItsValueAndTheRule() throws Exception {
+    Path repo = TestRepos.copyOfExample("rides", dir);
+
+    Result serve =
+        run(
+            "serve",
+            "--repo",
+            repo.toString(),
+            "--port",
+            "0",
+            "--featurestore.max-entities=0",
+            "--featurestore.redis-uri=redis://127.0.0.1:1");
+
+    assertThat(serve.exitCode()).isEqualTo(1);
+    assertThat(serve.err())
+        .isEqualTo(
+            "Cannot start the online service: invalid featurestore.max-entities=0: must be"
+                + " greater than or equal to 1\n");
+
+    Result notANumber =
+        run(
+            "serve",
+            "--repo",
+            repo.toString(),
+            "--port",
+            "0",
+            "--featurestore.max-entities=lots",
+            "--featurestore.redis-uri=redis://127.0.0.1:1");
+
+    assertThat(notANumber.exitCode()).isEqualTo(1);
+    assertThat(notANumber.err())
+        .isEqualTo(
+            "Cannot start the online service: invalid featurestore.max-entities=lots: For input"
+                + " string: \"lots\"\n");
+  }
+
+  @Test
   void aPortInUseIsNamedWithTheOptionToChooseAnother() throws Exception {
     Path repo = TestRepos.copyOfExample("rides", dir);
     try (ServerSocket taken = new ServerSocket()) {
