@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
@@ -193,7 +194,7 @@ final class Describer {
     }
   }
 
-  private List<String> viewsWhere(java.util.function.Predicate<FeatureView> test) {
+  private List<String> viewsWhere(Predicate<FeatureView> test) {
     return definitions.featureViews().stream().filter(test).map(FeatureView::name).toList();
   }
 

@@ -5,6 +5,7 @@ package dev.featurestore.registry;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Helpers for "did you mean" hints in error messages. */
@@ -21,9 +22,14 @@ public final class Names {
     }
     return candidates.stream()
         .min(
-            Comparator.comparingInt((String c) -> distance(name.toLowerCase(), c.toLowerCase()))
+            Comparator.comparingInt(
+                    (String c) ->
+                        distance(name.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT)))
                 .thenComparing(Comparator.naturalOrder()))
-        .filter(c -> distance(name.toLowerCase(), c.toLowerCase()) <= threshold(name, c));
+        .filter(
+            c ->
+                distance(name.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT))
+                    <= threshold(name, c));
   }
 
   /** Returns {@code " (did you mean 'x'?)"} or an empty string when nothing is close. */

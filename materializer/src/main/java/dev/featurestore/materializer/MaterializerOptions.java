@@ -12,6 +12,7 @@ import dev.featurestore.registry.Names;
 import dev.featurestore.registry.definition.Durations;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -159,7 +160,7 @@ public record MaterializerOptions(
   }
 
   private static Dedupe dedupe(String value) {
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "auto" -> Dedupe.AUTO;
       case "shuffle" -> Dedupe.SHUFFLE;
       default -> throw invalid(DEDUPE, value, "expected auto or shuffle");

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
@@ -183,7 +184,7 @@ public final class ParquetSourceSchemaReader implements SourceSchemaReader {
             || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
           yield "string";
         }
-        yield annotation == null ? "bytes" : annotation.toString().toLowerCase();
+        yield annotation == null ? "bytes" : annotation.toString().toLowerCase(Locale.ROOT);
       }
     };
   }
@@ -198,6 +199,6 @@ public final class ParquetSourceSchemaReader implements SourceSchemaReader {
     if (annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
       return "date";
     }
-    return annotation.toString().toLowerCase();
+    return annotation.toString().toLowerCase(Locale.ROOT);
   }
 }

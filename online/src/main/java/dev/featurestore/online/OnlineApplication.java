@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -176,7 +177,9 @@ public class OnlineApplication {
       for (ObjectError error : errors) {
         if (error instanceof FieldError field) {
           String key =
-              errors.getName() + "." + field.getField().replaceAll("([A-Z])", "-$1").toLowerCase();
+              errors.getName()
+                  + "."
+                  + field.getField().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
           problems.add(
               String.format(
                   "invalid %s=%s: %s", key, field.getRejectedValue(), field.getDefaultMessage()));

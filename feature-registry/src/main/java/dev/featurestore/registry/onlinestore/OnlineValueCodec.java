@@ -16,7 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -348,7 +350,7 @@ public final class OnlineValueCodec {
     @Override
     public long getTimestampMicros(int feature) {
       Object value = values.get(feature);
-      if (!(value instanceof Long || value instanceof Instant || value instanceof java.util.Date)) {
+      if (!(value instanceof Long || value instanceof Instant || value instanceof Date)) {
         throw wrongType(view.features().get(feature), value);
       }
       try {
@@ -369,7 +371,7 @@ public final class OnlineValueCodec {
     public List<?> getList(int feature) {
       Object value = values.get(feature);
       if (value instanceof Object[] array) {
-        return java.util.Arrays.asList(array);
+        return Arrays.asList(array);
       }
       return cast(feature, List.class);
     }
@@ -472,7 +474,7 @@ public final class OnlineValueCodec {
       return micros;
     }
     // java.sql.Timestamp overrides toInstant() with its nanoseconds.
-    Instant instant = value instanceof Instant i ? i : ((java.util.Date) value).toInstant();
+    Instant instant = value instanceof Instant i ? i : ((Date) value).toInstant();
     return Math.addExact(
         Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }

@@ -11,6 +11,7 @@ import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,7 +200,7 @@ final class DefinitionValidator {
     }
   }
 
-  private static String hint(String name, java.util.Collection<String> candidates) {
+  private static String hint(String name, Collection<String> candidates) {
     Optional<String> closest = Names.closest(name, candidates);
     if (closest.isPresent()) {
       return "did you mean '" + closest.get() + "'?";

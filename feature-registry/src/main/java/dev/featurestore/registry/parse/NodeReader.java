@@ -7,6 +7,7 @@ import dev.featurestore.registry.DefinitionException.Problem;
 import dev.featurestore.registry.Names;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -170,7 +171,7 @@ final class NodeReader {
         return Optional.empty();
       }
       if (value.get() instanceof ScalarNode scalar) {
-        String text = scalar.getValue().trim().toLowerCase(java.util.Locale.ROOT);
+        String text = scalar.getValue().trim().toLowerCase(Locale.ROOT);
         if (text.equals("true") || text.equals("false")) {
           return Optional.of(Boolean.parseBoolean(text));
         }

@@ -9,6 +9,7 @@ import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.parse.NodeReader.Fields;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -65,8 +66,7 @@ final class RepoConfigParser {
       }
     }
     if (config == null) {
-      problems.sort(
-          java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+      problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
       throw new DefinitionException(problems);
     }
     return config;

@@ -3,6 +3,7 @@
  */
 package dev.featurestore.materializer.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.featurestore.commandrunner.CommandRunner;
@@ -302,7 +303,7 @@ public final class MaterializerCli {
     root.put("views", summaries.stream().map(ViewSummary::toMap).toList());
     try {
       return JSON.writeValueAsString(root);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw FeatureStoreException.of(ErrorCode.INTERNAL_ERROR, e, "Cannot write JSON: %s", e);
     }
   }

@@ -14,6 +14,7 @@ import dev.featurestore.registry.onlinestore.OnlineExpiry;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import io.lettuce.core.RedisException;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -46,13 +47,13 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
       LongAccumulator keysWritten,
       LongAccumulator keysNotNewer,
       LongAccumulator expiredSkipped)
-      implements java.io.Serializable {
+      implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
   /** Write tuning (see {@code MaterializerOptions}). */
   public record Tuning(int scriptBatchSize, int flushEvery, int maxInFlight)
-      implements java.io.Serializable {
+      implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -100,7 +101,7 @@ public final class TrainingSetCommand implements Callable<Integer> {
             repo,
             entities,
             features.references == null ? List.of() : features.references,
-            java.util.Optional.ofNullable(features.service),
+            Optional.ofNullable(features.service),
             output,
             fullFeatureNames,
             timestampColumn,

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -138,7 +139,7 @@ final class RidesData {
                 event,
                 (long) (20 + random.nextInt(120)),
                 rating,
-                java.util.Arrays.asList(embedding)));
+                Arrays.asList(embedding)));
       }
     }
     return rows;

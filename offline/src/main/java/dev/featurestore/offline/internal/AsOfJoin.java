@@ -22,8 +22,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -164,11 +166,7 @@ public final class AsOfJoin {
     for (int f = 0; f < featureTypes.size(); f++) {
       outSchema =
           outSchema.add(
-              new StructField(
-                  outputNames.get(f),
-                  featureTypes.get(f),
-                  true,
-                  org.apache.spark.sql.types.Metadata.empty()));
+              new StructField(outputNames.get(f), featureTypes.get(f), true, Metadata.empty()));
     }
     DataType[] keyTypes = new DataType[keyCount];
     for (int i = 0; i < keyCount; i++) {
@@ -180,8 +178,7 @@ public final class AsOfJoin {
         new AsOfMerge(keyTypes, slotTypes.toArray(DataType[]::new), entityTypes, slots, ttls);
     RDD<InternalRow> merged =
         sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
-    return ((org.apache.spark.sql.classic.SparkSession) sorted.sparkSession())
-        .internalCreateDataFrame(merged, outSchema, false);
+    return ((SparkSession) sorted.sparkSession()).internalCreateDataFrame(merged, outSchema, false);
   }
 
   /** Quotes a column name for {@code col()} so dots and backticks are taken literally. */

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.types.DataType;
 
 /**
@@ -71,8 +72,7 @@ public final class SourceReduce implements FlatMapFunction<Iterator<InternalRow>
         new SourceReduce(
             entityTimes, keyCount, view.ttlMicros(), view.featureTypes().toArray(DataType[]::new));
     RDD<InternalRow> reduced = internal.mapPartitions(reduce).rdd();
-    org.apache.spark.sql.classic.SparkSession session =
-        (org.apache.spark.sql.classic.SparkSession) rows.sparkSession();
+    SparkSession session = (SparkSession) rows.sparkSession();
     return new PreparedView(
         session.internalCreateDataFrame(reduced, rows.schema(), false),
         view.featureTypes(),

@@ -3,9 +3,12 @@
  */
 package dev.featurestore.offline.internal;
 
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Orders source rows that have the same keys and event timestamp; the greatest one wins. The order:
@@ -59,16 +62,14 @@ public final class TieBreak {
     if (a instanceof byte[] x) {
       return Arrays.compareUnsigned(x, (byte[]) b);
     }
-    if (a instanceof java.sql.Timestamp x) {
-      return x.compareTo((java.sql.Timestamp) b);
+    if (a instanceof Timestamp x) {
+      return x.compareTo((Timestamp) b);
     }
     if (a instanceof Instant x) {
       return x.compareTo((Instant) b);
     }
-    if (a instanceof scala.collection.Seq<?> x) {
-      return compareLists(
-          scala.jdk.javaapi.CollectionConverters.asJava(x),
-          scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) b));
+    if (a instanceof Seq<?> x) {
+      return compareLists(CollectionConverters.asJava(x), CollectionConverters.asJava((Seq<?>) b));
     }
     if (a instanceof List<?> x) {
       return compareLists(x, (List<?>) b);

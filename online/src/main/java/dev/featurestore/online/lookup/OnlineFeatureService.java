@@ -84,6 +84,7 @@ public final class OnlineFeatureService {
    * service), as most requests of a model ask for the same features. Requests that fail to resolve
    * are not cached; the cache is emptied when it holds {@value #MAX_CACHED_PLANS} feature lists.
    */
+  @SuppressWarnings("ReferenceEquality") // one cache per snapshot object: a reload is a new object
   private LookupPlanner.FeaturePlan featurePlan(
       ServingSnapshot snapshot, GetOnlineFeaturesRequest request) {
     PlanCache cache = plans;
