@@ -23,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The map-side reduction on hand-made rows: which source rows survive, and why. */
-class SourceReduceTest {
+class SourceReduceIT {
   private static final StructType ENTITIES =
       new StructType()
           .add("k", DataTypes.LongType)

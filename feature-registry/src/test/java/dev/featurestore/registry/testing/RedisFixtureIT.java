@@ -9,7 +9,7 @@ import dev.featurestore.localredis.RedisServerProcess;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 
-class RedisFixtureTest {
+class RedisFixtureIT {
   @Test
   void sharedRedisAnswersPing() {
     RedisFixture redis = RedisFixture.shared();

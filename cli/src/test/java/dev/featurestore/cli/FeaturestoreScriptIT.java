@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The parts of {@code bin/featurestore} that answer before anything is built or run. */
-class FeaturestoreScriptTest {
+class FeaturestoreScriptIT {
   static final Path SCRIPT = Path.of("..", "bin", "featurestore");
 
   record Result(int exitCode, String out, String err) {}

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * duplicates and nulls. Each run packs {@value #SEEDS_PER_RUN} independent seeds into disjoint key
  * ranges, so 5 runs cover 40 seeds with one Spark job each.
  */
-class RandomizedPointInTimeTest {
+class RandomizedPointInTimeIT {
   private static final int SEEDS_PER_RUN = 8;
   private static final Instant BASE = Instant.parse("2024-03-10T00:00:00Z");
   private static final long TTL_MICROS = 20_000_000L; // 20 s; timestamps fall on a 1 s grid +-1 µs

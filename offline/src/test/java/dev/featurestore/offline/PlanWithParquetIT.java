@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code plan} on real Parquet footers, through the reader found with ServiceLoader. */
-class PlanWithParquetTest {
+class PlanWithParquetIT {
   @TempDir Path dir;
 
   private void writeHourlyStats(Path repo, DataType convRate, Object rate) {

@@ -3,8 +3,8 @@
  */
 package dev.featurestore.offline;
 
-/** Every case of {@link PointInTimeJoinTest} with the sort-only plan (no broadcast). */
-class PointInTimeJoinWithoutBroadcastTest extends PointInTimeJoinTest {
+/** Every case of {@link PointInTimeJoinIT} with the sort-only plan (no broadcast). */
+class PointInTimeJoinWithoutBroadcastIT extends PointInTimeJoinIT {
   @Override
   TrainingSetOptions options() {
     return TrainingSetOptions.defaults().withBroadcastLimit(0);

@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RidesTrainingSetJobTest {
+class RidesTrainingSetJobIT {
   @Test
   void buildsTheTrainingSetOfTheExampleRepo(@TempDir Path dir) throws IOException {
     Path repo = copyOfRidesDefinitions(dir.resolve("rides"));

@@ -39,10 +39,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Hand-computed point-in-time joins: every rule of the contract in docs/offline.md. */
-class PointInTimeJoinTest {
+class PointInTimeJoinIT {
   /**
    * The options every case starts from: the defaults, which broadcast the entity pairs and reduce
-   * the sources on the map side. {@link PointInTimeJoinWithoutBroadcastTest} runs every case again
+   * the sources on the map side. {@link PointInTimeJoinWithoutBroadcastIT} runs every case again
    * with the sort-only plan.
    */
   TrainingSetOptions options() {

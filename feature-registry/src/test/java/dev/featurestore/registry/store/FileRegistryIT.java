@@ -33,7 +33,7 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileRegistryTest {
+class FileRegistryIT {
   @TempDir Path dir;
 
   /** The rides definitions with one view's TTL changed: distinct content per {@code hours}. */

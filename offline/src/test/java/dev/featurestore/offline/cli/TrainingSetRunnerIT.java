@@ -44,7 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TrainingSetRunnerTest {
+class TrainingSetRunnerIT {
   @TempDir Path dir;
   private FeatureRepo repo;
 
@@ -410,7 +410,7 @@ class TrainingSetRunnerTest {
         .selectExpr("concat_ws('|', *)", "*")
         .collectAsList()
         .stream()
-        .map(TrainingSetRunnerTest::format)
+        .map(TrainingSetRunnerIT::format)
         .sorted()
         .toList();
   }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input is reported clearly, before any heavy work starts. */
-class BadInputTest {
+class BadInputIT {
   @TempDir static Path dir;
   private static HistoricalFeatures features;
 

@@ -23,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ParquetSourceSchemaReaderTest {
+class ParquetSourceSchemaReaderIT {
   @TempDir Path dir;
 
   @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The command and the spark-submit job end to end in local mode, on a copy of examples/rides with
  * generated sources and a registry applied with the real file registry.
  */
-class TrainingSetJobTest {
+class TrainingSetJobIT {
   @TempDir Path dir;
   private Path repo;
   private Path entities;
