@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -22,21 +21,14 @@ import picocli.CommandLine.Spec;
       "Identical definitions create no new version."
     })
 final class ApplyCommand implements Callable<Integer> {
-  @Mixin RepoOptions options;
+  @Mixin PlanOptions options;
 
   @Spec CommandSpec spec;
-
-  @Option(
-      names = "--allow-missing-sources",
-      description =
-          "Note a source with nothing at its parquet: path instead of failing (its data is"
-              + " written later).")
-  boolean allowMissingSources;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Planner planner = planner();
+    Planner planner = options.planner();
     Plan plan = planner.plan();
     out.print(plan.render());
     if (!plan.hasChanges()) {
@@ -59,10 +51,5 @@ final class ApplyCommand implements Callable<Integer> {
           result.version().number());
     }
     return 0;
-  }
-
-  private Planner planner() {
-    Planner planner = Planner.of(options.open());
-    return allowMissingSources ? planner.allowingMissingSources() : planner;
   }
 }

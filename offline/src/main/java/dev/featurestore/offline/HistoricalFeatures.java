@@ -96,17 +96,7 @@ public final class HistoricalFeatures {
 
   /** Uses the latest applied registry version of a repo. */
   public static HistoricalFeatures of(SparkSession spark, FeatureRepo repo) {
-    Definitions applied =
-        repo.registry()
-            .latest()
-            .orElseThrow(
-                () ->
-                    FeatureStoreException.of(
-                        ErrorCode.NOT_FOUND,
-                        "Cannot build a training set: the registry of %s has no applied version;"
-                            + " run `featurestore apply` first",
-                        repo.root()))
-            .definitions();
+    Definitions applied = repo.latestApplied("build a training set").definitions();
     return new HistoricalFeatures(spark, applied, repo::resolve);
   }
 

@@ -3,9 +3,12 @@
  */
 package dev.featurestore.registry.repo;
 
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryVersion;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -44,6 +47,26 @@ public interface FeatureRepo {
 
   /** The registry this repo applies to. */
   Registry registry();
+
+  /**
+   * The latest applied version, for a command that cannot run without one.
+   *
+   * @param action what the caller was about to do, e.g. {@code "materialize"}
+   * @throws FeatureStoreException NOT_FOUND, saying to run {@code featurestore apply}, when nothing
+   *     was applied yet
+   */
+  default RegistryVersion latestApplied(String action) {
+    return registry()
+        .latest()
+        .orElseThrow(
+            () ->
+                FeatureStoreException.of(
+                    ErrorCode.NOT_FOUND,
+                    "Cannot %s: the registry of %s has no applied version; run `featurestore apply`"
+                        + " first",
+                    action,
+                    root()));
+  }
 
   /**
    * Resolves a path as written in the repo (a source's {@code parquet:}, the registry) to a URI:

@@ -38,6 +38,21 @@ class FeatureRepoApiTest {
   }
 
   @Test
+  void latestAppliedSaysToApplyFirstWhenNothingWasApplied() {
+    FeatureRepo repo = FeatureRepo.open(TestRepos.copyOfExample("rides", dir));
+
+    assertThatThrownBy(() -> repo.latestApplied("materialize"))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Cannot materialize: the registry of "
+                + repo.root()
+                + " has no applied version; run `featurestore apply` first");
+    Definitions definitions = repo.definitions();
+    repo.registry().apply(definitions);
+    assertThat(repo.latestApplied("materialize").number()).isEqualTo(1);
+  }
+
+  @Test
   void resolvesReferencesAndServicesToTypedFeatures() {
     Definitions rides = TestDefinitions.rides();
 

@@ -240,18 +240,7 @@ public final class MaterializerCli {
     }
     MaterializerOptions options = MaterializerOptions.fromMap(settings);
     FeatureRepo repo = FeatureRepo.open(common.repo);
-    Definitions definitions =
-        repo.registry()
-            .latest()
-            .orElseThrow(
-                () ->
-                    FeatureStoreException.of(
-                        ErrorCode.NOT_FOUND,
-                        "Cannot materialize: nothing was applied to the registry of project '%s'"
-                            + " yet; run 'featurestore apply --repo %s' first",
-                        repo.config().project(),
-                        common.repo))
-            .definitions();
+    Definitions definitions = repo.latestApplied("materialize").definitions();
     RedisConfig redis = redisSource.redisOf(repo);
     SparkSession spark =
         SparkSessions.open("featurestore materialize", repo.config().sparkMaster());

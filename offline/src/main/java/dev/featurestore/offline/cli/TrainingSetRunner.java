@@ -57,16 +57,7 @@ public final class TrainingSetRunner {
   public static Manifest run(TrainingSetRequest request, FeatureRepo repo) {
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
-    RegistryVersion version =
-        repo.registry()
-            .latest()
-            .orElseThrow(
-                () ->
-                    FeatureStoreException.of(
-                        ErrorCode.NOT_FOUND,
-                        "Cannot build a training set: the registry of %s has no applied version;"
-                            + " run `featurestore apply` first",
-                        repo.root()));
+    RegistryVersion version = repo.latestApplied("build a training set");
     Definitions definitions = version.definitions();
     List<ResolvedFeature> features =
         request
