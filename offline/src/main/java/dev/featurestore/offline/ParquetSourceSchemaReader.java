@@ -3,16 +3,15 @@
  */
 package dev.featurestore.offline;
 
+import dev.featurestore.offline.internal.DataFiles;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.parse.SourceSchemaReader;
 import dev.featurestore.spark.SourceReader;
 import java.io.IOException;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -93,11 +92,9 @@ public final class ParquetSourceSchemaReader implements SourceSchemaReader {
       if (matches == null || matches.length == 0) {
         throw FeatureStoreException.of(ErrorCode.NOT_FOUND, "nothing exists at %s", source);
       }
-      List<FileStatus> files = new ArrayList<>();
-      for (FileStatus match : matches) {
-        collect(fs, match, files);
-      }
-      return files.stream().min(Comparator.comparing(f -> f.getPath().toString()));
+      return DataFiles.below(fs, matches).stream()
+          .filter(f -> f.getLen() > 0)
+          .min(Comparator.comparing(f -> f.getPath().toString()));
     } catch (IOException e) {
       throw unavailable(source, e);
     }
@@ -108,21 +105,6 @@ public final class ParquetSourceSchemaReader implements SourceSchemaReader {
         ErrorCode.UNAVAILABLE,
         String.format("cannot list %s: %s", source, SourceReader.firstLine(e)),
         e);
-  }
-
-  private static void collect(FileSystem fs, FileStatus status, List<FileStatus> files)
-      throws IOException {
-    String name = status.getPath().getName();
-    if (name.startsWith("_") || name.startsWith(".")) {
-      return;
-    }
-    if (status.isDirectory()) {
-      for (FileStatus child : fs.listStatus(status.getPath())) {
-        collect(fs, child, files);
-      }
-    } else if (status.getLen() > 0) {
-      files.add(status);
-    }
   }
 
   static String typeName(Type type) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.featurestore.offline.EntityFiles;
 import dev.featurestore.offline.HistoricalFeatures;
 import dev.featurestore.offline.TrainingSetOptions;
+import dev.featurestore.offline.internal.DataFiles;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
@@ -233,10 +234,7 @@ public final class TrainingSetRunner {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(URI.create(location));
       FileSystem fs = path.getFileSystem(new Configuration());
       FileStatus[] matches = fs.globStatus(path);
-      List<FileStatus> files = new ArrayList<>();
-      for (FileStatus match : matches == null ? new FileStatus[0] : matches) {
-        collect(fs, match, files);
-      }
+      List<FileStatus> files = DataFiles.below(fs, matches == null ? new FileStatus[0] : matches);
       long bytes = files.stream().mapToLong(FileStatus::getLen).sum();
       long lastModified = files.stream().mapToLong(FileStatus::getModificationTime).max().orElse(0);
       return new Manifest.FileSet(
@@ -248,21 +246,6 @@ public final class TrainingSetRunner {
               "Cannot list the files at %s for the manifest: %s",
               location, SourceReader.firstLine(e)),
           e);
-    }
-  }
-
-  private static void collect(FileSystem fs, FileStatus status, List<FileStatus> files)
-      throws IOException {
-    String name = status.getPath().getName();
-    if (name.startsWith("_") || name.startsWith(".")) {
-      return;
-    }
-    if (status.isDirectory()) {
-      for (FileStatus child : fs.listStatus(status.getPath())) {
-        collect(fs, child, files);
-      }
-    } else {
-      files.add(status);
     }
   }
 
