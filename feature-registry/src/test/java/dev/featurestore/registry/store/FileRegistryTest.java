@@ -33,7 +33,7 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileRegistryIT {
+class FileRegistryTest {
   @TempDir Path dir;
 
   /** The rides definitions with one view's TTL changed: distinct content per {@code hours}. */
@@ -110,7 +110,7 @@ class FileRegistryIT {
 
     assertThat(again.created()).isFalse();
     assertThat(again.version()).isEqualTo(first.version());
-    assertThat(versionFiles()).containsExactly("v000001.json");
+    assertThat(versionFiles(dir)).containsExactly("v000001.json");
     assertThat(Files.readAllBytes(dir.resolve("versions/v000001.json"))).isEqualTo(stored);
   }
 
@@ -205,7 +205,7 @@ class FileRegistryIT {
     RegistryVersion second = afterCrash.apply(ridesWithTtl(1)).version();
 
     assertThat(second.number()).isEqualTo(2);
-    assertThat(versionFiles()).containsExactly("v000001.json", "v000002.json");
+    assertThat(versionFiles(dir)).containsExactly("v000001.json", "v000002.json");
     assertThat(FileRegistry.open(dir).version(2).definitions()).isEqualTo(ridesWithTtl(1));
   }
 
@@ -247,48 +247,11 @@ class FileRegistryIT {
     assertThat(results.stream().filter(ApplyResult::created).count()).isEqualTo(distinct);
     assertThat(results.stream().filter(r -> !r.created()).map(r -> r.version().number()))
         .containsExactly(1L, 1L, 1L);
-    assertVersionsAreContiguousAndDistinct(distinct);
+    assertVersionsAreContiguousAndDistinct(dir, distinct);
   }
 
-  @Test
-  void concurrentAppliesFromTwoProcessesSerializeWithoutLosingAVersion() throws Exception {
-    List<Process> processes = new ArrayList<>();
-    for (int p = 0; p < 2; p++) {
-      processes.add(
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  ApplyMain.class.getName(),
-                  dir.toString(),
-                  String.valueOf(1000 + p * 100),
-                  "8")
-              .redirectErrorStream(true)
-              .start());
-    }
-    for (Process process : processes) {
-      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-      String output = new String(process.getInputStream().readAllBytes());
-      assertThat(process.exitValue()).as(output).isZero();
-    }
-
-    assertVersionsAreContiguousAndDistinct(16);
-  }
-
-  /** Applies {@code count} distinct contents; run by the two-process test. */
-  static final class ApplyMain {
-    public static void main(String[] args) {
-      FileRegistry registry = FileRegistry.open(Path.of(args[0]));
-      int first = Integer.parseInt(args[1]);
-      for (int i = 0; i < Integer.parseInt(args[2]); i++) {
-        if (!registry.apply(ridesWithTtl(first + i)).created()) {
-          throw new IllegalStateException("apply " + i + " created no version");
-        }
-      }
-    }
-  }
-
-  private void assertVersionsAreContiguousAndDistinct(int count) throws IOException {
+  /** Asserts versions 1 to {@code count} exist, each with its own content, one file each. */
+  static void assertVersionsAreContiguousAndDistinct(Path dir, int count) throws IOException {
     FileRegistry registry = FileRegistry.open(dir);
     List<RegistryVersion> history = registry.history();
     assertThat(history).extracting(RegistryVersion::number).hasSize(count);
@@ -301,10 +264,10 @@ class FileRegistryIT {
     Set<String> hashes = new HashSet<>();
     history.forEach(v -> hashes.add(v.contentHash()));
     assertThat(hashes).hasSize(count);
-    assertThat(versionFiles()).hasSize(count).allMatch(n -> n.matches("v\\d{6}\\.json"));
+    assertThat(versionFiles(dir)).hasSize(count).allMatch(n -> n.matches("v\\d{6}\\.json"));
   }
 
-  private List<String> versionFiles() throws IOException {
+  private static List<String> versionFiles(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir.resolve("versions"))) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
