@@ -6,6 +6,7 @@ package dev.featurestore.materializer.internal;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
+import dev.featurestore.registry.onlinestore.RedisReplies;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +37,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisConnections {
   private static final Map<RedisConfig, Shared> CONNECTIONS = new ConcurrentHashMap<>();
-  private static final Set<String> AUTHENTICATION_ERROR_CODES = Set.of("WRONGPASS", "NOAUTH");
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(RedisConnections::closeAll, "redis-close"));
@@ -167,11 +166,9 @@ public final class RedisConnections {
    */
   private static Optional<RedisCommandExecutionException> authenticationRejected(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof RedisCommandExecutionException reply && reply.getMessage() != null) {
-        String code = reply.getMessage().split(" ", 2)[0];
-        if (AUTHENTICATION_ERROR_CODES.contains(code)) {
-          return Optional.of(reply);
-        }
+      if (t instanceof RedisCommandExecutionException reply
+          && RedisReplies.refusedCredentials(reply.getMessage()).isPresent()) {
+        return Optional.of(reply);
       }
     }
     return Optional.empty();

@@ -5,6 +5,7 @@ package dev.featurestore.online.store;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.onlinestore.RedisReplies;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
@@ -18,10 +19,6 @@ import java.util.concurrent.TimeoutException;
  * reply by its protocol error code), never by message text.
  */
 final class RedisFailures {
-  // Redis's error codes for refused credentials (see refusedCredentials).
-  private static final String WRONG_PASSWORD = "WRONGPASS";
-  private static final String NO_PASSWORD = "NOAUTH";
-
   private RedisFailures() {}
 
   /**
@@ -40,7 +37,7 @@ final class RedisFailures {
     Optional<String> refused = refusedCredentials(cause);
     if (refused.isPresent()) {
       String problem =
-          refused.get().equals(WRONG_PASSWORD)
+          refused.get().equals("WRONGPASS")
               ? "refused the password (WRONGPASS)"
               : "requires a password (NOAUTH)";
       return new FeatureStoreException(
@@ -78,12 +75,10 @@ final class RedisFailures {
    */
   static Optional<String> refusedCredentials(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof RedisCommandExecutionException reply && reply.getMessage() != null) {
-        String message = reply.getMessage();
-        int end = message.indexOf(' ');
-        String code = end < 0 ? message : message.substring(0, end);
-        if (code.equals(WRONG_PASSWORD) || code.equals(NO_PASSWORD)) {
-          return Optional.of(code);
+      if (cause instanceof RedisCommandExecutionException reply) {
+        Optional<String> code = RedisReplies.refusedCredentials(reply.getMessage());
+        if (code.isPresent()) {
+          return code;
         }
       }
       if (cause.getCause() == cause) {
