@@ -3,6 +3,7 @@
  */
 package dev.featurestore.online;
 
+import dev.featurestore.online.auth.ApiKeyCheck;
 import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.online.lookup.OnlineFeatureService;
 import dev.featurestore.online.snapshot.RegistryHealthIndicator;
@@ -186,8 +187,13 @@ class OnlineConfiguration {
   }
 
   @Bean
-  ApiKeyFilter apiKeyFilter(FeatureRepo repo, OnlineMetrics metrics, JsonMapper json) {
-    return new ApiKeyFilter(repo.config().apiKey(), metrics, json);
+  ApiKeyCheck apiKeyCheck(FeatureRepo repo) {
+    return new ApiKeyCheck(repo.config().apiKey());
+  }
+
+  @Bean
+  ApiKeyFilter apiKeyFilter(ApiKeyCheck check, OnlineMetrics metrics, JsonMapper json) {
+    return new ApiKeyFilter(check, metrics, json);
   }
 
   /**

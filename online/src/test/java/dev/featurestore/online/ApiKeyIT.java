@@ -64,7 +64,7 @@ class ApiKeyIT {
         .jsonPath("$.detail")
         .isEqualTo(
             "Cannot authenticate: the X-API-Key header is missing; send the API key of"
-                + " featurestore.yaml (online.api_key)");
+                + " featurestore.yaml (online.api_key) in it or as 'Authorization: Bearer <key>'");
     withKey.client().get().uri("/registry").exchange().expectStatus().isUnauthorized();
   }
 
@@ -90,6 +90,39 @@ class ApiKeyIT {
         .exchange()
         .expectStatus()
         .isOk();
+  }
+
+  @Test
+  void acceptsTheKeyAsABearerToken() {
+    withKey
+        .client()
+        .post()
+        .uri("/get-online-features")
+        .contentType(MediaType.APPLICATION_JSON)
+        .header("Authorization", "Bearer s3cret-key")
+        .bodyValue(REQUEST)
+        .exchange()
+        .expectStatus()
+        .isOk();
+    withKey
+        .client()
+        .get()
+        .uri("/registry")
+        .header("Authorization", "bearer s3cret-key")
+        .exchange()
+        .expectStatus()
+        .isOk();
+    withKey
+        .client()
+        .get()
+        .uri("/registry")
+        .header("Authorization", "Bearer wrong")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectBody()
+        .jsonPath("$.detail")
+        .isEqualTo("Cannot authenticate: the bearer token does not match the configured API key");
   }
 
   @Test

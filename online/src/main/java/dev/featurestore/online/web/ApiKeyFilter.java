@@ -4,10 +4,9 @@
 package dev.featurestore.online.web;
 
 import dev.featurestore.online.OnlineMetrics;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
+import dev.featurestore.online.auth.ApiKeyCheck;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.server.ServerWebExchange;
@@ -17,24 +16,19 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Requires the API key of {@code featurestore.yaml} ({@code online.api_key}), when one is set, in
- * the {@value #HEADER} header on every endpoint but health and Prometheus scraping; without it,
- * 401. The Netty route of feature lookups ({@link FeatureRoute}) checks it with {@link #rejection}.
+ * Requires the API key of {@code featurestore.yaml} ({@code online.api_key}), when one is set, on
+ * every endpoint but health and Prometheus scraping ({@link ApiKeyCheck}: the {@value
+ * ApiKeyCheck#HEADER} header or a bearer token); without it, 401. The Netty route of feature
+ * lookups ({@link FeatureRoute}) checks it with {@link #rejection}.
  */
 public final class ApiKeyFilter implements WebFilter, Ordered {
-  /** The request header carrying the API key. */
-  public static final String HEADER = "X-API-Key";
-
-  /** The {@code WWW-Authenticate} header of a 401. */
-  static final String CHALLENGE = "ApiKey header=\"" + HEADER + "\"";
-
-  private final byte[] key;
+  private final ApiKeyCheck check;
   private final OnlineMetrics metrics;
   private final JsonMapper json;
 
-  /** A filter requiring {@code key}, or letting every request through when it is empty. */
-  public ApiKeyFilter(Optional<String> key, OnlineMetrics metrics, JsonMapper json) {
-    this.key = key.map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
+  /** A filter applying {@code check}. */
+  public ApiKeyFilter(ApiKeyCheck check, OnlineMetrics metrics, JsonMapper json) {
+    this.check = check;
     this.metrics = metrics;
     this.json = json;
   }
@@ -46,39 +40,31 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    if (key == null) {
+    if (!check.isRequired()) {
       return chain.filter(exchange);
     }
     String path = exchange.getRequest().getPath().pathWithinApplication().value();
     if (path.startsWith("/actuator/health") || path.equals("/actuator/prometheus")) {
       return chain.filter(exchange);
     }
-    String detail = rejection(exchange.getRequest().getHeaders().getFirst(HEADER));
+    HttpHeaders headers = exchange.getRequest().getHeaders();
+    String detail =
+        check.rejection(
+            headers.getFirst(ApiKeyCheck.HEADER), headers.getFirst(ApiKeyCheck.AUTHORIZATION));
     if (detail == null) {
       return chain.filter(exchange);
     }
     var response = exchange.getResponse();
     response.setStatusCode(HttpStatus.UNAUTHORIZED);
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    response.getHeaders().set("WWW-Authenticate", CHALLENGE);
+    response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, ApiKeyCheck.CHALLENGE);
     byte[] body = problem(detail, path);
     return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
   }
 
-  /**
-   * Why a request with this {@value #HEADER} header value (null when absent) is refused, or null
-   * when it is let through.
-   */
-  String rejection(String given) {
-    if (key == null
-        || (given != null && MessageDigest.isEqual(key, given.getBytes(StandardCharsets.UTF_8)))) {
-      return null;
-    }
-    return given == null
-        ? "Cannot authenticate: the "
-            + HEADER
-            + " header is missing; send the API key of featurestore.yaml (online.api_key)"
-        : "Cannot authenticate: the " + HEADER + " header does not match the configured API key";
+  /** Why a request with these header values (null when absent) is refused, or null. */
+  String rejection(String apiKeyHeader, String authorizationHeader) {
+    return check.rejection(apiKeyHeader, authorizationHeader);
   }
 
   /** The 401 problem detail (JSON) of a refused request, counted as an error. */

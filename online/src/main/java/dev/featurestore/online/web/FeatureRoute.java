@@ -4,6 +4,7 @@
 package dev.featurestore.online.web;
 
 import dev.featurestore.online.OnlineMetrics;
+import dev.featurestore.online.auth.ApiKeyCheck;
 import dev.featurestore.online.config.OnlineProperties;
 import dev.featurestore.online.lookup.GetOnlineFeaturesRequest;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse;
@@ -139,9 +140,12 @@ class FeatureRoute implements NettyRouteProvider {
   }
 
   private Mono<ByteBuf> answer(HttpServerRequest request, HttpServerResponse response) {
-    String rejected = apiKey.rejection(request.requestHeaders().get(ApiKeyFilter.HEADER));
+    String rejected =
+        apiKey.rejection(
+            request.requestHeaders().get(ApiKeyCheck.HEADER),
+            request.requestHeaders().get(ApiKeyCheck.AUTHORIZATION));
     if (rejected != null) {
-      response.header(HttpHeaderNames.WWW_AUTHENTICATE, ApiKeyFilter.CHALLENGE);
+      response.header(HttpHeaderNames.WWW_AUTHENTICATE, ApiKeyCheck.CHALLENGE);
       return Mono.fromSupplier(
           () -> body(response, 401, PROBLEM_JSON, apiKey.problem(rejected, path(request))));
     }
