@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code featurestore.online.entities}: entity rows per request (histogram)
  *   <li>{@code featurestore.online.redis.round.trip}: time of the one Redis round trip of a request
  *   <li>{@code featurestore.online.errors}: error answers, tagged by error code and HTTP status
+ *   <li>{@code featurestore.online.ignored_entity_columns}: columns of requests' {@code entities}
+ *       that are no join key of the views read, which are ignored (as Feast's server ignores them)
  *   <li>{@code featurestore.online.freshness}: per feature view, the age of the oldest value served
  *       by a request (now minus its event timestamp)
  * </ul>
@@ -27,6 +29,7 @@ public final class OnlineMetrics {
   private final MeterRegistry registry;
   private final DistributionSummary entities;
   private final Timer redisRoundTrip;
+  private final Counter ignoredEntityColumns;
   private final Map<String, Timer> freshness = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
@@ -47,6 +50,18 @@ public final class OnlineMetrics {
             .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
             .maximumExpectedValue(Duration.ofSeconds(1))
             .register(registry);
+    this.ignoredEntityColumns =
+        Counter.builder("featurestore.online.ignored_entity_columns")
+            .description("Columns of requests' entities that are no join key of the views read")
+            .baseUnit("columns")
+            .register(registry);
+  }
+
+  /** Counts the columns of a request's entities that were ignored (no join key of its views). */
+  public void ignoredEntityColumns(int columns) {
+    if (columns > 0) {
+      ignoredEntityColumns.increment(columns);
+    }
   }
 
   /** Records the number of entity rows of a request. */

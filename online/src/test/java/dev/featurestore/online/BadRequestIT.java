@@ -153,7 +153,8 @@ class BadRequestIT {
         request("[]", "{\"driver_id\": [1]}"),
         400,
         "INVALID_ARGUMENT",
-        "Cannot get online features: 'features' is empty; name at least one \"view:feature\"");
+        "Cannot get online features: 'features' is empty; name at least one \"view:feature\" or a"
+            + " 'feature_service'");
   }
 
   @Test
@@ -177,13 +178,31 @@ class BadRequestIT {
   }
 
   @Test
-  void rejectsExtraJoinKeyColumns() {
+  void rejectsMissingJoinKeyColumnsWithTheClosestName() {
     assertProblem(
-        request("[\"driver_stats:trips\"]", "{\"driver_id\": [1], \"customer_id\": [501]}"),
+        request("[\"driver_stats:trips\"]", "{\"driver_ids\": [1]}"),
         400,
         "INVALID_ARGUMENT",
-        "Cannot get online features: unexpected join key column 'customer_id'; the requested"
-            + " features need exactly [driver_id]");
+        "Cannot get online features: missing join key column 'driver_id' (needed by feature"
+            + " view 'driver_stats'); the request has [driver_ids]; is 'driver_ids' meant to be"
+            + " 'driver_id'?");
+  }
+
+  @Test
+  void rejectsNullFeatureReferences() {
+    // Once a NullPointerException answered with a 500.
+    assertProblem(
+        request("[\"driver_stats:trips\", null]", "{\"driver_id\": [1]}"),
+        400,
+        "INVALID_ARGUMENT",
+        "Cannot get online features: 'features' has null at index 1; every element must be a"
+            + " \"view:feature\" string");
+    assertProblem(
+        "{\"features\": [null], \"feature_service\": \"driver_service\", \"entities\":"
+            + " {\"driver_id\": [1]}}",
+        400,
+        "INVALID_ARGUMENT",
+        "Cannot get online features: give either 'features' or 'feature_service', not both");
   }
 
   @Test

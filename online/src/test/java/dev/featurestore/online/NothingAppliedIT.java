@@ -68,9 +68,26 @@ class NothingAppliedIT {
           .jsonPath("$.components.registry.status")
           .isEqualTo("DOWN");
       client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+      client
+          .get()
+          .uri("/health")
+          .exchange()
+          .expectStatus()
+          .isEqualTo(503)
+          .expectHeader()
+          .valueEquals("Retry-After", "1")
+          .expectHeader()
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody()
+          .jsonPath("$.error_code")
+          .isEqualTo("UNAVAILABLE")
+          .jsonPath("$.detail")
+          .isEqualTo("Cannot serve online features: registry is DOWN (" + warning + ")");
       post(client)
           .expectStatus()
           .isEqualTo(503)
+          .expectHeader()
+          .valueEquals("Retry-After", "1")
           .expectBody()
           .jsonPath("$.error_code")
           .isEqualTo("UNAVAILABLE")
@@ -103,6 +120,7 @@ class NothingAppliedIT {
                       .jsonPath("$.components.registry.details.version")
                       .isEqualTo(1));
       client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+      client.get().uri("/health").exchange().expectStatus().isOk();
       post(client).expectStatus().isOk();
     }
   }

@@ -110,7 +110,13 @@ class RedisFailureIT {
     try (OnlineTestStore store = new OnlineTestStore(redis.uri())) {
       store.pauseClients(Duration.ofMillis(1500));
       long start = System.nanoTime();
-      JsonNode problem = problem(post(SERVICE_REQUEST).expectStatus().isEqualTo(503));
+      JsonNode problem =
+          problem(
+              post(SERVICE_REQUEST)
+                  .expectStatus()
+                  .isEqualTo(503)
+                  .expectHeader()
+                  .valueEquals("Retry-After", "1"));
       long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
 
       assertThat(millis).isLessThan(1000);
@@ -129,10 +135,17 @@ class RedisFailureIT {
   @Test
   void answers503WhileRedisIsDownAndRecoversWhenItReturns() {
     client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+    client.get().uri("/health").exchange().expectStatus().isOk();
     redis.stop();
     try {
       long start = System.nanoTime();
-      JsonNode problem = problem(post(SERVICE_REQUEST).expectStatus().isEqualTo(503));
+      JsonNode problem =
+          problem(
+              post(SERVICE_REQUEST)
+                  .expectStatus()
+                  .isEqualTo(503)
+                  .expectHeader()
+                  .valueEquals("Retry-After", "1"));
       assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isLessThan(1000);
       assertThat(problem.get("error_code").asText()).isEqualTo("UNAVAILABLE");
       assertThat(problem.get("detail").asText())
@@ -146,9 +159,25 @@ class RedisFailureIT {
               .exchange()
               .expectStatus()
               .isEqualTo(503)
+              .expectHeader()
+              .valueEquals("Retry-After", "1")
               .expectBody(String.class)
               .returnResult()
               .getResponseBody();
+      JsonNode probe =
+          problem(
+              client
+                  .get()
+                  .uri("/health")
+                  .exchange()
+                  .expectStatus()
+                  .isEqualTo(503)
+                  .expectHeader()
+                  .valueEquals("Retry-After", "1"));
+      assertThat(probe.get("error_code").asText()).isEqualTo("UNAVAILABLE");
+      assertThat(probe.get("detail").asText())
+          .startsWith("Cannot serve online features: redis is DOWN (")
+          .doesNotContain("registry");
       JsonNode redisHealth = JSON.readTree(health).get("components").get("redis");
       assertThat(redisHealth.get("status").asText()).isEqualTo("DOWN");
       assertThat(redisHealth.get("details").get("redis").asText()).isEqualTo(redis.uri());
@@ -182,6 +211,7 @@ class RedisFailureIT {
                     .expectBody()
                     .jsonPath("$.components.redis.status")
                     .isEqualTo("UP"));
+    client.get().uri("/health").exchange().expectStatus().isOk();
   }
 
   private static WebTestClient.ResponseSpec post(String body) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param rows the number of entity rows
  * @param joinKeyNames the join key columns, in request order
  * @param joinKeyValues their values, converted to their key types, per column
+ * @param ignoredColumns the number of columns of the request's entities that are no join key of the
+ *     views read (ignored, as Feast's server ignores them)
  * @param views the views to read, each once
  * @param keys the Redis keys, view-major: key of view v and row r at {@code v * rows + r}
  * @param outputs the feature columns, in the order asked
@@ -24,6 +26,7 @@ record LookupPlan(
     int rows,
     List<String> joinKeyNames,
     List<List<Object>> joinKeyValues,
+    int ignoredColumns,
     List<ViewReader> views,
     List<byte[]> keys,
     List<Output> outputs) {

@@ -96,8 +96,17 @@ final class LookupPlanner {
       GetOnlineFeaturesRequest request,
       int limit) {
     Map<String, JoinKey> required = featurePlan.required();
-    checkColumns(request.entities(), required, featurePlan.neededBy());
-    int rows = checkLengths(request.entities());
+    Map<String, List<Object>> entities = request.entities();
+    checkColumns(entities, required, featurePlan.neededBy());
+    // The request's order of the join key columns; any other column is ignored, as Feast's server
+    // does (clients send one shared entity dict, request data among it, to several services).
+    List<String> names = new ArrayList<>(required.size());
+    for (String name : entities.keySet()) {
+      if (required.containsKey(name)) {
+        names.add(name);
+      }
+    }
+    int rows = checkLengths(names, entities);
     if (rows > limit) {
       throw new RequestException(
           ErrorCode.LIMIT_EXCEEDED,
@@ -107,10 +116,9 @@ final class LookupPlanner {
               rows, limit));
     }
 
-    List<String> names = new ArrayList<>(request.entities().keySet());
     Map<String, List<Object>> converted = new HashMap<>();
     for (String name : names) {
-      converted.put(name, convert(required.get(name), request.entities().get(name)));
+      converted.put(name, convert(required.get(name), entities.get(name)));
     }
 
     List<ViewReader> viewList = featurePlan.views();
@@ -138,25 +146,46 @@ final class LookupPlanner {
     for (String name : names) {
       keyValues.add(converted.get(name));
     }
-    return new LookupPlan(snapshot, rows, names, keyValues, viewList, keys, featurePlan.outputs());
+    return new LookupPlan(
+        snapshot,
+        rows,
+        names,
+        keyValues,
+        entities.size() - names.size(),
+        viewList,
+        keys,
+        featurePlan.outputs());
   }
 
   private static List<ResolvedFeature> resolve(
       Definitions definitions, GetOnlineFeaturesRequest request) {
-    boolean hasFeatures = request.features() != null;
+    // Feast's request model sends "features": [] when a service is named, so an empty list counts
+    // as no features.
+    List<String> references = request.features();
+    boolean hasFeatures = references != null && !references.isEmpty();
     boolean hasService = request.featureService() != null;
-    if (hasFeatures == hasService) {
-      throw RequestException.invalid(
-          hasFeatures
-              ? "give either 'features' or 'feature_service', not both"
-              : "'features' (a list of \"view:feature\") or 'feature_service' is required");
+    if (hasFeatures && hasService) {
+      throw RequestException.invalid("give either 'features' or 'feature_service', not both");
     }
-    if (hasFeatures && request.features().isEmpty()) {
-      throw RequestException.invalid("'features' is empty; name at least one \"view:feature\"");
+    if (!hasService) {
+      if (references == null) {
+        throw RequestException.invalid(
+            "'features' (a list of \"view:feature\") or 'feature_service' is required");
+      }
+      if (references.isEmpty()) {
+        throw RequestException.invalid(
+            "'features' is empty; name at least one \"view:feature\" or a 'feature_service'");
+      }
+      int missing = references.indexOf(null);
+      if (missing >= 0) {
+        throw RequestException.invalid(
+            "'features' has null at index %d; every element must be a \"view:feature\" string",
+            missing);
+      }
     }
     try {
       return hasFeatures
-          ? definitions.resolveReferences(request.features())
+          ? definitions.resolveReferences(references)
           : definitions.resolveService(request.featureService());
     } catch (FeatureStoreException e) {
       throw new RequestException(e);
@@ -170,15 +199,13 @@ final class LookupPlanner {
     for (String name : required.keySet()) {
       if (!entities.containsKey(name)) {
         throw RequestException.invalid(
-            "missing join key column '%s' (needed by feature view '%s'); the request has %s",
-            name, neededBy.get(name), entities.keySet());
-      }
-    }
-    for (String name : entities.keySet()) {
-      if (!required.containsKey(name)) {
-        throw RequestException.invalid(
-            "unexpected join key column '%s'%s; the requested features need exactly %s",
-            name, Names.didYouMean(name, required.keySet()), required.keySet());
+            "missing join key column '%s' (needed by feature view '%s'); the request has %s%s",
+            name,
+            neededBy.get(name),
+            entities.keySet(),
+            Names.closest(name, entities.keySet())
+                .map(close -> "; is '" + close + "' meant to be '" + name + "'?")
+                .orElse(""));
       }
       if (entities.get(name) == null) {
         throw RequestException.invalid("join key column '%s' is null; give a list of values", name);
@@ -186,18 +213,19 @@ final class LookupPlanner {
     }
   }
 
-  private static int checkLengths(Map<String, List<Object>> entities) {
+  /** The number of entity rows: the length of every join key column. */
+  private static int checkLengths(List<String> names, Map<String, List<Object>> entities) {
     int rows = -1;
     String first = null;
-    for (Map.Entry<String, List<Object>> column : entities.entrySet()) {
-      int size = column.getValue().size();
+    for (String name : names) {
+      int size = entities.get(name).size();
       if (rows < 0) {
         rows = size;
-        first = column.getKey();
+        first = name;
       } else if (size != rows) {
         throw RequestException.invalid(
             "join key columns have unequal lengths: '%s' has %d values but '%s' has %d",
-            first, rows, column.getKey(), size);
+            first, rows, name, size);
       }
     }
     return Math.max(rows, 0);

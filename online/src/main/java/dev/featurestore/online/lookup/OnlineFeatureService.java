@@ -64,6 +64,7 @@ public final class OnlineFeatureService {
     LookupPlan plan =
         LookupPlanner.plan(snapshot, featurePlan(snapshot, request), request, maxEntities);
     metrics.entities(plan.rows());
+    metrics.ignoredEntityColumns(plan.ignoredColumns());
     if (plan.rows() == 0) {
       return CompletableFuture.completedFuture(respond(plan, List.of()));
     }

@@ -17,9 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Requires the API key of {@code featurestore.yaml} ({@code online.api_key}), when one is set, on
- * every endpoint but health and Prometheus scraping ({@link ApiKeyCheck}: the {@value
- * ApiKeyCheck#HEADER} header or a bearer token); without it, 401. The Netty route of feature
- * lookups ({@link FeatureRoute}) checks it with {@link #rejection}.
+ * every endpoint but health ({@code /health}, {@code /actuator/health}) and Prometheus scraping
+ * ({@link ApiKeyCheck}: the {@value ApiKeyCheck#HEADER} header or a bearer token); without it, 401.
+ * The Netty route of feature lookups ({@link FeatureRoute}) checks it with {@link #rejection}.
  */
 public final class ApiKeyFilter implements WebFilter, Ordered {
   private final ApiKeyCheck check;
@@ -44,7 +44,9 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
       return chain.filter(exchange);
     }
     String path = exchange.getRequest().getPath().pathWithinApplication().value();
-    if (path.startsWith("/actuator/health") || path.equals("/actuator/prometheus")) {
+    if (path.equals(HealthController.PATH)
+        || path.startsWith("/actuator/health")
+        || path.equals("/actuator/prometheus")) {
       return chain.filter(exchange);
     }
     HttpHeaders headers = exchange.getRequest().getHeaders();

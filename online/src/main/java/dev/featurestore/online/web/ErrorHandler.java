@@ -27,7 +27,8 @@ import reactor.core.publisher.Mono;
  * USER errors become 4xx, INTERNAL ones 5xx, by {@link ProblemDetails#status}. No stack trace ever
  * reaches a client. {@link #problemFor} is the one mapping of an exception to its answer, for
  * WebFlux's endpoints and for the Netty route of feature lookups ({@link FeatureRoute}); errors of
- * the web framework itself (404, 405 of WebFlux's endpoints) get their code here too.
+ * the web framework itself (404, 405 of WebFlux's endpoints) get their code here too. A 503 carries
+ * {@code Retry-After} ({@link ProblemDetails#retryAfter}).
  */
 @RestControllerAdvice
 class ErrorHandler extends ResponseEntityExceptionHandler {
@@ -105,7 +106,11 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
 
   private ResponseEntity<ProblemDetail> respond(
       HttpStatus status, String code, String message, String path) {
-    return ResponseEntity.status(status).body(problem(status, code, message, path));
+    HttpHeaders headers = new HttpHeaders();
+    ProblemDetails.retryAfter(status, headers);
+    return ResponseEntity.status(status)
+        .headers(headers)
+        .body(problem(status, code, message, path));
   }
 
   private static String path(ServerWebExchange exchange) {

@@ -7,6 +7,7 @@ import dev.featurestore.online.lookup.RequestException;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import java.net.URI;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -15,6 +16,13 @@ import org.springframework.http.ProblemDetail;
 final class ProblemDetails {
   /** The problem detail property holding the stable error code. */
   static final String ERROR_CODE = "error_code";
+
+  /**
+   * The {@code Retry-After} of every 503 (in seconds): Redis unreachable or slow, no registry
+   * version loaded yet, {@code /health} failing. Each of these may clear at any moment (a Redis
+   * failover, an apply), so a client may retry after a second.
+   */
+  static final String RETRY_AFTER_SECONDS = "1";
 
   private ProblemDetails() {}
 
@@ -27,6 +35,13 @@ final class ProblemDetails {
       problem.setInstance(URI.create(path));
     }
     return problem;
+  }
+
+  /** Sets {@code Retry-After} on the headers of an answer of {@code status} when it is a 503. */
+  static void retryAfter(HttpStatusCode status, HttpHeaders headers) {
+    if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+      headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
   }
 
   /** The HTTP status of a feature store error. */
