@@ -379,7 +379,7 @@ class BadRequestIT {
 
   @Test
   void answersAcceptHeadersWithoutJsonWith406() {
-    for (String accept : new String[] {"text/csv", "not a media type"}) {
+    for (String accept : new String[] {"text/csv", "application/xml, text/*"}) {
       client
           .post()
           .uri("/get-online-features")
@@ -393,6 +393,49 @@ class BadRequestIT {
           // The client takes no JSON, so no problem detail either; and never a stack trace.
           .value(body -> assertThat(body == null ? "" : body).doesNotContain("Exception"));
     }
+  }
+
+  @Test
+  void ignoresAcceptHeadersThatDoNotParse() {
+    client
+        .post()
+        .uri("/get-online-features")
+        .header("Accept", "not a media type")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(request("[\"driver_stats:trips\"]", "{\"driver_id\": [1001]}"))
+        .exchange()
+        .expectStatus()
+        .isOk();
+    // WebFlux's endpoints too: their errors are still problem details.
+    client
+        .get()
+        .uri("/registry/feature-views/driver_stat")
+        .header("Accept", "not a media type")
+        .exchange()
+        .expectStatus()
+        .isNotFound()
+        .expectHeader()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.detail")
+        .isEqualTo("Cannot find feature view 'driver_stat' (did you mean 'driver_stats'?)");
+  }
+
+  @Test
+  void answersProblemDetailsWhateverTheAcceptHeader() {
+    // WebFlux's negotiation once picked text/event-stream for a problem detail here.
+    client
+        .get()
+        .uri("/no-such-endpoint")
+        .header("Accept", "text/*;q=0.5, application/json;q=0.1")
+        .exchange()
+        .expectStatus()
+        .isNotFound()
+        .expectHeader()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.error_code")
+        .isEqualTo("NOT_FOUND");
   }
 
   @Test

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
@@ -29,6 +30,11 @@ import reactor.core.publisher.Mono;
  * WebFlux's endpoints and for the Netty route of feature lookups ({@link FeatureRoute}); errors of
  * the web framework itself (404, 405 of WebFlux's endpoints) get their code here too. A 503 carries
  * {@code Retry-After} ({@link ProblemDetails#retryAfter}).
+ *
+ * <p>A problem is always {@code application/problem+json}, whatever the request's {@code Accept}: a
+ * type set on the answer bypasses WebFlux's content negotiation, which would otherwise pick {@code
+ * text/event-stream} for {@code Accept: text/*}, or fail on an unparseable header and leave the
+ * answer to Boot's fallback error body.
  */
 @RestControllerAdvice
 class ErrorHandler extends ResponseEntityExceptionHandler {
@@ -101,7 +107,11 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
     }
     problem.setProperty(ProblemDetails.ERROR_CODE, code);
     metrics.error(code, status.value());
-    return Mono.just(ResponseEntity.status(status).headers(headers).body(problem));
+    return Mono.just(
+        ResponseEntity.status(status)
+            .headers(headers)
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(problem));
   }
 
   private ResponseEntity<ProblemDetail> respond(
@@ -110,6 +120,7 @@ class ErrorHandler extends ResponseEntityExceptionHandler {
     ProblemDetails.retryAfter(status, headers);
     return ResponseEntity.status(status)
         .headers(headers)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem(status, code, message, path));
   }
 

@@ -23,7 +23,6 @@ import java.util.Objects;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.webflux.autoconfigure.WebFluxProperties;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -47,7 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>the API key check ({@link ApiKeyFilter#rejection}), first, as for WebFlux's endpoints;
  *   <li>another method answers 405 ({@code OPTIONS} 200), both with {@code Allow};
  *   <li>an {@code Accept} header that excludes JSON answers 406 without a body ({@link
- *       #acceptsJson});
+ *       #acceptsJson}; one that does not parse is ignored);
  *   <li>the body size limit ({@code featurestore.max-request-size}), checked against {@code
  *       Content-Length} before reading and while reading;
  *   <li>the body read as JSON whatever its {@code Content-Type}, as Feast's server does (its
@@ -106,22 +105,18 @@ class FeatureRoute implements NettyRouteProvider {
     return routes.route(request -> path.equals(path(request)), this::serve);
   }
 
-  /** Whether the request takes JSON, as {@code RequestPredicates.accept(APPLICATION_JSON)}. */
+  /**
+   * Whether the request takes JSON, as {@code RequestPredicates.accept(APPLICATION_JSON)}; an
+   * {@code Accept} header that does not parse is ignored ({@link InvalidAcceptFilter}).
+   */
   static boolean acceptsJson(List<String> accept) {
     if (accept.isEmpty()
         || (accept.size() == 1 && (accept.get(0).equals(JSON) || accept.get(0).equals("*/*")))) {
       return true;
     }
-    try {
-      for (MediaType type : MediaType.parseMediaTypes(accept)) {
-        if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (InvalidMediaTypeException e) {
-      return false;
-    }
+    return InvalidAcceptFilter.mediaTypes(accept)
+        .map(types -> types.stream().anyMatch(MediaType.APPLICATION_JSON::isCompatibleWith))
+        .orElse(true);
   }
 
   private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
