@@ -176,11 +176,13 @@ final class LookupPlanner {
         throw RequestException.invalid(
             "'features' is empty; name at least one \"view:feature\" or a 'feature_service'");
       }
-      int missing = references.indexOf(null);
-      if (missing >= 0) {
-        throw RequestException.invalid(
-            "'features' has null at index %d; every element must be a \"view:feature\" string",
-            missing);
+      // A loop, not indexOf(null): an immutable list (List.of) throws on that.
+      for (int i = 0; i < references.size(); i++) {
+        if (references.get(i) == null) {
+          throw RequestException.invalid(
+              "'features' has null at index %d; every element must be a \"view:feature\" string",
+              i);
+        }
       }
     }
     try {

@@ -39,6 +39,7 @@ class OnlineFeatureServiceTest {
 
   private final InMemoryRegistry registry = new InMemoryRegistry();
   private final InMemoryOnlineStore store = new InMemoryOnlineStore();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @Test
   void finishesAnInFlightRequestOnTheVersionItStartedWith() {
@@ -87,6 +88,31 @@ class OnlineFeatureServiceTest {
     assertThat(response.results().get(1).eventTimestamps())
         .containsExactly("2026-01-01T11:00:00Z", "2026-01-01T10:59:59.999999Z");
     assertThat(store.reads()).isEqualTo(1);
+  }
+
+  @Test
+  void readsOnlyTheJoinKeysOfTheViewsAskedForAndCountsTheOtherColumns() {
+    Definitions v1 = ServingDefinitions.definitions(PROJECT);
+    registry.apply(v1);
+    put(v1, 1001L, NOW.minus(Duration.ofMinutes(10)));
+    OnlineFeatureService service =
+        service(new RegistryWatcher(PROJECT, registry, Duration.ofHours(1)));
+    Map<String, List<Object>> entities = new java.util.LinkedHashMap<>();
+    entities.put("customer_id", List.of(501, 502, 503));
+    entities.put("driver_id", List.of(1001));
+    entities.put("amount", null);
+
+    GetOnlineFeaturesResponse response =
+        service
+            .lookup(new GetOnlineFeaturesRequest(List.of(), "driver_service", entities, null))
+            .join();
+
+    assertThat(response.metadata().featureNames())
+        .containsExactly("driver_id", "conv_rate", "trips", "rating");
+    assertThat(response.results().get(0).values()).containsExactly(1001L);
+    assertThat(response.results().get(2).values()).containsExactly(42L);
+    assertThat(store.reads()).isEqualTo(1);
+    assertThat(meters.counter("featurestore.online.ignored_entity_columns").count()).isEqualTo(2.0);
   }
 
   @Test
@@ -173,11 +199,7 @@ class OnlineFeatureServiceTest {
 
   private OnlineFeatureService service(RegistryWatcher watcher) {
     return new OnlineFeatureService(
-        watcher,
-        store,
-        new OnlineMetrics(new SimpleMeterRegistry()),
-        Clock.fixed(NOW, ZoneOffset.UTC),
-        1000);
+        watcher, store, new OnlineMetrics(meters), Clock.fixed(NOW, ZoneOffset.UTC), 1000);
   }
 
   private void put(Definitions definitions, long driver, Instant event) {
