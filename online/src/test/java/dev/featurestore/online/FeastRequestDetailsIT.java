@@ -100,6 +100,17 @@ class FeastRequestDetailsIT {
     assertThat(body.get("results").get(1).get("statuses").toString())
         .isEqualTo("[\"PRESENT\",\"NOT_FOUND\"]");
     assertThat(ignoredColumns() - before).isEqualTo(3.0);
+    assertThat(
+            client
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody())
+        .containsPattern("(?m)^featurestore_online_ignored_entity_columns_total(\\{.*\\})? ");
   }
 
   @Test

@@ -53,9 +53,13 @@ class FeatureRouteApi implements OpenApiCustomizer {
                             .content(
                                 content(JSON, GetOnlineFeaturesResponse.class.getSimpleName())))
                     .addApiResponse("400", problem("Bad request: the detail says what to fix"))
-                    .addApiResponse("401", problem("Missing or wrong X-API-Key"))
+                    .addApiResponse(
+                        "401",
+                        problem("Missing or wrong API key (X-API-Key or Authorization: Bearer)"))
                     .addApiResponse("413", problem("Body or entity rows over the limit"))
-                    .addApiResponse("503", problem("Redis or the registry is not available")));
+                    .addApiResponse(
+                        "503",
+                        problem("Redis or the registry is not available (with Retry-After)")));
     api.path(FeatureRoute.PATH, new PathItem().post(lookup));
   }
 
