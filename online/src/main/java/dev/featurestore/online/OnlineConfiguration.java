@@ -39,6 +39,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -210,6 +211,9 @@ class OnlineConfiguration {
         JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.threadLocalPool())
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            // Jackson's default, pinned: NaN and infinities are the strings "NaN", "Infinity" and
+            // "-Infinity", as in the proto3 JSON mapping, never bare tokens that are no JSON.
+            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .build();
     JsonMapper.Builder builder = JsonMapper.builder(factory);
     customizers.forEach(customizer -> customizer.customize(builder));
