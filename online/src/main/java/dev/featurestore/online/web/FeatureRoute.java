@@ -49,8 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       #acceptsJson}; one that does not parse is ignored);
  *   <li>the body size limit ({@code featurestore.max-request-size}), checked against {@code
  *       Content-Length} before reading and while reading;
- *   <li>the body read as JSON whatever its {@code Content-Type}, as Feast's server does (its
- *       documented {@code curl -d '{...}'} examples send a form content type);
+ *   <li>the body read as JSON whatever its {@code Content-Type}, as Feast's server did up to 0.41
+ *       (its documented {@code curl -d '{...}'} examples send a form content type; since 0.42 it
+ *       answers 422 to any but a JSON type);
  *   <li>the answer streamed into a response buffer ({@link ResponseWriter});
  *   <li>errors answered by {@link ErrorHandler#problemFor}, as WebFlux's endpoints' errors;
  *   <li>every answer timed into {@code http.server.requests} ({@link OnlineMetrics.RequestTimer}).
