@@ -4,19 +4,19 @@
 package dev.featurestore.online.grpc;
 
 import com.google.protobuf.Timestamp;
+import dev.featurestore.feast.protocol.serving.ServingApi;
+import dev.featurestore.feast.protocol.serving.ServingApi.FeatureList;
+import dev.featurestore.feast.protocol.serving.ServingApi.GetFeastServingInfoRequest;
+import dev.featurestore.feast.protocol.serving.ServingApi.GetFeastServingInfoResponse;
+import dev.featurestore.feast.protocol.serving.ServingApi.GetOnlineFeaturesResponseMetadata;
+import dev.featurestore.feast.protocol.serving.ServingServiceGrpc;
+import dev.featurestore.feast.protocol.types.ValueProto.Value;
 import dev.featurestore.online.lookup.GetOnlineFeaturesRequest;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
 import dev.featurestore.online.lookup.OnlineFeatureService;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
-import feast.proto.serving.ServingAPIProto;
-import feast.proto.serving.ServingAPIProto.FeatureList;
-import feast.proto.serving.ServingAPIProto.GetFeastServingInfoRequest;
-import feast.proto.serving.ServingAPIProto.GetFeastServingInfoResponse;
-import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponseMetadata;
-import feast.proto.serving.ServingServiceGrpc;
-import feast.proto.types.ValueProto.Value;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * statuses ({@link GrpcStatuses}).
  */
 final class ServingGrpcService extends ServingServiceGrpc.ServingServiceImplBase {
-  private static final ServingAPIProto.FieldStatus[] STATUSES = statuses();
+  private static final ServingApi.FieldStatus[] STATUSES = statuses();
 
   private final OnlineFeatureService service;
   private final String project;
@@ -51,8 +51,8 @@ final class ServingGrpcService extends ServingServiceGrpc.ServingServiceImplBase
 
   @Override
   public void getOnlineFeatures(
-      ServingAPIProto.GetOnlineFeaturesRequest request,
-      StreamObserver<ServingAPIProto.GetOnlineFeaturesResponse> observer) {
+      ServingApi.GetOnlineFeaturesRequest request,
+      StreamObserver<ServingApi.GetOnlineFeaturesResponse> observer) {
     CompletableFuture<GetOnlineFeaturesResponse> answer;
     try {
       checkProject(CallInterceptor.PROJECT.get());
@@ -68,7 +68,7 @@ final class ServingGrpcService extends ServingServiceGrpc.ServingServiceImplBase
             observer.onError(GrpcStatuses.of(error, "GetOnlineFeatures"));
             return;
           }
-          ServingAPIProto.GetOnlineFeaturesResponse response;
+          ServingApi.GetOnlineFeaturesResponse response;
           try {
             response = response(found);
           } catch (RuntimeException e) {
@@ -92,13 +92,13 @@ final class ServingGrpcService extends ServingServiceGrpc.ServingServiceImplBase
   }
 
   /** The request as the lookup takes it (Feast's {@code request_context} is not used). */
-  static GetOnlineFeaturesRequest lookupRequest(ServingAPIProto.GetOnlineFeaturesRequest request) {
+  static GetOnlineFeaturesRequest lookupRequest(ServingApi.GetOnlineFeaturesRequest request) {
     List<String> features =
-        request.getKindCase() == ServingAPIProto.GetOnlineFeaturesRequest.KindCase.FEATURES
+        request.getKindCase() == ServingApi.GetOnlineFeaturesRequest.KindCase.FEATURES
             ? request.getFeatures().getValList()
             : null;
     String featureService =
-        request.getKindCase() == ServingAPIProto.GetOnlineFeaturesRequest.KindCase.FEATURE_SERVICE
+        request.getKindCase() == ServingApi.GetOnlineFeaturesRequest.KindCase.FEATURE_SERVICE
             ? request.getFeatureService()
             : null;
     return new GetOnlineFeaturesRequest(
@@ -109,17 +109,17 @@ final class ServingGrpcService extends ServingServiceGrpc.ServingServiceImplBase
   }
 
   /** The lookup's answer as Feast's message: the same columns, rows, statuses and timestamps. */
-  static ServingAPIProto.GetOnlineFeaturesResponse response(GetOnlineFeaturesResponse found) {
-    ServingAPIProto.GetOnlineFeaturesResponse.Builder response =
-        ServingAPIProto.GetOnlineFeaturesResponse.newBuilder()
+  static ServingApi.GetOnlineFeaturesResponse response(GetOnlineFeaturesResponse found) {
+    ServingApi.GetOnlineFeaturesResponse.Builder response =
+        ServingApi.GetOnlineFeaturesResponse.newBuilder()
             .setMetadata(
                 GetOnlineFeaturesResponseMetadata.newBuilder()
                     .setFeatureNames(
                         FeatureList.newBuilder().addAllVal(found.metadata().featureNames())));
     Map<String, Timestamp> timestamps = new HashMap<>();
     for (GetOnlineFeaturesResponse.FeatureVector column : found.results()) {
-      ServingAPIProto.GetOnlineFeaturesResponse.FeatureVector.Builder vector =
-          ServingAPIProto.GetOnlineFeaturesResponse.FeatureVector.newBuilder();
+      ServingApi.GetOnlineFeaturesResponse.FeatureVector.Builder vector =
+          ServingApi.GetOnlineFeaturesResponse.FeatureVector.newBuilder();
       for (Object value : column.values()) {
         vector.addValues(value == null ? FeastValues.NULL : (Value) value);
       }
@@ -134,11 +134,11 @@ final class ServingGrpcService extends ServingServiceGrpc.ServingServiceImplBase
     return response.build();
   }
 
-  private static ServingAPIProto.FieldStatus[] statuses() {
+  private static ServingApi.FieldStatus[] statuses() {
     FieldStatus[] ours = FieldStatus.values();
-    ServingAPIProto.FieldStatus[] feast = new ServingAPIProto.FieldStatus[ours.length];
+    ServingApi.FieldStatus[] feast = new ServingApi.FieldStatus[ours.length];
     for (FieldStatus status : ours) {
-      feast[status.ordinal()] = ServingAPIProto.FieldStatus.valueOf(status.name());
+      feast[status.ordinal()] = ServingApi.FieldStatus.valueOf(status.name());
     }
     return feast;
   }
