@@ -42,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,6 +178,23 @@ class GrpcServingIT {
   }
 
   @Test
+  void readsEveryViewAndEntityOfACallInOneRedisRoundTrip() {
+    store.resetStats();
+
+    GetOnlineFeaturesResponse response =
+        stub.getOnlineFeatures(
+            GetOnlineFeaturesRequest.newBuilder()
+                .setFeatureService("driver_service")
+                .putEntities("driver_id", longs(1001, 1002, 1003))
+                .build());
+
+    assertThat(response.getResultsCount()).isEqualTo(4);
+    String stats = store.info("commandstats");
+    assertThat(calls(stats, "mget")).isEqualTo(1);
+    assertThat(calls(stats, "get")).isZero();
+  }
+
+  @Test
   void answersErrorsWithGrpcCodesAndRestsMessages() {
     assertFailsAsRest(
         features("driver_stats:nope").putEntities("driver_id", longs(1001)).build(),
@@ -304,6 +323,12 @@ class GrpcServingIT {
               assertThat(e.getTrailers().get(GrpcStatuses.ERROR_CODE)).isEqualTo(errorCode);
             })
         .hasMessage(code.name() + ": " + message);
+  }
+
+  private static long calls(String commandStats, String command) {
+    Matcher matcher =
+        Pattern.compile("(?m)^cmdstat_" + command + ":calls=(\\d+),").matcher(commandStats);
+    return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
   }
 
   private static long count(MeterRegistry registry, String method, String status) {
