@@ -30,6 +30,7 @@ class GrpcConfiguration {
             GrpcServer.class.getPackage().getImplementationVersion(), "development");
     return new GrpcServer(
         port(properties, repo),
+        (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes()),
         new ServingGrpcService(service, repo.config().project(), "featurestore " + version),
         new CallInterceptor(apiKey, registry));
   }

@@ -31,12 +31,14 @@ public final class GrpcServer implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
 
   private final int port;
+  private final int maxMessageSize;
   private final BindableService service;
   private final CallInterceptor interceptor;
   private volatile Server server;
 
-  GrpcServer(int port, BindableService service, CallInterceptor interceptor) {
+  GrpcServer(int port, int maxMessageSize, BindableService service, CallInterceptor interceptor) {
     this.port = port;
+    this.maxMessageSize = maxMessageSize;
     this.service = service;
     this.interceptor = interceptor;
   }
@@ -56,6 +58,8 @@ public final class GrpcServer implements SmartLifecycle {
     Server starting =
         NettyServerBuilder.forAddress(new InetSocketAddress(port))
             .directExecutor()
+            // REST's body limit (featurestore.max-request-size); larger answers RESOURCE_EXHAUSTED
+            .maxInboundMessageSize(maxMessageSize)
             .addService(ServerInterceptors.intercept(service, interceptor))
             .build();
     try {

@@ -223,6 +223,24 @@ class GrpcServingIT {
   }
 
   @Test
+  void refusesAMessageOverRestsBodyLimit() {
+    GetOnlineFeaturesRequest large =
+        features("driver_stats:trips")
+            .putEntities(
+                "driver_id",
+                RepeatedValue.newBuilder()
+                    .addVal(Value.newBuilder().setStringVal("x".repeat(1_100_000)))
+                    .build())
+            .build();
+
+    assertThatThrownBy(() -> stub.getOnlineFeatures(large))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+        .hasMessageStartingWith("RESOURCE_EXHAUSTED: gRPC message exceeds maximum size 1048576: ");
+  }
+
+  @Test
   void refusesAnotherProjectNamingBoth() {
     Metadata metadata = new Metadata();
     metadata.put(Metadata.Key.of("project", Metadata.ASCII_STRING_MARSHALLER), "other");
