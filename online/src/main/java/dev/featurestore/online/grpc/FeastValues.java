@@ -13,6 +13,8 @@ import dev.featurestore.feast.protocol.types.ValueProto.RepeatedValue;
 import dev.featurestore.feast.protocol.types.ValueProto.StringList;
 import dev.featurestore.feast.protocol.types.ValueProto.Value;
 import dev.featurestore.online.lookup.ValueEncoding;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +46,17 @@ final class FeastValues {
     for (Map.Entry<String, RepeatedValue> column : columns.entrySet()) {
       List<Value> values = column.getValue().getValList();
       List<Object> converted = new ArrayList<>(values.size());
-      for (Value value : values) {
+      for (int row = 0; row < values.size(); row++) {
+        Value value = values.get(row);
+        if (value.getValCase() == Value.ValCase.UNIX_TIMESTAMP_VAL) {
+          // No JSON counterpart, so no REST message to share: a join key is never a timestamp.
+          throw FeatureStoreException.of(
+              ErrorCode.INVALID_ARGUMENT,
+              "Cannot get online features: join key '%s' has a unix_timestamp_val at row %d; join"
+                  + " keys take int64_val, int32_val, string_val or bytes_val",
+              column.getKey(),
+              row);
+        }
         converted.add(entity(value));
       }
       entities.put(column.getKey(), converted);
@@ -61,7 +73,6 @@ final class FeastValues {
       case DOUBLE_VAL -> value.getDoubleVal();
       case FLOAT_VAL -> (double) value.getFloatVal();
       case BOOL_VAL -> value.getBoolVal();
-      case UNIX_TIMESTAMP_VAL -> (double) value.getUnixTimestampVal(); // no join key type
       case BYTES_LIST_VAL,
           STRING_LIST_VAL,
           INT32_LIST_VAL,
@@ -71,7 +82,7 @@ final class FeastValues {
           BOOL_LIST_VAL,
           UNIX_TIMESTAMP_LIST_VAL ->
           List.of();
-      case NULL_VAL, VAL_NOT_SET -> null;
+      case NULL_VAL, VAL_NOT_SET, UNIX_TIMESTAMP_VAL -> null; // timestamps: refused above
     };
   }
 

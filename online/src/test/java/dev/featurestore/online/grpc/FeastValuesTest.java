@@ -4,6 +4,7 @@
 package dev.featurestore.online.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
@@ -14,6 +15,7 @@ import dev.featurestore.feast.protocol.types.ValueProto.Int64List;
 import dev.featurestore.feast.protocol.types.ValueProto.RepeatedValue;
 import dev.featurestore.feast.protocol.types.ValueProto.StringList;
 import dev.featurestore.feast.protocol.types.ValueProto.Value;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -84,6 +86,23 @@ class FeastValuesTest {
     assertThat(entities.keySet()).containsExactly("driver_id", "blob");
     assertThat(entities.get("driver_id")).containsExactly(1001L, 5, null, 1.5);
     assertThat(entities.get("blob")).containsExactly("/w==", "x", true, List.of());
+  }
+
+  @Test
+  void refusesATimestampAsAJoinKeyNamingColumnAndRow() {
+    Map<String, RepeatedValue> columns =
+        Map.of(
+            "driver_id",
+            RepeatedValue.newBuilder()
+                .addVal(value().setInt64Val(1))
+                .addVal(value().setUnixTimestampVal(1_700_000_000L))
+                .build());
+
+    assertThatThrownBy(() -> FeastValues.entities(columns))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Cannot get online features: join key 'driver_id' has a unix_timestamp_val at row 1;"
+                + " join keys take int64_val, int32_val, string_val or bytes_val");
   }
 
   @Test
