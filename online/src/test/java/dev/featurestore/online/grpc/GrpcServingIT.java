@@ -5,7 +5,9 @@ package dev.featurestore.online.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.Timestamp;
 import dev.featurestore.feast.protocol.serving.ServingApi.FeatureList;
 import dev.featurestore.feast.protocol.serving.ServingApi.FieldStatus;
@@ -313,6 +315,39 @@ class GrpcServingIT {
         OnlineTestApp.start(repo.root(), Map.of("featurestore.grpc-port", "-1"))) {
       assertThat(off.context().getBean(GrpcServer.class).port()).isEqualTo(-1);
       assertThat(off.context().getBean(GrpcServer.class).isRunning()).isFalse();
+    }
+  }
+
+  @Test
+  void letsACallInFlightFinishWhenTheContextStops() throws Exception {
+    FeatureRepo repo =
+        TestRepos.create(
+            root.resolve("third"),
+            ServingDefinitions.definitions(project),
+            RedisFixture.shared().uri(),
+            Optional.empty());
+    OnlineTestApp third =
+        OnlineTestApp.start(repo.root(), Map.of("featurestore.redis-timeout", "5s"));
+    ManagedChannel thirdChannel = channel(third);
+    try {
+      MeterRegistry registry = third.context().getBean(MeterRegistry.class);
+      // Redis holds every command for a while, so the call waits on its read.
+      store.pauseClients(Duration.ofMillis(1_500));
+      ListenableFuture<GetOnlineFeaturesResponse> answer =
+          ServingServiceGrpc.newFutureStub(thirdChannel)
+              .getOnlineFeatures(
+                  features("driver_stats:trips").putEntities("driver_id", longs(1001)).build());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> registry.find("featurestore.online.entities").summary().count() == 1);
+
+      third.close();
+
+      assertThat(answer.isDone()).isTrue();
+      assertThat(answer.get().getResults(1).getValues(0).getInt64Val()).isEqualTo(42);
+    } finally {
+      thirdChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      third.close();
     }
   }
 
