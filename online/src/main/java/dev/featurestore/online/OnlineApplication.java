@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * The online feature server. {@code featurestore serve --repo DIR [--port N]}, or as a plain Spring
- * Boot jar: {@code java -jar online-*-exec.jar --featurestore.repo=DIR --server.port=N}.
+ * The online feature server. {@code featurestore serve --repo DIR [--port N] [--grpc-port M]}, or
+ * as a plain Spring Boot jar: {@code java -jar online-*-exec.jar --featurestore.repo=DIR
+ * --server.port=N --featurestore.grpc-port=M}.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -79,7 +80,8 @@ public class OnlineApplication {
       name = "serve",
       mixinStandardHelpOptions = true,
       description = {
-        "Serves online features of a feature repo over HTTP (Feast's /get-online-features).",
+        "Serves online features of a feature repo over HTTP (Feast's /get-online-features)",
+        "and gRPC (Feast's feast.serving.ServingService).",
         "Other Spring Boot settings pass through, e.g. --featurestore.max-entities=500."
       })
   static final class ServeCommand implements Callable<Integer> {
@@ -88,6 +90,15 @@ public class OnlineApplication {
 
     @Option(names = "--port", paramLabel = "N", description = "The HTTP port (default 6566).")
     Integer port;
+
+    @Option(
+        names = "--grpc-port",
+        paramLabel = "M",
+        description = {
+          "The gRPC port of Feast's ServingService (default: online.grpc_port of",
+          "featurestore.yaml, else 6567; -1 for no gRPC server)."
+        })
+    Integer grpcPort;
 
     @Option(names = "--verbose", description = "Print stack traces of startup errors.")
     boolean verbose;
@@ -114,6 +125,9 @@ public class OnlineApplication {
       if (port != null) {
         arguments.add("--server.port=" + port);
       }
+      if (grpcPort != null) {
+        arguments.add("--featurestore.grpc-port=" + grpcPort);
+      }
       if (!verbose) {
         // Startup failures are reported in one paragraph, without Spring's stack trace, failure
         // analysis, "cancelling refresh attempt" warning or condition report hint.
@@ -126,7 +140,10 @@ public class OnlineApplication {
         FeatureRepo.open(repo); // fail fast, in one line, on a wrong folder
       }
       if (port != null) {
-        checkPortFree(port); // fail fast, before Spring starts, on a port in use
+        checkPortFree(port, "--port N"); // fail fast, before Spring starts, on a port in use
+      }
+      if (grpcPort != null && grpcPort > 0) {
+        checkPortFree(grpcPort, "--grpc-port M");
       }
       try {
         SpringApplication.run(OnlineApplication.class, arguments.toArray(new String[0]));
@@ -165,7 +182,7 @@ public class OnlineApplication {
               failure);
         }
         if (cause instanceof PortInUseException portInUse) {
-          return portInUse(portInUse.getPort(), failure);
+          return portInUse(portInUse.getPort(), "--port N", failure);
         }
       }
       return failure;
@@ -191,7 +208,7 @@ public class OnlineApplication {
     }
 
     /** Fails when something listens on the port already (0 picks a free port: never in use). */
-    static void checkPortFree(int port) {
+    static void checkPortFree(int port, String option) {
       if (port == 0) {
         return;
       }
@@ -199,19 +216,19 @@ public class OnlineApplication {
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(port));
       } catch (BindException e) {
-        throw portInUse(port, e);
+        throw portInUse(port, option, e);
       } catch (IOException | IllegalArgumentException e) {
         // Not a port conflict (e.g. out of range): the server's own start reports it.
       }
     }
 
-    private static FeatureStoreException portInUse(int port, Throwable cause) {
+    private static FeatureStoreException portInUse(int port, String option, Throwable cause) {
       return new FeatureStoreException(
           ErrorCode.UNAVAILABLE,
           String.format(
               "Cannot start the online service: port %d is in use; stop what listens there, or"
-                  + " choose another port with --port N",
-              port),
+                  + " choose another port with %s",
+              port, option),
           cause);
     }
   }

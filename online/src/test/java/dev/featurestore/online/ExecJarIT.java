@@ -127,6 +127,60 @@ class ExecJarIT {
   }
 
   @Test
+  void aGrpcPortInUseIsNamedWithTheOptionToChooseAnother() throws Exception {
+    Path repo = TestRepos.copyOfExample("rides", dir);
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(0));
+      int port = taken.getLocalPort();
+
+      Result serve =
+          run(
+              "serve",
+              "--repo",
+              repo.toString(),
+              "--port",
+              "0",
+              "--grpc-port",
+              String.valueOf(port),
+              "--featurestore.redis-uri=redis://127.0.0.1:1");
+
+      assertThat(serve.exitCode()).isEqualTo(1);
+      assertThat(serve.err())
+          .isEqualTo(
+              "Cannot start the online service: port "
+                  + port
+                  + " is in use; stop what listens there, or choose another port with"
+                  + " --grpc-port M\n");
+    }
+  }
+
+  @Test
+  void takesMinusOneForNoGrpcServer() throws Exception {
+    Result serve = run("serve", "--repo", dir.resolve("missing").toString(), "--grpc-port", "-1");
+
+    assertThat(serve.exitCode()).isEqualTo(1);
+    assertThat(serve.err()).startsWith("Cannot open feature repo " + dir.resolve("missing"));
+  }
+
+  @Test
+  void carriesShadedGrpcAndOnlyItsOwnProtocolClasses() throws IOException {
+    List<String> libraries = new ArrayList<>();
+    try (ZipFile jar = new ZipFile(execJar().toFile())) {
+      for (ZipEntry entry : Collections.list(jar.entries())) {
+        if (entry.getName().startsWith("BOOT-INF/lib/")) {
+          libraries.add(entry.getName().substring("BOOT-INF/lib/".length()));
+        }
+      }
+    }
+    assertThat(libraries)
+        .anyMatch(name -> name.startsWith("grpc-netty-shaded-1.75."))
+        .anyMatch(name -> name.startsWith("feast-protocol-"))
+        .anyMatch(name -> name.startsWith("protobuf-java-3.25."))
+        .noneMatch(name -> name.startsWith("feast-datatypes-"))
+        .noneMatch(name -> name.startsWith("grpc-netty-1"));
+  }
+
+  @Test
   void withoutARedisItFailsAtStartSayingHowToConfigureOne() throws Exception {
     Path repo = TestRepos.copyOfExample("rides", dir);
 

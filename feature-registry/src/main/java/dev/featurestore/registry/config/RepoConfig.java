@@ -6,6 +6,7 @@ package dev.featurestore.registry.config;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The project settings of a feature repo ({@code featurestore.yaml}).
@@ -19,6 +20,7 @@ import java.util.Optional;
  *   redis: redis://127.0.0.1:6379     # optional; a URI or a list of seed nodes; absent = embedded
  *   cluster: false                    # optional; true = Redis Cluster client
  *   api_key: secret                   # optional; requests must send it in X-API-Key
+ *   grpc_port: 6567                   # optional; the online service's gRPC port (-1 = off)
  * </pre>
  *
  * @param project the project name
@@ -26,13 +28,16 @@ import java.util.Optional;
  * @param sparkMaster the Spark master for local runs
  * @param redis the online store; empty means the embedded Redis under {@code .featurestore/}
  * @param apiKey the API key the online service requires; empty means no check
+ * @param grpcPort the port of the online service's gRPC endpoint ({@code online.grpc_port}: 0 a
+ *     free port, -1 none); empty means the service's own setting or default
  */
 public record RepoConfig(
     String project,
     String registry,
     String sparkMaster,
     Optional<RedisConfig> redis,
-    Optional<String> apiKey) {
+    Optional<String> apiKey,
+    OptionalInt grpcPort) {
   /** The default registry location, relative to the repo. */
   public static final String DEFAULT_REGISTRY = ".featurestore/registry";
 
@@ -45,6 +50,17 @@ public record RepoConfig(
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(redis, "redis is null");
     requireNonNull(apiKey, "apiKey is null");
+    requireNonNull(grpcPort, "grpcPort is null");
+  }
+
+  /** Settings without a gRPC port of their own. */
+  public RepoConfig(
+      String project,
+      String registry,
+      String sparkMaster,
+      Optional<RedisConfig> redis,
+      Optional<String> apiKey) {
+    this(project, registry, sparkMaster, redis, apiKey, OptionalInt.empty());
   }
 
   /** Settings with defaults for everything but the project name. */
@@ -65,6 +81,8 @@ public record RepoConfig(
         + redis
         + ", apiKey="
         + apiKey.map(k -> "***").orElse("none")
+        + ", grpcPort="
+        + grpcPort
         + "]";
   }
 }

@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Parses {@code featurestore.yaml}. */
@@ -21,7 +23,7 @@ final class RepoConfigParser {
   static final Pattern PROJECT = Pattern.compile("[a-z0-9_]+");
   static final List<String> KEYS = List.of("project", "registry", "offline", "online");
   static final List<String> OFFLINE_KEYS = List.of("spark_master");
-  static final List<String> ONLINE_KEYS = List.of("redis", "cluster", "api_key");
+  static final List<String> ONLINE_KEYS = List.of("redis", "cluster", "api_key", "grpc_port");
 
   private RepoConfigParser() {}
 
@@ -54,15 +56,18 @@ final class RepoConfigParser {
               .orElse(RepoConfig.DEFAULT_SPARK_MASTER);
       Optional<RedisConfig> redis = Optional.empty();
       Optional<String> apiKey = Optional.empty();
+      OptionalInt grpcPort = OptionalInt.empty();
       Optional<Fields> online =
           f.value("online").flatMap(v -> reader.mapping(v, "'online' settings", ONLINE_KEYS));
       if (online.isPresent()) {
         boolean cluster = online.get().bool("cluster").orElse(false);
         redis = online.get().value("redis").flatMap(v -> redis(reader, v, cluster));
         apiKey = online.get().string("api_key");
+        grpcPort = online.get().value("grpc_port").map(v -> port(reader, v)).orElse(grpcPort);
       }
       if (problems.isEmpty()) {
-        config = new RepoConfig(project.orElseThrow(), registry, sparkMaster, redis, apiKey);
+        config =
+            new RepoConfig(project.orElseThrow(), registry, sparkMaster, redis, apiKey, grpcPort);
       }
     }
     if (config == null) {
@@ -70,6 +75,26 @@ final class RepoConfigParser {
       throw new DefinitionException(problems);
     }
     return config;
+  }
+
+  /** A port number, 0 (a free port) or -1 (no server). */
+  private static OptionalInt port(NodeReader reader, Node value) {
+    if (value instanceof ScalarNode scalar) {
+      try {
+        int port = Integer.parseInt(scalar.getValue().trim());
+        if (port >= -1 && port <= 65_535) {
+          return OptionalInt.of(port);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    reader.problem(
+        value,
+        "invalid 'grpc_port' of 'online' settings: "
+            + (value instanceof ScalarNode scalar ? "'" + scalar.getValue() + "'" : "not a number"),
+        "use a port number from 1 to 65535, 0 for a free port or -1 for no gRPC server");
+    return OptionalInt.empty();
   }
 
   private static Optional<RedisConfig> redis(NodeReader reader, Node value, boolean cluster) {

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -326,6 +327,7 @@ class FileFeatureRepoTest {
           redis: [redis://a:7000, redis://b:7001]
           cluster: true
           api_key: s3cret
+          grpc_port: 7567
         """);
 
     RepoConfig config = FileFeatureRepo.open(dir).config();
@@ -337,8 +339,34 @@ class FileFeatureRepoTest {
                 "file:///tmp/registry",
                 "local[2]",
                 Optional.of(new RedisConfig(List.of("redis://a:7000", "redis://b:7001"), true)),
-                Optional.of("s3cret")));
+                Optional.of("s3cret"),
+                OptionalInt.of(7567)));
     assertThat(config.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void withoutAGrpcPortTheServiceDecides() throws IOException {
+    Files.writeString(dir.resolve("featurestore.yaml"), "project: p\nonline: {api_key: k}\n");
+
+    assertThat(FileFeatureRepo.open(dir).config().grpcPort()).isEmpty();
+  }
+
+  @Test
+  void reportsAnInvalidGrpcPort() throws IOException {
+    for (String port : new String[] {"lots", "70000", "-2", "[1]"}) {
+      Files.writeString(
+          dir.resolve("featurestore.yaml"), "project: p\nonline:\n  grpc_port: " + port + "\n");
+
+      assertThatThrownBy(() -> FileFeatureRepo.open(dir))
+          .isInstanceOf(DefinitionException.class)
+          .hasMessage(
+              "Invalid definitions: 1 problem"
+                  + System.lineSeparator()
+                  + "featurestore.yaml:3:14: invalid 'grpc_port' of 'online' settings: "
+                  + (port.startsWith("[") ? "not a number" : "'" + port + "'")
+                  + " (use a port number from 1 to 65535, 0 for a free port or -1 for no gRPC"
+                  + " server)");
+    }
   }
 
   @Test

@@ -35,6 +35,9 @@ import org.springframework.validation.annotation.Validated;
  * @param redisUri the Redis to read when featurestore.yaml names no {@code online.redis} ({@code
  *     featurestore.redis-uri}, e.g. {@code redis://127.0.0.1:6390}; default: none); ignored when it
  *     names one
+ * @param grpcPort the port of Feast's gRPC ServingService ({@code featurestore.grpc-port}, {@code
+ *     serve --grpc-port M}; 0 a free port, -1 no gRPC server); null when unset, then {@code
+ *     online.grpc_port} of featurestore.yaml, else 6567
  */
 @Validated
 @ConfigurationProperties("featurestore")
@@ -46,7 +49,8 @@ public record OnlineProperties(
     @DefaultValue("" + OnlineProperties.DEFAULT_REDIS_CONNECTIONS) @Min(1) @Max(64)
         int redisConnections,
     @DefaultValue("1s") @NotNull Duration registryPollInterval,
-    @DefaultValue("") String redisUri) {
+    @DefaultValue("") String redisUri,
+    @Min(-1) @Max(65_535) Integer grpcPort) {
   /** Default for {@code featurestore.max-entities}. */
   public static final int DEFAULT_MAX_ENTITIES = 1000;
 

@@ -59,6 +59,15 @@ public final class OnlineFeatureService {
    * complete the future.
    */
   public CompletableFuture<GetOnlineFeaturesResponse> lookup(GetOnlineFeaturesRequest request) {
+    return lookup(request, ValueEncoding.JSON);
+  }
+
+  /**
+   * Looks features up as {@link #lookup(GetOnlineFeaturesRequest)}, with values in {@code
+   * encoding}.
+   */
+  public CompletableFuture<GetOnlineFeaturesResponse> lookup(
+      GetOnlineFeaturesRequest request, ValueEncoding encoding) {
     ServingSnapshot snapshot = registry.current();
     LookupPlanner.checkEntities(request);
     LookupPlan plan =
@@ -66,7 +75,7 @@ public final class OnlineFeatureService {
     metrics.entities(plan.rows());
     metrics.ignoredEntityColumns(plan.ignoredColumns());
     if (plan.rows() == 0) {
-      return CompletableFuture.completedFuture(respond(plan, List.of()));
+      return CompletableFuture.completedFuture(respond(plan, List.of(), encoding));
     }
     long start = System.nanoTime();
     // The store times out itself (featurestore.redis-timeout); a timer here would cost a thread.
@@ -76,7 +85,7 @@ public final class OnlineFeatureService {
         .thenApply(
             values -> {
               metrics.redisRoundTrip(System.nanoTime() - start);
-              return respond(plan, values);
+              return respond(plan, values, encoding);
             });
   }
 
@@ -127,7 +136,8 @@ public final class OnlineFeatureService {
     }
   }
 
-  private GetOnlineFeaturesResponse respond(LookupPlan plan, List<byte[]> raw) {
+  private GetOnlineFeaturesResponse respond(
+      LookupPlan plan, List<byte[]> raw, ValueEncoding encoding) {
     int rows = plan.rows();
     List<ViewReader> views = plan.views();
     long nowMicros = micros(clock.instant());
@@ -165,7 +175,11 @@ public final class OnlineFeatureService {
     List<String> allEpoch = Collections.nCopies(rows, EPOCH);
     for (int k = 0; k < plan.joinKeyNames().size(); k++) {
       names.add(plan.joinKeyNames().get(k));
-      results.add(new FeatureVector(echo(plan.joinKeyValues().get(k)), allPresent, allEpoch));
+      results.add(
+          new FeatureVector(
+              encoding.joinKey(plan.joinKeyNames().get(k), plan.joinKeyValues().get(k)),
+              allPresent,
+              allEpoch));
     }
     for (LookupPlan.Output output : plan.outputs()) {
       names.add(output.name());
@@ -181,7 +195,7 @@ public final class OnlineFeatureService {
             status = FieldStatus.NULL_VALUE;
           }
         }
-        values.add(json(output.feature().type(), value));
+        values.add(encoding.feature(output.feature().type(), value));
         statuses.add(status);
       }
       results.add(new FeatureVector(values, statuses, Arrays.asList(timestamps[v])));
@@ -189,7 +203,7 @@ public final class OnlineFeatureService {
     return new GetOnlineFeaturesResponse(new GetOnlineFeaturesResponse.Metadata(names), results);
   }
 
-  private static List<Object> echo(List<Object> keyValues) {
+  static List<Object> echo(List<Object> keyValues) {
     List<Object> values = new ArrayList<>(keyValues.size());
     for (Object value : keyValues) {
       values.add(value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes) : value);

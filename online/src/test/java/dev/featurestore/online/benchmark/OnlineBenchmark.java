@@ -113,6 +113,8 @@ public final class OnlineBenchmark {
               repoRoot.toString(),
               "--port",
               String.valueOf(httpPort),
+              "--grpc-port",
+              "-1",
               "--logging.level.root=WARN"));
       server =
           new ProcessBuilder(command)
@@ -253,7 +255,7 @@ public final class OnlineBenchmark {
    * maximum throughput phase: a C load generator costs the shared cores far less per request than
    * the Java one.
    */
-  private static MaxResult wrk(String wrk, String baseUrl, List<String> bodies, Path work)
+  static MaxResult wrk(String wrk, String baseUrl, List<String> bodies, Path work)
       throws Exception {
     Path bodyFile = work.resolve("bodies.txt");
     Files.write(bodyFile, bodies);
@@ -292,7 +294,7 @@ public final class OnlineBenchmark {
         fields.get("p99_us"));
   }
 
-  private static String wrkBinary() {
+  static String wrkBinary() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, "wrk");
       if (Files.isExecutable(candidate)) {
@@ -303,7 +305,7 @@ public final class OnlineBenchmark {
   }
 
   /** CPU time (user + system) of this process's finished children (wrk), from /proc. */
-  private static long childrenCpuMicros() throws IOException {
+  static long childrenCpuMicros() throws IOException {
     String stat = Files.readString(Path.of("/proc/self/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 1_000_000L / 100;
@@ -312,7 +314,7 @@ public final class OnlineBenchmark {
   /** What redis-benchmark measured for MGET of one request's keys. */
   record RawResult(String command, double requestsPerSecond, double p50Millis, double p99Millis) {}
 
-  private static Path writeRepo(Path root, String redisUri) throws IOException {
+  static Path writeRepo(Path root, String redisUri) throws IOException {
     Files.createDirectories(root.resolve("features"));
     Files.writeString(
         root.resolve("featurestore.yaml"), "project: bench\nonline:\n  redis: " + redisUri + "\n");
@@ -355,7 +357,7 @@ public final class OnlineBenchmark {
   }
 
   /** Writes every entity's two values, plus plain-named copies for redis-benchmark. */
-  private static void load(Definitions definitions, String redisUri) {
+  static void load(Definitions definitions, String redisUri) {
     RedisClient client = RedisClient.create(redisUri);
     try (StatefulRedisConnection<byte[], byte[]> connection =
         client.connect(ByteArrayCodec.INSTANCE)) {
@@ -411,7 +413,7 @@ public final class OnlineBenchmark {
     return OnlineKeys.key("bench", view.name(), definitions.joinKeysOf(view), List.of(id));
   }
 
-  private static List<String> bodies(int entities) {
+  static List<String> bodies(int entities) {
     Random random = new Random(entities);
     List<String> bodies = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
@@ -426,7 +428,7 @@ public final class OnlineBenchmark {
     return bodies;
   }
 
-  private static RawResult redisBenchmark(int port, int entities) throws Exception {
+  static RawResult redisBenchmark(int port, int entities) throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -465,23 +467,23 @@ public final class OnlineBenchmark {
   }
 
   /** CPU time (user + system) a process has used so far, from /proc (Linux). */
-  private static long cpuMicros(Process process) throws IOException {
+  static long cpuMicros(Process process) throws IOException {
     return cpuMicros(process.pid());
   }
 
-  private static long cpuMicros(long pid) throws IOException {
+  static long cpuMicros(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     return ticks * 1_000_000L / 100; // USER_HZ is 100 on Linux
   }
 
-  private static String redisServer() {
+  static String redisServer() {
     Path system = Path.of("/usr/bin/redis-server");
     return Files.isExecutable(system) ? system.toString() : RedisServerProcess.binary().toString();
   }
 
-  private static String redisVersion() throws Exception {
+  static String redisVersion() throws Exception {
     Process process =
         new ProcessBuilder(redisServer(), "--version").redirectErrorStream(true).start();
     String version =
@@ -490,7 +492,7 @@ public final class OnlineBenchmark {
     return version;
   }
 
-  private static void waitForRedis(int port) throws InterruptedException {
+  static void waitForRedis(int port) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!RedisServerProcess.ping(port)) {
       if (System.nanoTime() > deadline) {
@@ -500,7 +502,7 @@ public final class OnlineBenchmark {
     }
   }
 
-  private static void waitForHealth(String baseUrl) throws Exception {
+  static void waitForHealth(String baseUrl) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
@@ -520,7 +522,7 @@ public final class OnlineBenchmark {
     throw new IllegalStateException("The server did not become healthy at " + baseUrl);
   }
 
-  private static Path findJar(Path root) throws IOException {
+  static Path findJar(Path root) throws IOException {
     try (var files = Files.list(root.resolve("online/target"))) {
       return files
           .filter(p -> p.getFileName().toString().matches("online-.*-exec\\.jar"))
@@ -530,11 +532,11 @@ public final class OnlineBenchmark {
     }
   }
 
-  private static String javaBinary() {
+  static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     try (var files = Files.walk(dir)) {
       for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);
@@ -550,7 +552,7 @@ public final class OnlineBenchmark {
     return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 
-  private static void log(String format, Object... args) {
+  static void log(String format, Object... args) {
     System.out.printf(Locale.ROOT, "[online-bench] " + format + "%n", args);
   }
 }

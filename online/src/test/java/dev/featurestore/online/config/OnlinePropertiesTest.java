@@ -27,7 +27,8 @@ class OnlinePropertiesTest {
                 Duration.ofMillis(200),
                 2,
                 Duration.ofSeconds(1),
-                ""));
+                "",
+                null));
     assertThat(properties.redisUriIfSet()).isEmpty();
   }
 
@@ -42,7 +43,8 @@ class OnlinePropertiesTest {
                 "featurestore.redis-timeout", "1s",
                 "featurestore.redis-connections", "4",
                 "featurestore.registry-poll-interval", "250ms",
-                "featurestore.redis-uri", "redis://127.0.0.1:6390"));
+                "featurestore.redis-uri", "redis://127.0.0.1:6390",
+                "featurestore.grpc-port", "7567"));
 
     assertThat(properties)
         .isEqualTo(
@@ -53,7 +55,8 @@ class OnlinePropertiesTest {
                 Duration.ofSeconds(1),
                 4,
                 Duration.ofMillis(250),
-                "redis://127.0.0.1:6390"));
+                "redis://127.0.0.1:6390",
+                7567));
     assertThat(properties.redisUriIfSet()).contains("redis://127.0.0.1:6390");
   }
 

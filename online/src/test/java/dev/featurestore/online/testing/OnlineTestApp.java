@@ -40,6 +40,9 @@ public final class OnlineTestApp implements AutoCloseable {
   private static OnlineTestApp start(Path root, FeatureRepo repo, Map<String, String> properties) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
+    if (!properties.containsKey("featurestore.grpc-port")) {
+      args.add("--featurestore.grpc-port=0"); // a free port, never Feast's default 6567
+    }
     args.add("--featurestore.repo=" + root);
     args.add("--featurestore.registry-poll-interval=100ms");
     properties.forEach((k, v) -> args.add("--" + k + "=" + v));
