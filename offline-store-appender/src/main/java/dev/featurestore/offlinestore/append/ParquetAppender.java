@@ -100,6 +100,16 @@ public final class ParquetAppender {
    *     value does not fit it (nothing is written), UNAVAILABLE when the folder cannot be written
    */
   public static Path append(String what, Path folder, List<Column> columns) {
+    return prepare(what, folder, columns).commit();
+  }
+
+  /**
+   * Checks and converts rows for {@code folder} without writing anything, so a caller can check
+   * every store before writing to any; {@link Prepared#commit} then writes the file.
+   *
+   * @throws FeatureStoreException as {@link #append}
+   */
+  public static Prepared prepare(String what, Path folder, List<Column> columns) {
     int rows = columns.isEmpty() ? 0 : columns.get(0).values().size();
     for (Column column : columns) {
       if (column.values().size() != rows) {
@@ -148,7 +158,33 @@ public final class ParquetAppender {
       }
       records.add(record);
     }
-    return write(what, folder, schema, records);
+    return new Prepared(what, folder, schema, records);
+  }
+
+  /** Checked rows, ready to be written as one new file. */
+  public static final class Prepared {
+    private final String what;
+    private final Path folder;
+    private final MessageType schema;
+    private final List<Group> records;
+
+    private Prepared(String what, Path folder, MessageType schema, List<Group> records) {
+      this.what = what;
+      this.folder = folder;
+      this.schema = schema;
+      this.records = records;
+    }
+
+    /**
+     * Writes the rows as one new file (hidden, then renamed into place).
+     *
+     * @return the new file
+     * @throws FeatureStoreException UNAVAILABLE when the folder cannot be written (nothing is left
+     *     behind)
+     */
+    public Path commit() {
+      return write(what, folder, schema, records);
+    }
   }
 
   /** The schema of the folder's first data file, or one made from the columns' types. */
