@@ -303,7 +303,7 @@ public final class OnlineBenchmark {
   }
 
   /** CPU time (user + system) of this process's finished children (wrk), from /proc. */
-  private static long childrenCpuMicros() throws IOException {
+  static long childrenCpuMicros() throws IOException {
     String stat = Files.readString(Path.of("/proc/self/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 1_000_000L / 100;
@@ -465,23 +465,23 @@ public final class OnlineBenchmark {
   }
 
   /** CPU time (user + system) a process has used so far, from /proc (Linux). */
-  private static long cpuMicros(Process process) throws IOException {
+  static long cpuMicros(Process process) throws IOException {
     return cpuMicros(process.pid());
   }
 
-  private static long cpuMicros(long pid) throws IOException {
+  static long cpuMicros(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     return ticks * 1_000_000L / 100; // USER_HZ is 100 on Linux
   }
 
-  private static String redisServer() {
+  static String redisServer() {
     Path system = Path.of("/usr/bin/redis-server");
     return Files.isExecutable(system) ? system.toString() : RedisServerProcess.binary().toString();
   }
 
-  private static String redisVersion() throws Exception {
+  static String redisVersion() throws Exception {
     Process process =
         new ProcessBuilder(redisServer(), "--version").redirectErrorStream(true).start();
     String version =
@@ -490,7 +490,7 @@ public final class OnlineBenchmark {
     return version;
   }
 
-  private static void waitForRedis(int port) throws InterruptedException {
+  static void waitForRedis(int port) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!RedisServerProcess.ping(port)) {
       if (System.nanoTime() > deadline) {
@@ -500,7 +500,7 @@ public final class OnlineBenchmark {
     }
   }
 
-  private static void waitForHealth(String baseUrl) throws Exception {
+  static void waitForHealth(String baseUrl) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
@@ -520,7 +520,7 @@ public final class OnlineBenchmark {
     throw new IllegalStateException("The server did not become healthy at " + baseUrl);
   }
 
-  private static Path findJar(Path root) throws IOException {
+  static Path findJar(Path root) throws IOException {
     try (var files = Files.list(root.resolve("online/target"))) {
       return files
           .filter(p -> p.getFileName().toString().matches("online-.*-exec\\.jar"))
@@ -530,11 +530,11 @@ public final class OnlineBenchmark {
     }
   }
 
-  private static String javaBinary() {
+  static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     try (var files = Files.walk(dir)) {
       for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);
@@ -550,7 +550,7 @@ public final class OnlineBenchmark {
     return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 
-  private static void log(String format, Object... args) {
+  static void log(String format, Object... args) {
     System.out.printf(Locale.ROOT, "[online-bench] " + format + "%n", args);
   }
 }
