@@ -344,7 +344,7 @@ public final class PushBenchmark {
 
         Raw numbers from one run on a shared 2-core machine: compare ratios, not absolutes.
         """,
-        redisVersion,
+        redisVersion.split(" sha=")[0],
         ENTITIES,
         loadBefore,
         loadAfter,
