@@ -24,7 +24,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Pushes while the Redis is stopped: 503, and nothing written offline when online was asked. */
+/**
+ * Pushes behind an API key, and while the Redis is stopped: 503, and nothing written offline when
+ * online was asked.
+ */
 class PushRedisDownIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String DF =
@@ -42,6 +45,7 @@ class PushRedisDownIT {
         client
             .post()
             .uri("/push")
+            .header("Authorization", "Bearer push-key")
             .contentType(MediaType.APPLICATION_JSON)
             .bodyValue(body)
             .exchange()
@@ -53,18 +57,26 @@ class PushRedisDownIT {
   }
 
   @Test
-  void answers503AndWritesNothingOfflineWhileRedisIsDown() throws IOException {
+  void needsTheApiKeyAndAnswers503WritingNothingOfflineWhileRedisIsDown() throws IOException {
     RedisServerProcess redis = RedisFixture.startPrivate();
     FeatureRepo repo =
         TestRepos.create(
             root,
             PushIT.definitions(TestDefinitions.uniqueProject()),
             redis.uri(),
-            Optional.empty());
+            Optional.of("push-key"));
     Path folder = repo.root().resolve("data/driver_pushes");
     Files.createDirectories(folder);
     try (OnlineTestApp app = OnlineTestApp.start(repo.root(), Map.of())) {
       WebTestClient client = app.client();
+      client
+          .post()
+          .uri("/push")
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue("{}")
+          .exchange()
+          .expectStatus()
+          .isUnauthorized();
       post(client, "online", 200);
       redis.close();
 
