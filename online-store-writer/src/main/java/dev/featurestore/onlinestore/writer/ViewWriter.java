@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  * the removal time from {@link OnlineExpiry}, and the write through a {@link NewerWinsWriter} (the
  * newer-wins Lua script). A row whose key would already be removed is skipped, not written.
  *
- * <p>Not thread-safe (the codec keeps an encoder): one per task or request.
+ * <p>Thread-safe as the codec is (it keeps one encoder per thread); the {@link NewerWinsWriter} it
+ * writes through is not.
  */
 public final class ViewWriter {
   private final FeatureView view;
@@ -40,9 +41,24 @@ public final class ViewWriter {
    */
   public ViewWriter(
       String project, FeatureView view, List<JoinKey> joinKeys, Duration grace, long nowMillis) {
+    this(project, view, joinKeys, new OnlineValueCodec(project, view), grace, nowMillis);
+  }
+
+  /**
+   * A writer with a codec already made for the view (building one derives the view's Avro schema,
+   * which a caller writing a few rows at a time, such as a push, should not repeat per request).
+   */
+  public ViewWriter(
+      String project,
+      FeatureView view,
+      List<JoinKey> joinKeys,
+      OnlineValueCodec codec,
+      Duration grace,
+      long nowMillis) {
+    requireNonNull(project, "project is null");
     this.view = requireNonNull(view, "view is null");
     this.joinKeys = List.copyOf(joinKeys);
-    this.codec = new OnlineValueCodec(requireNonNull(project, "project is null"), view);
+    this.codec = requireNonNull(codec, "codec is null");
     this.viewTag = OnlineKeys.viewTag(project, view.name());
     this.grace = requireNonNull(grace, "grace is null");
     this.nowMillis = nowMillis;

@@ -5,6 +5,8 @@ package dev.featurestore.online.push;
 
 import dev.featurestore.offlinestore.append.ParquetAppender;
 import dev.featurestore.online.snapshot.RegistryWatcher;
+import dev.featurestore.online.snapshot.ServingSnapshot;
+import dev.featurestore.online.snapshot.ViewReader;
 import dev.featurestore.onlinestore.writer.NewerWinsWriter;
 import dev.featurestore.onlinestore.writer.RedisConnections;
 import dev.featurestore.onlinestore.writer.ViewWriter;
@@ -107,7 +109,8 @@ final class PushService {
   /** {@code POST /push}: rows of a push source, to every online view over it and/or offline. */
   Map<String, Object> push(JsonNode body) {
     String name = text(body, "push_source_name", "Cannot push");
-    Definitions definitions = registry.current().definitions();
+    ServingSnapshot snapshot = registry.current();
+    Definitions definitions = snapshot.definitions();
     String action = "Cannot push to source '" + name + "'";
     Optional<ParquetSource> found = definitions.source(name);
     String metricSource = found.isPresent() ? name : PushMetrics.UNKNOWN;
@@ -161,7 +164,8 @@ final class PushService {
   /** {@code POST /write-to-online-store}: rows of one online feature view. */
   Map<String, Object> writeToOnlineStore(JsonNode body) {
     String name = text(body, "feature_view_name", "Cannot write to the online store");
-    Definitions definitions = registry.current().definitions();
+    ServingSnapshot snapshot = registry.current();
+    Definitions definitions = snapshot.definitions();
     String action = "Cannot write to the online store of feature view '" + name + "'";
     Optional<FeatureView> found =
         definitions.featureViews().stream().filter(v -> v.name().equals(name)).findFirst();
@@ -186,7 +190,7 @@ final class PushService {
       }
       ParquetSource source = definitions.source(view.source()).orElseThrow();
       Map<String, Object> answer =
-          write(action, definitions, source, List.of(view), List.of(view), Target.ONLINE, body);
+          write(action, snapshot, source, List.of(view), List.of(view), Target.ONLINE, body);
       answer.put("feature_view_name", name);
       metrics.pushed(source.name(), (Integer) answer.get("rows"));
       return reorder(answer, "feature_view_name");
@@ -198,12 +202,13 @@ final class PushService {
 
   private Map<String, Object> write(
       String action,
-      Definitions definitions,
+      ServingSnapshot snapshot,
       ParquetSource source,
       List<FeatureView> checked,
       List<FeatureView> onlineViews,
       Target target,
       JsonNode body) {
+    Definitions definitions = snapshot.definitions();
     Map<String, PushFrame.Needed> needed = needed(definitions, source, checked);
     PushFrame frame = PushFrame.parse(action, body.get("df"), needed, properties.maxRows());
     Optional<ParquetAppender.Prepared> offline =
@@ -214,7 +219,7 @@ final class PushService {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("rows", frame.rows());
     if (target.online) {
-      answer.put("online", writeOnline(action, definitions, source, onlineViews, frame, target));
+      answer.put("online", writeOnline(action, snapshot, source, onlineViews, frame, target));
     }
     if (offline.isPresent()) {
       Path file;
@@ -303,7 +308,7 @@ final class PushService {
 
   private Map<String, Object> writeOnline(
       String action,
-      Definitions definitions,
+      ServingSnapshot snapshot,
       ParquetSource source,
       List<FeatureView> views,
       PushFrame frame,
@@ -315,14 +320,17 @@ final class PushService {
     List<ViewWriter> writers = new ArrayList<>();
     List<List<Encoded>> encoded = new ArrayList<>();
     for (FeatureView view : views) {
+      // The snapshot's reader has the view's join keys and codec, made once per registry version.
+      ViewReader reader = snapshot.reader(view.name());
+      List<JoinKey> keys = reader.joinKeys();
       ViewWriter writer =
           new ViewWriter(
-              definitions.project(),
+              snapshot.project(),
               view,
-              definitions.joinKeysOf(view),
+              keys,
+              reader.codec(),
               OnlineExpiry.defaultGrace(view),
               nowMillis);
-      List<JoinKey> keys = definitions.joinKeysOf(view);
       List<Encoded> rows = new ArrayList<>(frame.rows());
       for (int row = 0; row < frame.rows(); row++) {
         List<Object> keyValues = new ArrayList<>(keys.size());
