@@ -144,13 +144,7 @@ final class PushService {
       List<FeatureView> checked = target.offline ? overSource : online;
       Map<String, Object> answer =
           write(
-              action,
-              definitions,
-              source,
-              checked,
-              target.online ? online : List.of(),
-              target,
-              body);
+              action, snapshot, source, checked, target.online ? online : List.of(), target, body);
       answer.put("push_source_name", name);
       answer.put("to", target.wire);
       metrics.pushed(name, (Integer) answer.get("rows"));
