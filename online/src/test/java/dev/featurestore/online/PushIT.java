@@ -339,6 +339,30 @@ class PushIT {
     }
   }
 
+  @Test
+  void countsPushedRowsAndRefusedRequestsBySource() {
+    post("/push", push(row(5001, "2026-11-21 10:00:00", null, 0.5, "Oslo")), 200);
+    post("/push", "{\"push_source_name\": \"nope\", \"df\": {}}", 404);
+    post("/push", push("{\"driver_id\": [1]}"), 400);
+
+    String metrics =
+        client
+            .get()
+            .uri("/actuator/prometheus")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(metrics)
+        .containsPattern("featurestore_online_push_rows_total\\{source=\"driver_pushes\"\\} [1-9]")
+        .containsPattern(
+            "featurestore_online_push_rejected_total\\{source=\"driver_pushes\"\\} [1-9]")
+        .containsPattern("featurestore_online_push_rejected_total\\{source=\"unknown\"\\} [1-9]")
+        .containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/push\"");
+  }
+
   private static List<String> dataFiles() throws IOException {
     try (Stream<Path> files = Files.list(pushFolder)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -110,9 +110,10 @@ final class PushFrame {
       if (!values.isArray()) {
         throw invalid(
             action,
-            "column '%s' must be a list of values, one per row, not %s",
+            "column '%s' must be a list of values, one per row, not %s%s",
             column.getKey(),
-            kind(values));
+            kind(values),
+            values.isObject() ? " (from pandas: df.to_dict(orient=\"list\"))" : "");
       }
       if (!needed.containsKey(column.getKey())) {
         ignored.add(column.getKey());

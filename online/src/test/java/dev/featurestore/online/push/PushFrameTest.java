@@ -87,7 +87,9 @@ class PushFrameTest {
         .hasMessageStartingWith(
             "Cannot push: column 'c' is a timestamp, but row 0 has \"2026-13-01 00:00:00\"; use");
     assertThatThrownBy(() -> parse(ValueType.INT64, "{\"0\": 1}"))
-        .hasMessage("Cannot push: column 'c' must be a list of values, one per row, not an object");
+        .hasMessage(
+            "Cannot push: column 'c' must be a list of values, one per row, not an object (from"
+                + " pandas: df.to_dict(orient=\"list\"))");
   }
 
   @Test
