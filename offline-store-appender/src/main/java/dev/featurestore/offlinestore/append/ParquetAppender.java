@@ -8,17 +8,11 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,13 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.format.FileMetaData;
-import org.apache.parquet.format.Util;
-import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -189,7 +179,7 @@ public final class ParquetAppender {
 
   /** The schema of the folder's first data file, or one made from the columns' types. */
   static MessageType writableSchema(String what, Path folder, List<Column> columns) {
-    Optional<Path> existing = firstDataFile(folder);
+    Optional<Path> existing = ParquetFiles.firstDataFile(folder);
     if (existing.isEmpty()) {
       Types.MessageTypeBuilder builder = Types.buildMessage();
       for (Column column : columns) {
@@ -197,7 +187,7 @@ public final class ParquetAppender {
       }
       return builder.named("spark_schema");
     }
-    MessageType read = readSchema(what, existing.get());
+    MessageType read = ParquetFiles.readSchema(what, existing.get());
     List<Type> fields = new ArrayList<>();
     for (Type field : read.getFields()) {
       if (field.isPrimitive()
@@ -213,79 +203,6 @@ public final class ParquetAppender {
       }
     }
     return new MessageType(read.getName(), fields);
-  }
-
-  /** The first data file of a folder by name, as Spark reads it (no {@code _} or {@code .}). */
-  static Optional<Path> firstDataFile(Path folder) {
-    if (!Files.isDirectory(folder)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> files = Files.walk(folder)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(p -> isVisible(folder, p))
-          .sorted()
-          .findFirst();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean isVisible(Path folder, Path file) {
-    for (Path part : folder.relativize(file)) {
-      String name = part.toString();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Reads a Parquet file's schema from its footer, with no Hadoop class. */
-  static MessageType readSchema(String what, Path file) {
-    try {
-      return new ParquetMetadataConverter()
-          .fromParquetMetadata(readFooter(what, file))
-          .getFileMetaData()
-          .getSchema();
-    } catch (IOException e) {
-      throw invalid(what, "cannot read the Parquet schema of %s (%s)", file, e.getMessage());
-    }
-  }
-
-  /** The number of rows of a Parquet file, from its footer. */
-  static long rowCount(Path file) {
-    return readFooter(file.toString(), file).getNum_rows();
-  }
-
-  private static FileMetaData readFooter(String what, Path file) {
-    try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      if (size < 12) {
-        throw invalid(what, "%s is not a Parquet file (too short)", file);
-      }
-      channel.position(size - 8);
-      while (tail.hasRemaining() && channel.read(tail) >= 0) {
-        // read the footer length and magic
-      }
-      int length = tail.getInt(0);
-      if (tail.get(4) != 'P' || tail.get(5) != 'A' || tail.get(6) != 'R' || tail.get(7) != '1') {
-        throw invalid(what, "%s is not a Parquet file (no PAR1 at its end)", file);
-      }
-      if (length <= 0 || length > size - 12) {
-        throw invalid(what, "%s has a corrupt Parquet footer length %d", file, length);
-      }
-      ByteBuffer footer = ByteBuffer.allocate(length);
-      channel.position(size - 8 - length);
-      while (footer.hasRemaining() && channel.read(footer) >= 0) {
-        // read the footer
-      }
-      return Util.readFileMetaData(new ByteArrayInputStream(footer.array(), 0, length));
-    } catch (IOException e) {
-      throw FeatureStoreException.of(
-          ErrorCode.UNAVAILABLE, e, "Cannot append to %s: cannot read %s (%s)", what, file, e);
-    }
   }
 
   private static Type typeOf(String name, ValueType type) {
@@ -467,7 +384,7 @@ public final class ParquetAppender {
     }
   }
 
-  private static FeatureStoreException invalid(String what, String format, Object... args) {
+  static FeatureStoreException invalid(String what, String format, Object... args) {
     return new FeatureStoreException(
         ErrorCode.INVALID_ARGUMENT,
         "Cannot append to " + what + ": " + String.format(format, args));

@@ -89,8 +89,8 @@ class ParquetAppenderTest {
     assertThat(file.getParent()).isEqualTo(folder);
     assertThat(file.getFileName().toString()).startsWith("push-").endsWith(".parquet");
     assertThat(files()).containsExactly("part-0.parquet", file.getFileName().toString());
-    assertThat(ParquetAppender.rowCount(file)).isEqualTo(2);
-    assertThat(ParquetAppender.readSchema("f", file).toString())
+    assertThat(ParquetFiles.rowCount(file)).isEqualTo(2);
+    assertThat(ParquetFiles.readSchema("f", file).toString())
         .isEqualTo(
             SPARK
                 .toString()
@@ -103,8 +103,8 @@ class ParquetAppenderTest {
   void makesTheSchemaFromTheRegistryTypesInAnEmptyFolder() {
     Path file = ParquetAppender.append("source 's'", folder.resolve("new"), ROWS);
 
-    assertThat(ParquetAppender.rowCount(file)).isEqualTo(2);
-    assertThat(ParquetAppender.readSchema("f", file).toString())
+    assertThat(ParquetFiles.rowCount(file)).isEqualTo(2);
+    assertThat(ParquetFiles.readSchema("f", file).toString())
         .isEqualTo(
             """
             message spark_schema {
@@ -127,7 +127,7 @@ class ParquetAppenderTest {
     Files.writeString(folder.resolve(".part-0.parquet.crc"), "not parquet");
     existing(SPARK);
 
-    assertThat(ParquetAppender.firstDataFile(folder)).contains(folder.resolve("part-0.parquet"));
+    assertThat(ParquetFiles.firstDataFile(folder)).contains(folder.resolve("part-0.parquet"));
   }
 
   @Test
