@@ -6,10 +6,6 @@ package dev.featurestore.online.push;
 import dev.featurestore.offlinestore.append.ParquetAppender;
 import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.snapshot.ServingSnapshot;
-import dev.featurestore.online.snapshot.ViewReader;
-import dev.featurestore.onlinestore.writer.NewerWinsWriter;
-import dev.featurestore.onlinestore.writer.RedisConnections;
-import dev.featurestore.onlinestore.writer.ViewWriter;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
@@ -20,20 +16,16 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
-import dev.featurestore.registry.onlinestore.OnlineExpiry;
 import dev.featurestore.registry.repo.FeatureRepo;
-import io.lettuce.core.RedisException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -80,16 +72,11 @@ final class PushService {
     }
   }
 
-  private static final int SCRIPT_BATCH = 256;
-  private static final int FLUSH_EVERY = 16;
-  private static final int MAX_IN_FLIGHT = 64;
-
   private final RegistryWatcher registry;
   private final FeatureRepo repo;
-  private final RedisConfig redis;
+  private final OnlinePush online;
   private final PushProperties properties;
   private final PushMetrics metrics;
-  private final Clock clock;
 
   PushService(
       RegistryWatcher registry,
@@ -100,10 +87,9 @@ final class PushService {
       Clock clock) {
     this.registry = registry;
     this.repo = repo;
-    this.redis = redis;
+    this.online = new OnlinePush(redis, properties.redisTimeout(), clock);
     this.properties = properties;
     this.metrics = metrics;
-    this.clock = clock;
   }
 
   /** {@code POST /push}: rows of a push source, to every online view over it and/or offline. */
@@ -213,7 +199,8 @@ final class PushService {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("rows", frame.rows());
     if (target.online) {
-      answer.put("online", writeOnline(action, snapshot, source, onlineViews, frame, target));
+      answer.put(
+          "online", online.write(action, snapshot, source, onlineViews, frame, target.offline));
     }
     if (offline.isPresent()) {
       Path file;
@@ -299,116 +286,6 @@ final class PushService {
                         columns.add(new ParquetAppender.Column(name, column.type(), values))));
     return ParquetAppender.prepare("source '" + source.name() + "'", folder, columns);
   }
-
-  private Map<String, Object> writeOnline(
-      String action,
-      ServingSnapshot snapshot,
-      ParquetSource source,
-      List<FeatureView> views,
-      PushFrame frame,
-      Target target) {
-    long nowMillis = clock.millis();
-    List<Object> events = frame.column(source.timestampField()).orElseThrow();
-    List<Object> created = source.createdTimestampField().flatMap(frame::column).orElse(null);
-    // Encode everything before sending anything: a value the codec refuses writes nothing.
-    List<ViewWriter> writers = new ArrayList<>();
-    List<List<Encoded>> encoded = new ArrayList<>();
-    for (FeatureView view : views) {
-      // The snapshot's reader has the view's join keys and codec, made once per registry version.
-      ViewReader reader = snapshot.reader(view.name());
-      List<JoinKey> keys = reader.joinKeys();
-      ViewWriter writer =
-          new ViewWriter(
-              snapshot.project(),
-              view,
-              keys,
-              reader.codec(),
-              OnlineExpiry.defaultGrace(view),
-              nowMillis);
-      List<Encoded> rows = new ArrayList<>(frame.rows());
-      for (int row = 0; row < frame.rows(); row++) {
-        List<Object> keyValues = new ArrayList<>(keys.size());
-        for (JoinKey key : keys) {
-          keyValues.add(frame.column(key.name()).orElseThrow().get(row));
-        }
-        List<Object> features = new ArrayList<>(view.features().size());
-        for (Feature feature : view.features()) {
-          features.add(frame.column(feature.sourceColumn()).orElseThrow().get(row));
-        }
-        long event = micros((Instant) events.get(row));
-        Object createdAt = created == null ? null : created.get(row);
-        OptionalLong createdMicros =
-            createdAt == null ? OptionalLong.empty() : OptionalLong.of(micros((Instant) createdAt));
-        byte[] value;
-        try {
-          value = writer.encode(features, event, createdMicros);
-        } catch (FeatureStoreException e) {
-          throw PushFrame.invalid(action, "row %d: %s", row, e.getMessage());
-        }
-        rows.add(new Encoded(writer.entityKey(keyValues), value, event));
-      }
-      writers.add(writer);
-      encoded.add(rows);
-    }
-    long skipped = 0;
-    RedisConnections.Shared shared;
-    try {
-      shared = RedisConnections.get(redis);
-    } catch (FeatureStoreException e) {
-      throw unavailable(action, e, target);
-    }
-    shared.connection().setTimeout(properties.redisTimeout());
-    NewerWinsWriter writer = new NewerWinsWriter(shared, SCRIPT_BATCH, FLUSH_EVERY, MAX_IN_FLIGHT);
-    try {
-      for (int v = 0; v < writers.size(); v++) {
-        for (Encoded row : encoded.get(v)) {
-          if (!writers.get(v).write(writer, row.entityKey(), row.value(), row.eventMicros())) {
-            skipped++;
-          }
-        }
-      }
-      writer.finish();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(action, RedisConnections.writeFailure(redis, e), target);
-    } catch (FeatureStoreException e) {
-      RedisConnections.evict(redis);
-      throw unavailable(action, e, target);
-    } catch (RedisException e) {
-      RedisConnections.evict(redis);
-      throw unavailable(action, RedisConnections.writeFailure(redis, e), target);
-    } finally {
-      writer.close();
-    }
-    Map<String, Object> online = new LinkedHashMap<>();
-    online.put("feature_views", views.stream().map(FeatureView::name).toList());
-    online.put("keys_written", writer.written());
-    online.put("keys_not_newer", writer.notNewer());
-    online.put("rows_expired", skipped);
-    return online;
-  }
-
-  private static FeatureStoreException unavailable(
-      String action, FeatureStoreException e, Target target) {
-    return new FeatureStoreException(
-        e.errorCode() == ErrorCode.INVALID_ARGUMENT ? ErrorCode.UNAVAILABLE : e.errorCode(),
-        action
-            + ": "
-            + e.getMessage()
-            + (target.offline
-                ? "; nothing was written offline and the online write may be partial; a retry is"
-                    + " safe"
-                : "; the online write may be partial; a retry is safe"),
-        e);
-  }
-
-  private static long micros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
-  }
-
-  /** One row of one view, encoded. */
-  private record Encoded(byte[] entityKey, byte[] value, long eventMicros) {}
 
   private static String text(JsonNode body, String field, String action) {
     JsonNode value = body.path(field);
