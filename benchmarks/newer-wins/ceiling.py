@@ -57,7 +57,7 @@ run('SET distinct keys', setd, N)
 cli('FLUSHALL')
 for v in variants:
     if v == 'current':
-        java = open(os.path.join(HERE, '../../materializer/src/main/java/dev/featurestore/materializer/internal/NewerWinsScript.java')).read()
+        java = open(os.path.join(HERE, '../../online-store-writer/src/main/java/dev/featurestore/onlinestore/writer/NewerWinsScript.java')).read()
         src = java[java.index('"""') + 3:java.rindex('"""')]
     else:
         src = open(os.path.join(HERE, v + '.lua')).read()

@@ -7,7 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.materializer.KeyCheck.Totals;
 import dev.featurestore.materializer.internal.PartitionWriter;
-import dev.featurestore.materializer.internal.RedisConnections;
+import dev.featurestore.onlinestore.writer.RedisConnections;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;

@@ -5,7 +5,7 @@ package dev.featurestore.materializer;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.featurestore.materializer.internal.NewerWinsScript;
+import dev.featurestore.onlinestore.writer.NewerWinsScript;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;

@@ -440,8 +440,8 @@ public final class MaterializerBenchmark {
     var target = dev.featurestore.registry.config.RedisConfig.standalone(uri);
     MaterializerOptions options = options();
     var writer =
-        new dev.featurestore.materializer.internal.NewerWinsWriter(
-            dev.featurestore.materializer.internal.RedisConnections.get(target),
+        new dev.featurestore.onlinestore.writer.NewerWinsWriter(
+            dev.featurestore.onlinestore.writer.RedisConnections.get(target),
             options.scriptBatchSize(),
             options.flushEvery(),
             options.maxInFlight());

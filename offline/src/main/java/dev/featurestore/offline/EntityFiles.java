@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.udf;
 import dev.featurestore.offline.internal.AsOfJoin;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.Timestamps;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.spark.SparkTypes;
 import java.io.IOException;
@@ -17,12 +18,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -217,29 +212,8 @@ public final class EntityFiles {
     return String.join(", ", values);
   }
 
-  /** Parses ISO-8601 with or without an offset (none means UTC); null when it is not one. */
+  /** Parses a timestamp as {@link Timestamps#parse} does; null when it is not one. */
   static Timestamp parseTimestamp(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    String value = text.trim();
-    if (value.length() > 10 && value.charAt(10) == ' ') {
-      value = value.substring(0, 10) + 'T' + value.substring(11);
-    }
-    Instant instant;
-    try {
-      instant = OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException withoutOffset) {
-      try {
-        instant = LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException notADateTime) {
-        try {
-          instant = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException notADate) {
-          return null;
-        }
-      }
-    }
-    return Timestamp.from(instant);
+    return Timestamps.parse(text).map(Timestamp::from).orElse(null);
   }
 }

@@ -74,6 +74,12 @@ class OnlineConfiguration {
         serverEventLoops(reactorResources.getIfAvailable()));
   }
 
+  /** The Redis to read and push to ({@link #redisOf}). */
+  @Bean
+  RedisConfig onlineRedis(FeatureRepo repo, OnlineProperties properties) {
+    return redisOf(repo, properties);
+  }
+
   /**
    * The Redis to read: the one featurestore.yaml names, else {@code featurestore.redis-uri}. The
    * service starts no Redis of its own ({@code bin/featurestore serve} starts the embedded one and

@@ -5,6 +5,7 @@ package dev.featurestore.registry.definition;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -17,18 +18,43 @@ import java.util.Optional;
  * @param createdTimestampField the optional column that breaks ties between rows with equal event
  *     timestamps (the later created wins)
  * @param description free text, empty when absent
+ * @param acceptsPushes whether the online service accepts rows pushed to this source ({@code push:
+ *     true}; {@code POST /push}); such a source's path names a folder, to which pushes to the
+ *     offline store add files
  */
 public record ParquetSource(
     String name,
     String path,
     String timestampField,
     Optional<String> createdTimestampField,
-    String description) {
+    String description,
+    boolean acceptsPushes) {
   public ParquetSource {
     requireNonNull(name, "name is null");
     requireNonNull(path, "path is null");
     requireNonNull(timestampField, "timestampField is null");
     requireNonNull(createdTimestampField, "createdTimestampField is null");
     description = description == null ? "" : description;
+  }
+
+  /** A source that accepts no pushes. */
+  public ParquetSource(
+      String name,
+      String path,
+      String timestampField,
+      Optional<String> createdTimestampField,
+      String description) {
+    this(name, path, timestampField, createdTimestampField, description, false);
+  }
+
+  /**
+   * Whether a path names a single file or a glob rather than a folder, as written: it ends with
+   * {@code .parquet} or holds a glob character ({@code * ? [ {}). A source that accepts pushes must
+   * name a folder, to add files to.
+   */
+  public static boolean namesFileOrGlob(String path) {
+    String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return trimmed.toLowerCase(Locale.ROOT).endsWith(".parquet")
+        || trimmed.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
   }
 }

@@ -39,7 +39,8 @@ final class DefinitionParser {
       List.of("entities", "sources", "feature_views", "feature_services");
   static final List<String> ENTITY_KEYS = List.of("name", "join_keys", "description");
   static final List<String> SOURCE_KEYS =
-      List.of("name", "parquet", "timestamp_field", "created_timestamp_field", "description");
+      List.of(
+          "name", "parquet", "timestamp_field", "created_timestamp_field", "push", "description");
   static final List<String> VIEW_KEYS =
       List.of("name", "entities", "source", "ttl", "online", "features", "tags", "description");
   static final List<String> FEATURE_KEYS = List.of("name", "type", "source_column", "description");
@@ -211,14 +212,29 @@ final class DefinitionParser {
     Optional<String> timestamp = f.requiredString("timestamp_field");
     Optional<String> created = f.string("created_timestamp_field");
     Optional<String> description = f.string("description");
-    for (String key : List.of("parquet", "timestamp_field", "created_timestamp_field")) {
+    boolean push = f.bool("push").orElse(false);
+    for (String key : List.of("parquet", "timestamp_field", "created_timestamp_field", "push")) {
       f.value(key).ifPresent(v -> at.put(key, reader.at(v)));
     }
     if (name.isEmpty() || path.isEmpty() || timestamp.isEmpty()) {
       return Optional.empty();
     }
+    if (push && ParquetSource.namesFileOrGlob(path.get())) {
+      reader.problem(
+          f.value("parquet").orElseThrow(),
+          "source '"
+              + name.get()
+              + "' has push: true but its parquet path '"
+              + path.get()
+              + "' names a file or a glob",
+          "a source that accepts pushes must name a folder (pushes to the offline store add"
+              + " files to it), e.g. parquet: data/"
+              + name.get()
+              + "/");
+    }
     ParquetSource source =
-        new ParquetSource(name.get(), path.get(), timestamp.get(), created, description.orElse(""));
+        new ParquetSource(
+            name.get(), path.get(), timestamp.get(), created, description.orElse(""), push);
     into.sources().add(new Parsed<>(source, reader.at(node), at));
     return Optional.of(source);
   }

@@ -253,6 +253,9 @@ public final class DefinitionsDiff {
     fields.put("parquet", source.path());
     fields.put("timestamp_field", source.timestampField());
     source.createdTimestampField().ifPresent(c -> fields.put("created_timestamp_field", c));
+    if (source.acceptsPushes()) {
+      fields.put("push", "true");
+    }
     optional(fields, "description", source.description());
     return fields;
   }

@@ -76,13 +76,18 @@ public final class DefinitionsJson {
 
   /** Returns the JSON of one source. */
   public static ObjectNode source(ParquetSource source) {
-    return MAPPER
-        .createObjectNode()
-        .put("name", source.name())
-        .put("parquet", source.path())
-        .put("timestamp_field", source.timestampField())
-        .put("created_timestamp_field", source.createdTimestampField().orElse(null))
-        .put("description", source.description());
+    ObjectNode node =
+        MAPPER
+            .createObjectNode()
+            .put("name", source.name())
+            .put("parquet", source.path())
+            .put("timestamp_field", source.timestampField())
+            .put("created_timestamp_field", source.createdTimestampField().orElse(null));
+    if (source.acceptsPushes()) {
+      // Only when set, so versions stored before pushes existed keep their bytes and digests.
+      node.put("push", true);
+    }
+    return node.put("description", source.description());
   }
 
   /** Returns the JSON of one feature view. */
@@ -132,7 +137,8 @@ public final class DefinitionsJson {
               text(node, "parquet"),
               text(node, "timestamp_field"),
               created.isTextual() ? Optional.of(created.asText()) : Optional.empty(),
-              text(node, "description")));
+              text(node, "description"),
+              node.path("push").asBoolean(false)));
     }
     List<FeatureView> views = new ArrayList<>();
     for (JsonNode node : root.path("feature_views")) {

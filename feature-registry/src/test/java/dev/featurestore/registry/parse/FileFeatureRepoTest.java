@@ -464,6 +464,50 @@ class FileFeatureRepoTest {
                 + " rediss://host:port)");
   }
 
+  @Test
+  void readsPushTrueAndDefaultsToNoPushes() throws IOException {
+    write(
+        "features/a.yaml",
+        """
+        sources:
+          - {name: pushed, parquet: data/pushed/, timestamp_field: ts, push: true}
+          - {name: batch, parquet: data/batch.parquet, timestamp_field: ts}
+        """);
+
+    Definitions definitions = FileFeatureRepo.open(dir).definitions();
+
+    assertThat(definitions.sources())
+        .extracting(s -> s.name() + " " + s.acceptsPushes())
+        .containsExactly("batch false", "pushed true");
+  }
+
+  @Test
+  void rejectsPushesToAFileOrAGlob() throws IOException {
+    write(
+        "features/a.yaml",
+        """
+        sources:
+          - {name: one_file, parquet: data/x.parquet, timestamp_field: ts, push: true}
+          - name: many
+            parquet: "data/*/part-*"
+            timestamp_field: ts
+            push: yes
+          - {name: globbed, parquet: "data/{a,b}", timestamp_field: ts, push: true}
+        """);
+
+    assertThat(problems())
+        .containsExactly(
+            "features/a.yaml:2:31: source 'one_file' has push: true but its parquet path"
+                + " 'data/x.parquet' names a file or a glob (a source that accepts pushes must name"
+                + " a folder (pushes to the offline store add files to it), e.g. parquet:"
+                + " data/one_file/)",
+            "features/a.yaml:6:11: 'push' of source 'many' must be true or false",
+            "features/a.yaml:7:30: source 'globbed' has push: true but its parquet path"
+                + " 'data/{a,b}' names a file or a glob (a source that accepts pushes must name a"
+                + " folder (pushes to the offline store add files to it), e.g. parquet:"
+                + " data/globbed/)");
+  }
+
   private void write(String file, String text) throws IOException {
     if (!Files.exists(dir.resolve("featurestore.yaml"))) {
       Files.writeString(dir.resolve("featurestore.yaml"), "project: p\n");

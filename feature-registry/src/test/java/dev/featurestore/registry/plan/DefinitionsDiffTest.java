@@ -309,6 +309,30 @@ class DefinitionsDiffTest {
             "    feature_views.driver_daily.tags.tier: added 1");
   }
 
+  @Test
+  void turningOnPushesIsAChange() {
+    List<ParquetSource> sources = new ArrayList<>();
+    for (ParquetSource s : RIDES.sources()) {
+      sources.add(
+          s.name().equals("driver_daily_src")
+              ? new ParquetSource(
+                  s.name(),
+                  s.path(),
+                  s.timestampField(),
+                  s.createdTimestampField(),
+                  s.description(),
+                  true)
+              : s);
+    }
+    Definitions after =
+        new Definitions(
+            "rides", RIDES.entities(), sources, RIDES.featureViews(), RIDES.featureServices());
+
+    assertThat(lines(RIDES, after))
+        .containsExactly(
+            "~ sources.driver_daily_src", "    sources.driver_daily_src.push: added true");
+  }
+
   @SuppressWarnings("MethodName")
   private static FeatureService FeatureService_of(String name, String... references) {
     return TestDefinitions.service(name, references);

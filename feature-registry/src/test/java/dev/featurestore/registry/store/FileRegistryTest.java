@@ -10,6 +10,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import dev.featurestore.registry.store.Registry.ApplyResult;
 import dev.featurestore.registry.testing.TestDefinitions;
@@ -288,6 +289,33 @@ class FileRegistryTest {
     assertThat(DefinitionsJson.contentHash(reversed)).isEqualTo(DefinitionsJson.contentHash(rides));
     assertThat(DefinitionsJson.contentHash(ridesWithTtl(3)))
         .isNotEqualTo(DefinitionsJson.contentHash(rides));
+  }
+
+  @Test
+  void pushTrueRoundTripsAndLeavesOtherSourcesBytesAlone() {
+    Definitions rides = TestDefinitions.rides();
+    List<ParquetSource> sources = new ArrayList<>();
+    for (ParquetSource s : rides.sources()) {
+      sources.add(
+          new ParquetSource(
+              s.name(),
+              s.path(),
+              s.timestampField(),
+              s.createdTimestampField(),
+              s.description(),
+              s.name().equals("driver_daily_src")));
+    }
+    Definitions pushed =
+        new Definitions(
+            rides.project(),
+            rides.entities(),
+            sources,
+            rides.featureViews(),
+            rides.featureServices());
+
+    assertThat(DefinitionsJson.fromJson(DefinitionsJson.toJson(pushed))).isEqualTo(pushed);
+    assertThat(DefinitionsJson.toJson(pushed).toString()).containsOnlyOnce("\"push\":true");
+    assertThat(DefinitionsJson.toJson(rides).toString()).doesNotContain("\"push\"");
   }
 
   private static <T> List<T> reversed(List<T> list) {

@@ -39,6 +39,9 @@ public final class DefinitionsYaml {
       source
           .createdTimestampField()
           .ifPresent(c -> yaml.append("    created_timestamp_field: ").append(c).append('\n'));
+      if (source.acceptsPushes()) {
+        yaml.append("    push: true\n");
+      }
       description(yaml, source.description());
     }
     yaml.append("feature_views:\n");

@@ -3,6 +3,9 @@
  */
 package dev.featurestore.materializer.internal;
 
+import dev.featurestore.onlinestore.writer.NewerWinsWriter;
+import dev.featurestore.onlinestore.writer.RedisConnections;
+import dev.featurestore.onlinestore.writer.ViewWriter;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
@@ -10,8 +13,6 @@ import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ValueType;
-import dev.featurestore.registry.onlinestore.OnlineExpiry;
-import dev.featurestore.registry.onlinestore.OnlineKeys;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
 import io.lettuce.core.RedisException;
 import java.io.Serializable;
@@ -27,8 +28,9 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Runs on the executors: takes one partition of a view's rows, sorted by entity key and then newest
- * first, keeps the latest row per key, encodes it and writes it with {@link NewerWinsWriter} over
- * the JVM's shared connection.
+ * first, keeps the latest row per key, and writes it with the shared online-store writer ({@link
+ * ViewWriter}: the registry's codec and expiry, the newer-wins script) over the JVM's shared
+ * connection.
  *
  * <p>Rows are Spark's internal rows (no conversion to {@code Row}, no boxing of feature values),
  * laid out as {@code ViewRows} projects them: the join keys (int64, string or binary), the event
@@ -96,9 +98,8 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
     if (!rows.hasNext()) {
       return;
     }
-    OnlineValueCodec codec = new OnlineValueCodec(project, view);
-    byte[] viewTag = OnlineKeys.viewTag(project, view.name());
-    Duration grace = Duration.ofMillis(graceMillis);
+    ViewWriter viewWriter =
+        new ViewWriter(project, view, joinKeys, Duration.ofMillis(graceMillis), nowMillis);
     int keyCount = joinKeys.size();
     int eventIndex = keyCount;
     int createdIndex = keyCount + 1;
@@ -125,13 +126,13 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
         for (int i = 0; i < keyCount; i++) {
           keyValues[i] = keyValue(row, i, joinKeys.get(i).type());
         }
-        byte[] entityKey = OnlineKeys.entityKey(joinKeys, Arrays.asList(keyValues));
+        byte[] entityKey = viewWriter.entityKey(Arrays.asList(keyValues));
         long event = row.getLong(eventIndex);
         long created = row.isNullAt(createdIndex) ? Long.MIN_VALUE : row.getLong(createdIndex);
         if (bestKey != null && Arrays.equals(entityKey, bestKey)) {
           // Sorted newest first: a later row of the key only matters when it ties.
           if (event == bestEvent && created == bestCreated) {
-            byte[] value = encode(codec, values, event, created);
+            byte[] value = encode(viewWriter, values, event, created);
             if (Arrays.compareUnsigned(value, bestValue) > 0) {
               bestValue = value;
             }
@@ -139,19 +140,19 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
           continue;
         }
         if (bestKey != null) {
-          expired += emit(writer, view, grace, viewTag, bestKey, bestValue, bestEvent);
+          expired += viewWriter.write(writer, bestKey, bestValue, bestEvent) ? 0 : 1;
         }
         bestKey = entityKey;
         bestEvent = event;
         bestCreated = created;
-        bestValue = encode(codec, values, event, created);
+        bestValue = encode(viewWriter, values, event, created);
         if ((read & 0x3FFF) == 0) {
           counters.rowsRead().add(read);
           read = 0;
         }
       }
       if (bestKey != null) {
-        expired += emit(writer, view, grace, viewTag, bestKey, bestValue, bestEvent);
+        expired += viewWriter.write(writer, bestKey, bestValue, bestEvent) ? 0 : 1;
       }
       writer.finish();
     } catch (FeatureStoreException e) {
@@ -181,25 +182,8 @@ public final class PartitionWriter implements VoidFunction<Iterator<InternalRow>
     }
   }
 
-  private int emit(
-      NewerWinsWriter writer,
-      FeatureView view,
-      Duration grace,
-      byte[] viewTag,
-      byte[] entityKey,
-      byte[] value,
-      long eventMicros)
-      throws InterruptedException {
-    OptionalLong expireAt = OnlineExpiry.expireAtMillis(view, eventMicros, grace);
-    if (expireAt.isPresent() && expireAt.getAsLong() <= nowMillis) {
-      return 1;
-    }
-    writer.write(OnlineKeys.key(entityKey, viewTag), value, expireAt.orElse(0));
-    return 0;
-  }
-
-  private static byte[] encode(OnlineValueCodec codec, RowValues values, long event, long created) {
-    return codec.encode(
+  private static byte[] encode(ViewWriter viewWriter, RowValues values, long event, long created) {
+    return viewWriter.encode(
         values, event, created == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(created));
   }
 

@@ -53,20 +53,7 @@ public final class GrpcBenchmark {
     Path work = Files.createTempDirectory("online-grpc-bench");
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     int redisPort = RedisServerProcess.freePort();
-    Process redis =
-        new ProcessBuilder(
-                OnlineBenchmark.redisServer(),
-                "--port",
-                String.valueOf(redisPort),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("redis.log").toFile())
-            .start();
+    Process redis = OnlineBenchmark.startRedis(redisPort, work.resolve("redis.log"));
     Process server = null;
     try {
       OnlineBenchmark.waitForRedis(redisPort);

@@ -34,10 +34,19 @@ import reactor.netty.resources.ConnectionProvider;
  * </ul>
  */
 final class LoadGenerator implements AutoCloseable {
+  private static final String LOOKUP = "/get-online-features";
+
   private final ConnectionProvider connections;
   private final HttpClient client;
+  private final String path;
 
   LoadGenerator(String baseUrl) {
+    this(baseUrl, LOOKUP);
+  }
+
+  /** A generator posting to {@code path} ({@code /push}: any 200 is a success). */
+  LoadGenerator(String baseUrl, String path) {
+    this.path = path;
     connections =
         ConnectionProvider.builder("bench").maxConnections(1024).pendingAcquireMaxCount(-1).build();
     client =
@@ -61,13 +70,17 @@ final class LoadGenerator implements AutoCloseable {
   private Mono<Integer> call(String body) {
     return client
         .post()
-        .uri("/get-online-features")
+        .uri(path)
         .send(ByteBufMono.fromString(Mono.just(body)))
         .responseSingle(
             (response, content) ->
                 content
                     .asByteArray()
-                    .map(bytes -> ok(response.status().code(), bytes))
+                    .map(
+                        bytes ->
+                            path.equals(LOOKUP)
+                                ? ok(response.status().code(), bytes)
+                                : response.status().code())
                     .defaultIfEmpty(
                         response.status().code() == 200 ? 299 : response.status().code()));
   }

@@ -73,20 +73,7 @@ public final class OnlineBenchmark {
     Path work = Files.createTempDirectory("online-bench");
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     int redisPort = RedisServerProcess.freePort();
-    Process redis =
-        new ProcessBuilder(
-                redisServer(),
-                "--port",
-                String.valueOf(redisPort),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("redis.log").toFile())
-            .start();
+    Process redis = startRedis(redisPort, work.resolve("redis.log"));
     Process server = null;
     try {
       waitForRedis(redisPort);
@@ -476,6 +463,23 @@ public final class OnlineBenchmark {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     return ticks * 1_000_000L / 100; // USER_HZ is 100 on Linux
+  }
+
+  /** A private redis-server on loopback, without persistence, logging to {@code log}. */
+  static Process startRedis(int port, Path log) throws IOException {
+    return new ProcessBuilder(
+            redisServer(),
+            "--port",
+            String.valueOf(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no")
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   static String redisServer() {

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.materializer.internal;
+package dev.featurestore.onlinestore.writer;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
