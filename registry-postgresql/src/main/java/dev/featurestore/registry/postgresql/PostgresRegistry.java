@@ -136,33 +136,51 @@ public final class PostgresRegistry implements Registry {
               ? "nothing has been applied yet"
               : "versions are 1 to " + latest.getAsLong());
     }
-    VersionJson.Document document =
-        VersionJson.decode(
-            text.get().getBytes(StandardCharsets.UTF_8),
-            settings.redacted() + " (version " + number + ")",
-            number);
+    VersionJson.Document document = decode(number, text.get());
     cache.put(number, document);
     return document;
   }
 
   @Override
   public List<RegistryVersion> history() {
+    // One query for every version not cached yet (versions are immutable).
+    long cachedUpTo = 0;
+    while (cache.containsKey(cachedUpTo + 1)) {
+      cachedUpTo++;
+    }
+    long after = cachedUpTo;
     List<Long> numbers =
         run(
             "read",
             connection -> {
               List<Long> all = new ArrayList<>();
-              try (Statement statement = connection.createStatement();
-                  ResultSet rows =
-                      statement.executeQuery(
-                          "SELECT number FROM " + tables + ".versions ORDER BY number")) {
-                while (rows.next()) {
-                  all.add(rows.getLong(1));
+              try (PreparedStatement query =
+                  connection.prepareStatement(
+                      "SELECT number, CASE WHEN number > ? THEN document END FROM "
+                          + tables
+                          + ".versions ORDER BY number")) {
+                query.setLong(1, after);
+                try (ResultSet rows = query.executeQuery()) {
+                  while (rows.next()) {
+                    long number = rows.getLong(1);
+                    String document = rows.getString(2);
+                    if (document != null && !cache.containsKey(number)) {
+                      cache.put(number, decode(number, document));
+                    }
+                    all.add(number);
+                  }
                 }
               }
               return all;
             });
     return numbers.stream().map(this::version).toList();
+  }
+
+  private VersionJson.Document decode(long number, String document) {
+    return VersionJson.decode(
+        document.getBytes(StandardCharsets.UTF_8),
+        settings.redacted() + " (version " + number + ")",
+        number);
   }
 
   @Override
