@@ -7,11 +7,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
-import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import dev.featurestore.registry.store.ApplyAudit;
-import dev.featurestore.registry.store.DefinitionsJson;
 import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryFormat;
@@ -26,8 +23,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,12 +186,7 @@ public final class PostgresRegistry implements Registry {
   @Override
   public ApplyResult apply(ApplyRequest request) {
     requireNonNull(request, "request is null");
-    Definitions definitions = request.definitions();
-    String hash = DefinitionsJson.contentHash(definitions);
-    Map<String, Schema> viewSchemas = new LinkedHashMap<>();
-    for (FeatureView view : definitions.featureViews()) {
-      viewSchemas.put(view.name(), FeatureViewSchemas.schemaOf(definitions.project(), view));
-    }
+    Map<String, Schema> viewSchemas = Registries.valueSchemas(request.definitions());
     for (int attempt = 1; ; attempt++) {
       try {
         return run(
@@ -204,25 +194,14 @@ public final class PostgresRegistry implements Registry {
             connection -> {
               connection.setAutoCommit(false);
               try {
-                OptionalLong latest = latestNumber(connection);
-                long latestNumber = latest.orElse(0L);
-                if (request.expectedLatest().isPresent()
-                    && request.expectedLatest().getAsLong() != latestNumber) {
+                Optional<RegistryVersion> latest = latestOf(latestNumber(connection));
+                Optional<ApplyResult> unchanged =
+                    Registries.checkApply(location(), latest, request);
+                if (unchanged.isPresent()) {
                   connection.rollback();
-                  throw Registries.conflict(
-                      location(), request.expectedLatest().getAsLong(), latestOf(latest));
+                  return unchanged.get();
                 }
-                if (latest.isPresent() && version(latestNumber).contentHash().equals(hash)) {
-                  connection.rollback();
-                  return new ApplyResult(version(latestNumber), false);
-                }
-                RegistryVersion version =
-                    new RegistryVersion(
-                        latestNumber + 1,
-                        hash,
-                        Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                        definitions,
-                        Optional.of(request.audit()));
+                RegistryVersion version = Registries.nextVersion(latest, request);
                 insert(connection, version, viewSchemas);
                 beforeCommit.run();
                 connection.commit();
