@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -23,6 +24,16 @@ import picocli.CommandLine.Spec;
 final class ApplyCommand implements Callable<Integer> {
   @Mixin PlanOptions options;
 
+  @Option(
+      names = "--expect-version",
+      paramLabel = "N",
+      description = {
+        "Apply only if version N is still the latest (0: nothing applied yet); fails with a",
+        "CONFLICT otherwise. Without it, an apply that loses a race plans again against the",
+        "new latest version."
+      })
+  Long expectVersion;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -32,13 +43,17 @@ final class ApplyCommand implements Callable<Integer> {
     Plan plan = planner.plan();
     out.print(plan.render());
     if (!plan.hasChanges()) {
+      if (expectVersion != null) {
+        planner.checkExpectedVersion(plan, expectVersion);
+      }
       out.println(
           plan.base()
               .map(v -> "Nothing to apply: version " + v.number() + " is current.")
               .orElse("Nothing to apply: the repo defines no objects yet."));
       return 0;
     }
-    ApplyResult result = planner.apply(plan);
+    ApplyResult result =
+        expectVersion == null ? planner.apply(plan) : planner.apply(plan, expectVersion);
     if (result.created()) {
       out.printf(
           "Applied version %d (sha256 %s) at %s.%n",

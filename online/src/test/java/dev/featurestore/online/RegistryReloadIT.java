@@ -12,6 +12,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.testing.PostgresFixture;
 import dev.featurestore.registry.testing.RedisFixture;
 import dev.featurestore.registry.testing.ServingDefinitions;
 import dev.featurestore.registry.testing.TestDefinitions;
@@ -22,49 +23,57 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A newly applied registry version is served without a restart; old values still decode. */
+/**
+ * A newly applied registry version is served without a restart, from a registry folder and from a
+ * PostgreSQL registry; old values still decode.
+ */
 class RegistryReloadIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String REQUEST =
       "{\"features\": [\"driver_stats:trips\", \"driver_stats:surge\"],"
           + " \"entities\": {\"driver_id\": [1001]}}";
 
-  @TempDir static Path root;
-  private static String project;
-  private static FeatureRepo repo;
-  private static OnlineTestStore store;
-  private static OnlineTestApp app;
-  private static WebTestClient client;
+  @TempDir Path root;
+  private String project;
+  private FeatureRepo repo;
+  private OnlineTestStore store;
+  private OnlineTestApp app;
+  private WebTestClient client;
 
-  @BeforeAll
-  static void start() {
+  private void start(String backend) {
     project = TestDefinitions.uniqueProject();
     Definitions v1 = ServingDefinitions.definitions(project);
     String uri = RedisFixture.shared().uri();
     store = new OnlineTestStore(uri);
     store.put(v1, "driver_stats", List.of(1001L), Instant.now(), List.of(0.5, 0.25f, 42L, "n"));
-    repo = TestRepos.create(root, v1, uri, Optional.empty());
+    repo =
+        backend.equals("postgresql")
+            ? TestRepos.createWithRegistry(
+                root, v1, PostgresFixture.shared().location(PostgresFixture.uniqueSchema()), uri)
+            : TestRepos.create(root, v1, uri, Optional.empty());
     app = OnlineTestApp.start(repo.root(), Map.of());
     client = app.client();
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     app.close();
     store.close();
   }
 
-  @Test
-  void servesANewVersionWithoutARestart() {
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "postgresql"})
+  void servesANewVersionWithoutARestart(String backend) {
+    start(backend);
     post()
         .expectStatus()
         .isBadRequest()
@@ -100,13 +109,13 @@ class RegistryReloadIT {
     assertThat(results.get(2).get("values").toString()).isEqualTo("[1.5]");
   }
 
-  private static JsonNode results() {
+  private JsonNode results() {
     String body =
         post().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
     return JSON.readTree(body).get("results");
   }
 
-  private static WebTestClient.ResponseSpec post() {
+  private WebTestClient.ResponseSpec post() {
     return client
         .post()
         .uri("/get-online-features")

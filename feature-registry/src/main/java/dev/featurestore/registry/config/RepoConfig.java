@@ -5,6 +5,8 @@ package dev.featurestore.registry.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.registry.store.RegistryLocation;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -13,7 +15,11 @@ import java.util.OptionalInt;
  *
  * <pre>
  * project: rides                      # [a-z0-9_]+
- * registry: .featurestore/registry    # relative to the repo, or a file: URI
+ * registry: .featurestore/registry    # relative to the repo, a file: URI, or a backend's URI
+ * # or, with backend options:
+ * registry:
+ *   location: postgresql://db.example.com:5432/features?user=fs
+ *   password_env: FEATURESTORE_REGISTRY_PASSWORD   # the variable holding the password
  * offline:
  *   spark_master: local[*]            # optional; default local[*]
  * online:
@@ -25,6 +31,7 @@ import java.util.OptionalInt;
  *
  * @param project the project name
  * @param registry the registry location as written
+ * @param registryOptions the registry backend's options (e.g. {@code password_env}), by key
  * @param sparkMaster the Spark master for local runs
  * @param redis the online store; empty means the embedded Redis under {@code .featurestore/}
  * @param apiKey the API key the online service requires; empty means no check
@@ -34,6 +41,7 @@ import java.util.OptionalInt;
 public record RepoConfig(
     String project,
     String registry,
+    Map<String, String> registryOptions,
     String sparkMaster,
     Optional<RedisConfig> redis,
     Optional<String> apiKey,
@@ -47,20 +55,21 @@ public record RepoConfig(
   public RepoConfig {
     requireNonNull(project, "project is null");
     requireNonNull(registry, "registry is null");
+    registryOptions = Map.copyOf(requireNonNull(registryOptions, "registryOptions is null"));
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(redis, "redis is null");
     requireNonNull(apiKey, "apiKey is null");
     requireNonNull(grpcPort, "grpcPort is null");
   }
 
-  /** Settings without a gRPC port of their own. */
+  /** Settings whose registry has no backend options and with no gRPC port of their own. */
   public RepoConfig(
       String project,
       String registry,
       String sparkMaster,
       Optional<RedisConfig> redis,
       Optional<String> apiKey) {
-    this(project, registry, sparkMaster, redis, apiKey, OptionalInt.empty());
+    this(project, registry, Map.of(), sparkMaster, redis, apiKey, OptionalInt.empty());
   }
 
   /** Settings with defaults for everything but the project name. */
@@ -74,7 +83,9 @@ public record RepoConfig(
     return "RepoConfig[project="
         + project
         + ", registry="
-        + registry
+        + RegistryLocation.redact(registry)
+        + ", registryOptions="
+        + registryOptions
         + ", sparkMaster="
         + sparkMaster
         + ", redis="
