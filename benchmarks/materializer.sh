@@ -4,6 +4,8 @@
 # Writes benchmarks/results/materializer.md. Needs redis-server, redis-cli and redis-benchmark on
 # the PATH (apt-get install redis-server); never touches port 6379 (a free port is used).
 set -euo pipefail
+# shellcheck source=machine-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/machine-lock.sh"
 cd "$(dirname "$0")/.."
 ./mvnw -o -B -q -pl materializer -am package -DskipTests -Dspotless.check.skip=true
 FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)

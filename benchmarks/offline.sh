@@ -3,6 +3,8 @@
 # Usage: benchmarks/offline.sh [--sizes 1000000,3000000,10000000] [--dense 1000000]
 # Writes benchmarks/results/offline.md; generated data goes to benchmarks/work/ (git-ignored).
 set -euo pipefail
+# shellcheck source=machine-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/machine-lock.sh"
 cd "$(dirname "$0")/.."
 ./mvnw -o -B -q -pl offline -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath

@@ -6,6 +6,8 @@
 # (about 5 minutes). Needs redis-benchmark on the PATH
 # (Debian: apt-get install redis-tools); uses /usr/bin/redis-server when present, else the embedded one.
 set -euo pipefail
+# shellcheck source=machine-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/machine-lock.sh"
 cd "$(dirname "$0")/.."
 ./mvnw -o -B -q -pl online -am package dependency:build-classpath -DskipTests \
   -Dspotless.check.skip=true -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt

@@ -3,6 +3,8 @@
 # Writes benchmarks/results/push.md. Takes about 3 minutes. Uses /usr/bin/redis-server when present,
 # else the embedded one. Run it alone on the machine (see benchmarks/README.md).
 set -euo pipefail
+# shellcheck source=machine-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/machine-lock.sh"
 cd "$(dirname "$0")/.."
 ./mvnw -o -B -q -pl online -am package dependency:build-classpath -DskipTests \
   -Dspotless.check.skip=true -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt

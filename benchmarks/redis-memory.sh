@@ -4,6 +4,8 @@
 # (Debian: apt-get install redis-server) and the modules built (./mvnw -B -q -DskipTests package).
 # Writes benchmarks/results/redis-memory.md.   Usage: benchmarks/redis-memory.sh [N]
 set -euo pipefail
+# shellcheck source=machine-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/machine-lock.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 N="${1:-1000000}"
 PORT="${REDIS_PORT:-6399}"

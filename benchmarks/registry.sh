@@ -4,6 +4,8 @@
 # Writes benchmarks/results/registry.md. PostgreSQL is a private server started with the machine's
 # initdb/pg_ctl (or FEATURESTORE_TEST_POSTGRES_URL); never the shared instance on port 5432.
 set -euo pipefail
+# shellcheck source=machine-lock.sh
+source "$(dirname "${BASH_SOURCE[0]}")/machine-lock.sh"
 cd "$(dirname "$0")/.."
 ./mvnw -o -B -q -pl registry-postgresql -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
