@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -18,10 +19,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Validate the definitions and store them as a new immutable registry version.",
-      "Identical definitions create no new version."
+      "Identical definitions create no new version. Breaking changes are refused (exit 3)"
+          + " unless --allow-breaking is given."
     })
 final class ApplyCommand implements Callable<Integer> {
   @Mixin PlanOptions options;
+
+  @Option(
+      names = "--allow-breaking",
+      description = "Apply breaking changes too (without it, apply refuses them and exits 3).")
+  boolean allowBreaking;
 
   @Spec CommandSpec spec;
 
@@ -37,6 +44,10 @@ final class ApplyCommand implements Callable<Integer> {
               .map(v -> "Nothing to apply: version " + v.number() + " is current.")
               .orElse("Nothing to apply: the repo defines no objects yet."));
       return 0;
+    }
+    if (!allowBreaking) {
+      out.flush();
+      plan.requireNoBreakingChanges("apply the plan", "pass --allow-breaking to apply them");
     }
     ApplyResult result = planner.apply(plan);
     if (result.created()) {
