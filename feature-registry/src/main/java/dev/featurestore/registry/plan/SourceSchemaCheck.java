@@ -8,6 +8,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.SourceColumns;
 import dev.featurestore.registry.parse.Location;
@@ -137,7 +138,7 @@ final class SourceSchemaCheck {
     Definitions definitions = parsed.definitions();
     for (FeatureView view : definitions.featureViews()) {
       if (view.source().equals(source.name())) {
-        uses.addAll(SourceColumns.viewUses(view, definitions.joinKeysOf(view), view.features()));
+        uses.addAll(SourceColumns.viewUses(view, joinKeys(definitions, view), view.features()));
       }
     }
     for (SourceColumns.Problem problem : SourceColumns.check(source, columns.get(), uses)) {
@@ -148,6 +149,18 @@ final class SourceSchemaCheck {
       problems.add(
           new Problem(at.file(), at.line(), at.column(), problem.message(), problem.hint()));
     }
+  }
+
+  /**
+   * The join keys of a view's entities that parsed: all of them for valid definitions ({@link
+   * Definitions#joinKeysOf}); an unknown or broken entity is reported by the parser.
+   */
+  private static List<JoinKey> joinKeys(Definitions definitions, FeatureView view) {
+    return view.entities().stream()
+        .map(definitions::entity)
+        .flatMap(Optional::stream)
+        .flatMap(e -> e.joinKeys().stream())
+        .toList();
   }
 
   /** A feature's problem is shown at its {@code source_column:} when it has one, else its type. */
