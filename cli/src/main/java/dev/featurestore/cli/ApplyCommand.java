@@ -30,6 +30,16 @@ final class ApplyCommand implements Callable<Integer> {
       description = "Apply breaking changes too (without it, apply refuses them and exits 3).")
   boolean allowBreaking;
 
+  @Option(
+      names = "--expect-version",
+      paramLabel = "N",
+      description = {
+        "Apply only if version N is still the latest (0: nothing applied yet); fails with a",
+        "CONFLICT otherwise. Without it, an apply that loses a race plans again against the",
+        "new latest version."
+      })
+  Long expectVersion;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -39,6 +49,9 @@ final class ApplyCommand implements Callable<Integer> {
     Plan plan = planner.plan();
     out.print(plan.render());
     if (!plan.hasChanges()) {
+      if (expectVersion != null) {
+        planner.checkExpectedVersion(plan, expectVersion);
+      }
       out.println(
           plan.base()
               .map(v -> "Nothing to apply: version " + v.number() + " is current.")
@@ -49,7 +62,8 @@ final class ApplyCommand implements Callable<Integer> {
       out.flush();
       plan.requireNoBreakingChanges("apply the plan", "pass --allow-breaking to apply them");
     }
-    ApplyResult result = planner.apply(plan);
+    ApplyResult result =
+        expectVersion == null ? planner.apply(plan) : planner.apply(plan, expectVersion);
     if (result.created()) {
       out.printf(
           "Applied version %d (sha256 %s) at %s.%n",

@@ -114,10 +114,7 @@ final class Describer {
 
   private void view(FeatureView view) {
     // The schema recorded when the version was applied; computed for registries that keep none.
-    Long stored =
-        registry instanceof FileRegistry files
-            ? files.schemaFingerprints(version.number()).get(view.name())
-            : null;
+    Long stored = registry.schemaFingerprints(version.number()).get(view.name());
     Schema schema =
         Optional.ofNullable(stored)
             .flatMap(registry::schema)

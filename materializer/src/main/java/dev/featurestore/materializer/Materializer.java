@@ -17,6 +17,7 @@ import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.onlinestore.OnlineExpiry;
+import dev.featurestore.registry.store.Watermarks;
 import dev.featurestore.spark.SourceReader;
 import io.lettuce.core.RedisException;
 import java.io.PrintStream;
@@ -95,7 +96,7 @@ public final class Materializer {
    * whose watermark is already past {@code end} is skipped.
    */
   public List<ViewSummary> materializeIncremental(
-      List<String> viewNames, Instant end, WatermarkStore watermarks) {
+      List<String> viewNames, Instant end, Watermarks watermarks) {
     List<FeatureView> views = select(viewNames);
     RedisConnections.check(target);
     List<ViewSummary> summaries = new ArrayList<>();

@@ -11,6 +11,8 @@ import static dev.featurestore.registry.testing.TestDefinitions.driverStatsFeatu
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.store.FileRegistry;
+import dev.featurestore.registry.store.Watermarks;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ class IncrementalIT {
             driverRow(4L, end2.plus(Duration.ofMinutes(1)).toString(), null, 0.5, 5L)));
     Materializer materializer =
         TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view));
-    WatermarkStore watermarks = WatermarkStore.forRegistry(dir.resolve("registry"));
+    Watermarks watermarks = FileRegistry.open(dir.resolve("registry")).watermarks();
 
     ViewSummary first = materializer.materializeIncremental(List.of(), end1, watermarks).get(0);
 
@@ -96,7 +98,7 @@ class IncrementalIT {
         List.of(
             driverRow(1L, "2001-01-01T00:00:00Z", null, 0.1, 1L),
             driverRow(2L, "2026-11-20T00:00:00Z", null, 0.2, 2L)));
-    WatermarkStore watermarks = WatermarkStore.forRegistry(dir.resolve("registry"));
+    Watermarks watermarks = FileRegistry.open(dir.resolve("registry")).watermarks();
 
     ViewSummary summary =
         TestSupport.materializer(TestDefinitions.driverProject(project, parquet, view))

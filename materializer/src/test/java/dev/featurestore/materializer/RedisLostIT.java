@@ -17,6 +17,8 @@ import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.OnlineValueCodec;
+import dev.featurestore.registry.store.FileRegistry;
+import dev.featurestore.registry.store.Watermarks;
 import dev.featurestore.registry.testing.RedisFixture;
 import dev.featurestore.registry.testing.TestDefinitions;
 import io.lettuce.core.RedisClient;
@@ -54,7 +56,7 @@ class RedisLostIT {
     }
     TestSupport.writeParquet(parquet, TestSupport.DRIVER_SCHEMA, rows);
     Definitions definitions = TestDefinitions.driverProject(project, parquet, view);
-    WatermarkStore watermarks = WatermarkStore.forRegistry(dir.resolve("registry"));
+    Watermarks watermarks = FileRegistry.open(dir.resolve("registry")).watermarks();
 
     try (RedisServerProcess server = RedisFixture.startPrivate();
         RedisClient client = RedisClient.create()) {

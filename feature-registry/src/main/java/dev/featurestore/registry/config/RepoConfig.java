@@ -5,6 +5,8 @@ package dev.featurestore.registry.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.registry.store.RegistryLocation;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,7 +14,11 @@ import java.util.Optional;
  *
  * <pre>
  * project: rides                      # [a-z0-9_]+
- * registry: .featurestore/registry    # relative to the repo, or a file: URI
+ * registry: .featurestore/registry    # relative to the repo, a file: URI, or a backend's URI
+ * # or, with backend options:
+ * registry:
+ *   location: postgresql://db.example.com:5432/features?user=fs
+ *   password_env: FEATURESTORE_REGISTRY_PASSWORD   # the variable holding the password
  * offline:
  *   spark_master: local[*]            # optional; default local[*]
  * online:
@@ -23,6 +29,7 @@ import java.util.Optional;
  *
  * @param project the project name
  * @param registry the registry location as written
+ * @param registryOptions the registry backend's options (e.g. {@code password_env}), by key
  * @param sparkMaster the Spark master for local runs
  * @param redis the online store; empty means the embedded Redis under {@code .featurestore/}
  * @param apiKey the API key the online service requires; empty means no check
@@ -30,6 +37,7 @@ import java.util.Optional;
 public record RepoConfig(
     String project,
     String registry,
+    Map<String, String> registryOptions,
     String sparkMaster,
     Optional<RedisConfig> redis,
     Optional<String> apiKey) {
@@ -42,9 +50,20 @@ public record RepoConfig(
   public RepoConfig {
     requireNonNull(project, "project is null");
     requireNonNull(registry, "registry is null");
+    registryOptions = Map.copyOf(requireNonNull(registryOptions, "registryOptions is null"));
     requireNonNull(sparkMaster, "sparkMaster is null");
     requireNonNull(redis, "redis is null");
     requireNonNull(apiKey, "apiKey is null");
+  }
+
+  /** Settings whose registry has no backend options. */
+  public RepoConfig(
+      String project,
+      String registry,
+      String sparkMaster,
+      Optional<RedisConfig> redis,
+      Optional<String> apiKey) {
+    this(project, registry, Map.of(), sparkMaster, redis, apiKey);
   }
 
   /** Settings with defaults for everything but the project name. */
@@ -58,7 +77,9 @@ public record RepoConfig(
     return "RepoConfig[project="
         + project
         + ", registry="
-        + registry
+        + RegistryLocation.redact(registry)
+        + ", registryOptions="
+        + registryOptions
         + ", sparkMaster="
         + sparkMaster
         + ", redis="

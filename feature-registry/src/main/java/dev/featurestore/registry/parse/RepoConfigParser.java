@@ -10,9 +10,12 @@ import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.parse.NodeReader.Fields;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -22,6 +25,7 @@ final class RepoConfigParser {
   static final List<String> KEYS = List.of("project", "registry", "offline", "online");
   static final List<String> OFFLINE_KEYS = List.of("spark_master");
   static final List<String> ONLINE_KEYS = List.of("redis", "cluster", "api_key");
+  static final List<String> REGISTRY_KEYS = List.of("location", "password_env");
 
   private RepoConfigParser() {}
 
@@ -46,7 +50,22 @@ final class RepoConfigParser {
             "invalid project name '" + project.get() + "'",
             "project names use lowercase letters, digits and '_'");
       }
-      String registry = f.string("registry").orElse(RepoConfig.DEFAULT_REGISTRY);
+      String registry = RepoConfig.DEFAULT_REGISTRY;
+      Map<String, String> registryOptions = new LinkedHashMap<>();
+      Optional<Node> registryNode = f.value("registry");
+      if (registryNode.isPresent() && registryNode.get() instanceof MappingNode) {
+        Optional<Fields> settings =
+            reader.mapping(registryNode.get(), "'registry' settings", REGISTRY_KEYS);
+        if (settings.isPresent()) {
+          registry = settings.get().requiredString("location").orElse(registry);
+          settings
+              .get()
+              .string("password_env")
+              .ifPresent(v -> registryOptions.put("password_env", v));
+        }
+      } else {
+        registry = f.string("registry").orElse(registry);
+      }
       String sparkMaster =
           f.value("offline")
               .flatMap(v -> reader.mapping(v, "'offline' settings", OFFLINE_KEYS))
@@ -62,7 +81,9 @@ final class RepoConfigParser {
         apiKey = online.get().string("api_key");
       }
       if (problems.isEmpty()) {
-        config = new RepoConfig(project.orElseThrow(), registry, sparkMaster, redis, apiKey);
+        config =
+            new RepoConfig(
+                project.orElseThrow(), registry, registryOptions, sparkMaster, redis, apiKey);
       }
     }
     if (config == null) {

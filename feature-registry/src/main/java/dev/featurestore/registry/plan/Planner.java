@@ -4,17 +4,30 @@
 package dev.featurestore.registry.plan;
 
 import dev.featurestore.registry.DefinitionException;
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.parse.ParseResult;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.SourceSchemaReader;
+import dev.featurestore.registry.repo.ApplyAudits;
 import dev.featurestore.registry.repo.FileFeatureRepo;
+import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Validates a repo and computes its {@link Plan}; applies it. */
 public final class Planner {
+  /** How often an apply plans again after losing a compare-and-swap to concurrent applies. */
+  static final int MAX_ATTEMPTS = 20;
+
+  /** How many objects the audit log's diff summary names before "and N more". */
+  static final int SUMMARY_OBJECTS = 50;
+
   private final FileFeatureRepo repo;
   private final List<SourceSchemaReader> readers;
   private final boolean allowMissingSources;
@@ -66,8 +79,110 @@ public final class Planner {
     return new Plan(base, parsed.definitions(), changes, check.notes());
   }
 
-  /** Stores a plan's definitions as a new version (unless they equal the latest). */
+  /**
+   * Stores a plan's definitions as a new version (unless they equal the latest), as a
+   * compare-and-swap against the version the plan was made on. When another apply got in first, it
+   * plans again against the new latest: if the concurrent versions changed nothing that these
+   * definitions define differently, it applies them on top; otherwise it fails with CONFLICT naming
+   * the objects, so no apply silently reverts another.
+   */
   public Registry.ApplyResult apply(Plan plan) {
-    return repo.registry().apply(plan.definitions());
+    Registry registry = repo.registry();
+    Optional<RegistryVersion> base = plan.base();
+    List<Change> changes = plan.changes();
+    for (int attempt = 1; ; attempt++) {
+      long expected = base.map(RegistryVersion::number).orElse(0L);
+      try {
+        return registry.apply(request(plan.definitions(), expected, changes));
+      } catch (FeatureStoreException e) {
+        if (e.errorCode() != ErrorCode.CONFLICT || attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+      Optional<RegistryVersion> latest = registry.latest();
+      List<String> theirs =
+          paths(DefinitionsDiff.diff(base.map(RegistryVersion::definitions), latestOf(latest)));
+      changes = DefinitionsDiff.diff(latest.map(RegistryVersion::definitions), plan.definitions());
+      List<String> overridden = new ArrayList<>(paths(changes));
+      overridden.retainAll(theirs);
+      if (!overridden.isEmpty()) {
+        throw FeatureStoreException.of(
+            ErrorCode.CONFLICT,
+            "Cannot apply to registry %s: %s changed %s since this plan was made against %s,"
+                + " and these definitions differ there; bring that change into the repo (run plan"
+                + " to see it) and apply again",
+            registry.location(),
+            latest.map(v -> describe(v)).orElse("a concurrent apply"),
+            String.join(", ", overridden),
+            base.map(v -> "version " + v.number()).orElse("an empty registry"));
+      }
+      base = latest;
+    }
+  }
+
+  /**
+   * Stores a plan's definitions only if {@code expectedVersion} is still the latest version (0: if
+   * nothing was applied yet): {@code apply --expect-version N}, for a pipeline that planned
+   * earlier.
+   *
+   * @throws FeatureStoreException CONFLICT naming the latest version otherwise
+   */
+  public Registry.ApplyResult apply(Plan plan, long expectedVersion) {
+    checkExpectedVersion(plan, expectedVersion);
+    return repo.registry().apply(request(plan.definitions(), expectedVersion, plan.changes()));
+  }
+
+  /**
+   * Checks that a plan was made against {@code expectedVersion} (0: an empty registry).
+   *
+   * @throws FeatureStoreException CONFLICT naming the latest version otherwise
+   */
+  public void checkExpectedVersion(Plan plan, long expectedVersion) {
+    if (plan.base().map(RegistryVersion::number).orElse(0L) != expectedVersion) {
+      throw Registries.conflict(repo.registry().location(), expectedVersion, plan.base());
+    }
+  }
+
+  private Registry.ApplyRequest request(
+      Definitions definitions, long expected, List<Change> changes) {
+    return new Registry.ApplyRequest(
+        definitions, OptionalLong.of(expected), ApplyAudits.of(repo.root(), summary(changes)));
+  }
+
+  /** The audit log's diff summary: every changed object, e.g. {@code +feature_views.trips}. */
+  static String summary(List<Change> changes) {
+    StringBuilder summary = new StringBuilder();
+    for (int i = 0; i < changes.size(); i++) {
+      if (i == SUMMARY_OBJECTS) {
+        summary.append(", and ").append(changes.size() - i).append(" more");
+        break;
+      }
+      summary.append(i == 0 ? "" : ", ").append(changes.get(i).type().symbol());
+      summary.append(changes.get(i).path());
+    }
+    return summary.toString();
+  }
+
+  private static Definitions latestOf(Optional<RegistryVersion> latest) {
+    return latest
+        .map(RegistryVersion::definitions)
+        .orElseThrow(
+            () ->
+                FeatureStoreException.of(
+                    ErrorCode.INTERNAL_ERROR,
+                    "Cannot apply: the registry reported a conflict but holds no version"));
+  }
+
+  private static List<String> paths(List<Change> changes) {
+    return changes.stream().map(Change::path).toList();
+  }
+
+  private static String describe(RegistryVersion version) {
+    return "version "
+        + version.number()
+        + " (applied at "
+        + version.appliedAt()
+        + version.audit().map(a -> " by " + a.user() + " on " + a.host()).orElse("")
+        + ")";
   }
 }

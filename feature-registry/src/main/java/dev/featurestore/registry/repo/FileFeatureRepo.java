@@ -13,8 +13,9 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.parse.ParseResult;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.RepoFiles;
-import dev.featurestore.registry.store.FileRegistry;
+import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryLocation;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -101,31 +102,14 @@ public final class FileFeatureRepo implements FeatureRepo {
   @Override
   public synchronized Registry registry() {
     if (registry == null) {
-      URI location = resolve(config.registry());
-      if (!"file".equals(location.getScheme())) {
-        throw FeatureStoreException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            "Cannot open registry %s: the scheme '%s' is not supported yet (use a path relative"
-                + " to the repo, an absolute path, or a file: URI)",
-            config.registry(),
-            location.getScheme());
-      }
-      Path directory;
-      try {
-        directory = Path.of(location);
-      } catch (IllegalArgumentException e) {
-        // e.g. file:relative (not hierarchical) or file://host/path (an authority)
-        throw FeatureStoreException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            e,
-            "Cannot open registry %s: %s (use a path relative to the repo, an absolute path, or"
-                + " a file: URI such as file:///var/featurestore/registry)",
-            config.registry(),
-            e.getMessage());
-      }
-      registry = FileRegistry.open(directory);
+      registry = Registries.open(registryLocation());
     }
     return registry;
+  }
+
+  /** Where the registry lives: {@code registry:} resolved against the repo, with its options. */
+  public RegistryLocation registryLocation() {
+    return new RegistryLocation(resolve(config.registry()), config.registryOptions());
   }
 
   @Override

@@ -5,8 +5,6 @@ package dev.featurestore.registry.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
@@ -24,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +43,7 @@ import org.apache.avro.SchemaFormatter;
  * <pre>
  * &lt;registry&gt;/versions/v000001.json   one immutable file per version
  * &lt;registry&gt;/schemas/&lt;fingerprint&gt;.avsc  every feature view value schema ever applied
+ * &lt;registry&gt;/watermarks/&lt;view&gt;.json  the materializer's watermarks ({@link FileWatermarks})
  * &lt;registry&gt;/.lock                  serializes applies (FileChannel.lock)
  * </pre>
  *
@@ -53,18 +51,21 @@ import org.apache.avro.SchemaFormatter;
  * processes serialize), writes the new version to a temporary file and forces it to disk, then
  * commits by hard-linking it to the next {@code vNNNNNN.json}, which fails if that file exists. A
  * crash before the link leaves only a temporary file that readers ignore and the next apply
- * removes; a version file is therefore either absent or complete.
+ * removes; a version file is therefore either absent or complete. The audit entry of an apply is
+ * part of its version file ({@link VersionJson}), so the audit log is exactly as complete and
+ * append-only as the versions. The check of an apply's expected latest version happens under the
+ * lock, which makes an apply a compare-and-swap.
  */
 public final class FileRegistry implements Registry {
   static final String VERSIONS = "versions";
   static final String SCHEMAS = "schemas";
+  static final String WATERMARKS = "watermarks";
   static final String LOCK_FILE = ".lock";
-  static final int FORMAT_VERSION = 1;
   private static final Pattern VERSION_FILE = Pattern.compile("v(\\d{6,})\\.json");
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path directory;
-  private final Map<Long, RegistryVersion> cache = new ConcurrentHashMap<>();
+  private final Map<Long, VersionJson.Document> cache = new ConcurrentHashMap<>();
 
   /** Runs after the new version is written and before it is committed; tests make it throw. */
   Runnable beforeCommit = () -> {};
@@ -104,14 +105,18 @@ public final class FileRegistry implements Registry {
 
   @Override
   public RegistryVersion version(long number) {
-    RegistryVersion cached = cache.get(number);
+    return document(number).version();
+  }
+
+  private VersionJson.Document document(long number) {
+    VersionJson.Document cached = cache.get(number);
     if (cached != null) {
       return cached;
     }
     Path file = versionFile(number);
-    JsonNode root;
+    byte[] bytes;
     try {
-      root = DefinitionsJson.MAPPER.readTree(Files.readAllBytes(file));
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       List<Long> numbers = numbers();
       throw FeatureStoreException.of(
@@ -125,35 +130,9 @@ public final class FileRegistry implements Registry {
       throw FeatureStoreException.of(
           ErrorCode.UNAVAILABLE, e, "Cannot read registry version %s: %s", file, e);
     }
-    Instant appliedAt;
-    try {
-      appliedAt = Instant.parse(root.path("applied_at").asText());
-    } catch (DateTimeParseException e) {
-      throw FeatureStoreException.of(
-          ErrorCode.INTERNAL_ERROR,
-          e,
-          "Cannot read registry version %d: %s has an invalid applied_at '%s' (expected an"
-              + " ISO-8601 instant)",
-          number,
-          file,
-          root.path("applied_at").asText());
-    }
-    RegistryVersion version =
-        new RegistryVersion(
-            root.path("number").asLong(),
-            root.path("content_hash").asText(),
-            appliedAt,
-            DefinitionsJson.fromJson(root.path("definitions")));
-    if (version.number() != number) {
-      throw FeatureStoreException.of(
-          ErrorCode.INTERNAL_ERROR,
-          "Cannot read registry version %d: %s holds number %d",
-          number,
-          file,
-          version.number());
-    }
-    cache.put(number, version);
-    return version;
+    VersionJson.Document document = VersionJson.decode(bytes, file.toString(), number);
+    cache.put(number, document);
+    return document;
   }
 
   @Override
@@ -161,27 +140,78 @@ public final class FileRegistry implements Registry {
     return numbers().stream().map(this::version).toList();
   }
 
-  /** Returns the feature view schema fingerprints a version recorded, by view name. */
+  @Override
   public Map<String, Long> schemaFingerprints(long number) {
-    version(number);
-    try {
-      JsonNode root = DefinitionsJson.MAPPER.readTree(Files.readAllBytes(versionFile(number)));
-      Map<String, Long> fingerprints = new LinkedHashMap<>();
-      root.path("schema_fingerprints")
-          .properties()
-          .forEach(
-              e -> fingerprints.put(e.getKey(), Long.parseUnsignedLong(e.getValue().asText(), 16)));
-      return fingerprints;
-    } catch (IOException e) {
-      throw FeatureStoreException.of(
-          ErrorCode.UNAVAILABLE, e, "Cannot read registry version %s: %s", number, e);
-    }
+    return document(number).schemaFingerprints();
   }
 
   @Override
-  public ApplyResult apply(Definitions definitions) {
-    requireNonNull(definitions, "definitions is null");
+  public ApplyResult apply(ApplyRequest request) {
+    requireNonNull(request, "request is null");
+    Definitions definitions = request.definitions();
     String hash = DefinitionsJson.contentHash(definitions);
+    return locked(
+        () -> {
+          Optional<RegistryVersion> latest = latest();
+          long latestNumber = latest.map(RegistryVersion::number).orElse(0L);
+          if (request.expectedLatest().isPresent()
+              && request.expectedLatest().getAsLong() != latestNumber) {
+            throw Registries.conflict(location(), request.expectedLatest().getAsLong(), latest);
+          }
+          if (latest.isPresent() && latest.get().contentHash().equals(hash)) {
+            return new ApplyResult(latest.get(), false);
+          }
+          RegistryVersion version =
+              new RegistryVersion(
+                  latestNumber + 1,
+                  hash,
+                  Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                  definitions,
+                  Optional.of(request.audit()));
+          Map<String, Schema> schemas = new LinkedHashMap<>();
+          for (FeatureView view : definitions.featureViews()) {
+            schemas.put(view.name(), FeatureViewSchemas.schemaOf(definitions.project(), view));
+          }
+          commit(version, writeSchemas(schemas));
+          return new ApplyResult(version, true);
+        });
+  }
+
+  @Override
+  public void append(RegistryVersion version, Map<String, Schema> schemas) {
+    requireNonNull(version, "version is null");
+    locked(
+        () -> {
+          long latestNumber = latest().map(RegistryVersion::number).orElse(0L);
+          if (version.number() != latestNumber + 1) {
+            throw FeatureStoreException.of(
+                ErrorCode.CONFLICT,
+                "Cannot append version %d to registry %s: its latest version is %d",
+                version.number(),
+                location(),
+                latestNumber);
+          }
+          commit(version, writeSchemas(schemas));
+          return null;
+        });
+  }
+
+  @Override
+  public Watermarks watermarks() {
+    return new FileWatermarks(directory.resolve(WATERMARKS));
+  }
+
+  @Override
+  public String location() {
+    return directory.toString();
+  }
+
+  private interface LockedAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs an action holding the JVM-wide and the OS lock of this registry. */
+  private <T> T locked(LockedAction<T> action) {
     try {
       Files.createDirectories(directory.resolve(VERSIONS));
       Files.createDirectories(directory.resolve(SCHEMAS));
@@ -195,19 +225,8 @@ public final class FileRegistry implements Registry {
             FileChannel.open(
                 directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = channel.lock()) {
-      Optional<RegistryVersion> latest = latest();
-      if (latest.isPresent() && latest.get().contentHash().equals(hash)) {
-        return new ApplyResult(latest.get(), false);
-      }
       removeTemporaryFiles();
-      long number = latest.map(v -> v.number() + 1).orElse(1L);
-      RegistryVersion version =
-          new RegistryVersion(
-              number, hash, Instant.now().truncatedTo(ChronoUnit.MILLIS), definitions);
-      Map<String, Long> fingerprints = writeSchemas(definitions);
-      commit(version, fingerprints);
-      cache.put(number, version);
-      return new ApplyResult(version, true);
+      return action.run();
     } catch (IOException e) {
       throw FeatureStoreException.of(
           ErrorCode.UNAVAILABLE, e, "Cannot apply to registry %s: %s", directory, e);
@@ -217,15 +236,7 @@ public final class FileRegistry implements Registry {
   }
 
   private void commit(RegistryVersion version, Map<String, Long> fingerprints) throws IOException {
-    ObjectNode root = DefinitionsJson.MAPPER.createObjectNode();
-    root.put("format_version", FORMAT_VERSION);
-    root.put("number", version.number());
-    root.put("content_hash", version.contentHash());
-    root.put("applied_at", version.appliedAt().toString());
-    ObjectNode schemas = root.putObject("schema_fingerprints");
-    fingerprints.forEach((view, fp) -> schemas.put(view, hex(fp)));
-    root.set("definitions", DefinitionsJson.toJson(version.definitions()));
-    byte[] bytes = DefinitionsJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    byte[] bytes = VersionJson.encode(version, fingerprints);
     Path versions = directory.resolve(VERSIONS);
     Path target = versionFile(version.number());
     Path temporary = writeTemporary(versions, target.getFileName().toString(), bytes);
@@ -246,22 +257,22 @@ public final class FileRegistry implements Registry {
     forceDirectory(versions);
   }
 
-  private Map<String, Long> writeSchemas(Definitions definitions) throws IOException {
+  private Map<String, Long> writeSchemas(Map<String, Schema> schemas) throws IOException {
     Map<String, Long> fingerprints = new LinkedHashMap<>();
-    Path schemas = directory.resolve(SCHEMAS);
-    for (FeatureView view : definitions.featureViews()) {
-      Schema schema = FeatureViewSchemas.schemaOf(definitions.project(), view);
-      long fingerprint = FeatureViewSchemas.fingerprint(schema);
-      fingerprints.put(view.name(), fingerprint);
-      Path file = schemas.resolve(hex(fingerprint) + ".avsc");
+    Path folder = directory.resolve(SCHEMAS);
+    for (Map.Entry<String, Schema> entry : schemas.entrySet()) {
+      long fingerprint = FeatureViewSchemas.fingerprint(entry.getValue());
+      fingerprints.put(entry.getKey(), fingerprint);
+      Path file = folder.resolve(hex(fingerprint) + ".avsc");
       if (!Files.exists(file)) {
         byte[] bytes =
-            SchemaFormatter.format("json/pretty", schema).getBytes(StandardCharsets.UTF_8);
-        Path temporary = writeTemporary(schemas, file.getFileName().toString(), bytes);
+            SchemaFormatter.format("json/pretty", entry.getValue())
+                .getBytes(StandardCharsets.UTF_8);
+        Path temporary = writeTemporary(folder, file.getFileName().toString(), bytes);
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
       }
     }
-    forceDirectory(schemas);
+    forceDirectory(folder);
     return fingerprints;
   }
 

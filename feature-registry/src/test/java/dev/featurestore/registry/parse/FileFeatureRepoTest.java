@@ -16,13 +16,16 @@ import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.repo.FileFeatureRepo;
+import dev.featurestore.registry.store.RegistryLocation;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -378,14 +381,46 @@ class FileFeatureRepoTest {
   }
 
   @Test
-  void rejectsRegistrySchemesOtherThanFile() throws IOException {
+  void rejectsRegistrySchemesWithoutABackendOnTheClassPath() throws IOException {
     Files.writeString(dir.resolve("featurestore.yaml"), "project: p\nregistry: s3://b/r\n");
 
     assertThatThrownBy(() -> FeatureRepo.open(dir).registry())
         .isInstanceOf(FeatureStoreException.class)
         .hasMessage(
-            "Cannot open registry s3://b/r: the scheme 's3' is not supported yet (use a path"
-                + " relative to the repo, an absolute path, or a file: URI)");
+            "Cannot open registry s3://b/r: no registry backend for the scheme 's3' is on the"
+                + " class path; the installed schemes are file");
+  }
+
+  @Test
+  void namesTheModuleOfAKnownSchemeWithoutThePassword() throws IOException {
+    Files.writeString(
+        dir.resolve("featurestore.yaml"),
+        "project: p\nregistry: postgresql://fs:s3cret@db:5432/features?password=s3cret&ssl=true\n");
+
+    assertThatThrownBy(() -> FeatureRepo.open(dir).registry())
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage(
+            "Cannot open registry postgresql://fs:***@db:5432/features?password=***&ssl=true: no"
+                + " registry backend for the scheme 'postgresql' is on the class path (add the"
+                + " registry-postgresql module to the class path: its jar in the distribution's"
+                + " lib/); the installed schemes are file");
+  }
+
+  @Test
+  void readsRegistryOptionsFromAMapping() throws IOException {
+    Files.writeString(
+        dir.resolve("featurestore.yaml"),
+        "project: p\nregistry:\n  location: postgresql://db/features\n  password_env: PW\n");
+
+    FileFeatureRepo repo = FileFeatureRepo.open(dir);
+
+    assertThat(repo.config().registry()).isEqualTo("postgresql://db/features");
+    assertThat(repo.registryLocation())
+        .isEqualTo(
+            new RegistryLocation(
+                URI.create("postgresql://db/features"), Map.of("password_env", "PW")));
   }
 
   @Test

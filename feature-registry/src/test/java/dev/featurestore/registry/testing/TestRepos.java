@@ -8,6 +8,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.Watermarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
@@ -121,8 +123,28 @@ public final class TestRepos {
         }
 
         @Override
-        public ApplyResult apply(Definitions definitions) {
+        public ApplyResult apply(ApplyRequest request) {
           throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public Map<String, Long> schemaFingerprints(long number) {
+          return Map.of();
+        }
+
+        @Override
+        public void append(RegistryVersion version, Map<String, Schema> schemas) {
+          throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public Watermarks watermarks() {
+          throw new UnsupportedOperationException("no watermarks");
+        }
+
+        @Override
+        public String location() {
+          return "fixed";
         }
 
         @Override

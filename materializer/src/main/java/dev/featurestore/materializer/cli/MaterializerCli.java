@@ -10,7 +10,6 @@ import dev.featurestore.commandrunner.CommandRunner;
 import dev.featurestore.materializer.Materializer;
 import dev.featurestore.materializer.MaterializerOptions;
 import dev.featurestore.materializer.ViewSummary;
-import dev.featurestore.materializer.WatermarkStore;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
@@ -20,8 +19,6 @@ import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.spark.SparkSessions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -206,7 +203,9 @@ public final class MaterializerCli {
     public Integer call() {
       return cli.execute(
           common,
-          m -> m.materializer().materializeIncremental(common.views, end, watermarks(m.repo())));
+          m ->
+              m.materializer()
+                  .materializeIncremental(common.views, end, m.repo().registry().watermarks()));
     }
   }
 
@@ -268,21 +267,6 @@ public final class MaterializerCli {
             String.join(", ", keys));
       }
     }
-  }
-
-  static WatermarkStore watermarks(FeatureRepo repo) {
-    URI registry = repo.resolve(repo.config().registry());
-    if (registry.getScheme() != null && !registry.getScheme().equals("file")) {
-      throw FeatureStoreException.of(
-          ErrorCode.INVALID_ARGUMENT,
-          "Cannot run materialize-incremental: the registry %s is not on a local file system,"
-              + " and the watermarks are stored next to it",
-          registry);
-    }
-    Path path = registry.getScheme() == null ? Path.of(registry.getPath()) : Path.of(registry);
-    return Files.isRegularFile(path)
-        ? new WatermarkStore(path.resolveSibling("watermarks"))
-        : WatermarkStore.forRegistry(path);
   }
 
   static String json(String project, RedisConfig redis, List<ViewSummary> summaries) {

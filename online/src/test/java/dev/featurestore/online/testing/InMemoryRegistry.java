@@ -8,12 +8,16 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
+import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.Watermarks;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.Schema;
@@ -22,6 +26,7 @@ import org.apache.avro.Schema;
 public final class InMemoryRegistry implements Registry {
   private final List<RegistryVersion> versions = new CopyOnWriteArrayList<>();
   private final Map<Long, Schema> schemas = new ConcurrentHashMap<>();
+  private final Watermarks watermarks = new MemoryWatermarks();
 
   @Override
   public Optional<RegistryVersion> latest() {
@@ -43,8 +48,14 @@ public final class InMemoryRegistry implements Registry {
   }
 
   @Override
-  public synchronized ApplyResult apply(Definitions definitions) {
+  public synchronized ApplyResult apply(ApplyRequest request) {
+    Definitions definitions = request.definitions();
     Optional<RegistryVersion> latest = latest();
+    long latestNumber = latest.map(RegistryVersion::number).orElse(0L);
+    if (request.expectedLatest().isPresent()
+        && request.expectedLatest().getAsLong() != latestNumber) {
+      throw Registries.conflict(location(), request.expectedLatest().getAsLong(), latest);
+    }
     if (latest.isPresent() && latest.get().definitions().equals(definitions)) {
       return new ApplyResult(latest.get(), false);
     }
@@ -57,7 +68,8 @@ public final class InMemoryRegistry implements Registry {
             versions.size() + 1,
             Integer.toHexString(definitions.hashCode()),
             Instant.now(),
-            definitions);
+            definitions,
+            Optional.of(request.audit()));
     versions.add(version);
     return new ApplyResult(version, true);
   }
@@ -65,5 +77,56 @@ public final class InMemoryRegistry implements Registry {
   @Override
   public Optional<Schema> schema(long fingerprint) {
     return Optional.ofNullable(schemas.get(fingerprint));
+  }
+
+  @Override
+  public Map<String, Long> schemaFingerprints(long number) {
+    Definitions definitions = version(number).definitions();
+    Map<String, Long> fingerprints = new LinkedHashMap<>();
+    for (FeatureView view : definitions.featureViews()) {
+      fingerprints.put(
+          view.name(),
+          FeatureViewSchemas.fingerprint(FeatureViewSchemas.schemaOf(definitions.project(), view)));
+    }
+    return fingerprints;
+  }
+
+  @Override
+  public synchronized void append(RegistryVersion version, Map<String, Schema> viewSchemas) {
+    if (version.number() != versions.size() + 1) {
+      throw FeatureStoreException.of(
+          ErrorCode.CONFLICT, "Cannot append version %d", version.number());
+    }
+    viewSchemas.values().forEach(s -> schemas.put(FeatureViewSchemas.fingerprint(s), s));
+    versions.add(version);
+  }
+
+  @Override
+  public Watermarks watermarks() {
+    return watermarks;
+  }
+
+  @Override
+  public String location() {
+    return "memory";
+  }
+
+  private static final class MemoryWatermarks implements Watermarks {
+    private final Map<String, Instant> values = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Instant> read(String view) {
+      return Optional.ofNullable(values.get(view));
+    }
+
+    @Override
+    public void write(String view, Instant watermark) {
+      values.put(view, watermark);
+    }
+
+    @Override
+    public Map<String, Instant> all() {
+      return new TreeMap<>(values);
+    }
   }
 }

@@ -1,12 +1,11 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.materializer;
+package dev.featurestore.registry.store;
 
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import java.io.IOException;
@@ -18,42 +17,35 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
- * The incremental materialization watermarks: per view, the end of its last fully written window,
- * one JSON file {@code <dir>/<view>.json} ({@code {"view": ..., "watermark": ..., "updated_at":
- * ...}}), replaced atomically (temporary file, then rename) so a crash leaves the old one.
+ * The watermarks of a {@link FileRegistry}: one JSON file {@code <registry>/watermarks/<view>.json}
+ * per view ({@code {"view": ..., "watermark": ..., "updated_at": ...}}), replaced atomically
+ * (temporary file, then rename) so a crash leaves the old one.
  */
-public final class WatermarkStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
+public final class FileWatermarks implements Watermarks {
   private final Path directory;
 
-  public WatermarkStore(Path directory) {
+  /** The watermarks in a folder. */
+  public FileWatermarks(Path directory) {
     this.directory = requireNonNull(directory, "directory is null");
   }
 
-  /** The watermarks folder of a registry: {@code <registry>/watermarks}. */
-  public static WatermarkStore forRegistry(Path registryDirectory) {
-    return new WatermarkStore(registryDirectory.resolve("watermarks"));
-  }
-
+  /** The folder holding the watermark files. */
   public Path directory() {
     return directory;
   }
 
-  /**
-   * Returns a view's watermark; empty before its first incremental run.
-   *
-   * @throws FeatureStoreException INTERNAL_ERROR naming the file when it is unreadable
-   */
+  @Override
   public Optional<Instant> read(String view) {
     Path file = file(view);
     if (!Files.exists(file)) {
       return Optional.empty();
     }
     try {
-      JsonNode node = JSON.readTree(file.toFile());
+      JsonNode node = DefinitionsJson.MAPPER.readTree(file.toFile());
       JsonNode watermark = node == null ? null : node.get("watermark");
       if (watermark == null || !watermark.isTextual()) {
         throw new IOException("no \"watermark\" string");
@@ -71,7 +63,7 @@ public final class WatermarkStore {
     }
   }
 
-  /** Stores a view's watermark atomically. */
+  @Override
   public void write(String view, Instant watermark) {
     Path file = file(view);
     Map<String, Object> content = new LinkedHashMap<>();
@@ -82,7 +74,9 @@ public final class WatermarkStore {
       Files.createDirectories(directory);
       Path temp = Files.createTempFile(directory, view + ".", ".tmp");
       try {
-        Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
+        Files.write(
+            temp,
+            DefinitionsJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(temp);
@@ -96,6 +90,27 @@ public final class WatermarkStore {
           file,
           e);
     }
+  }
+
+  @Override
+  public Map<String, Instant> all() {
+    Map<String, Instant> all = new TreeMap<>();
+    if (!Files.isDirectory(directory)) {
+      return all;
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".json")) {
+          String view = name.substring(0, name.length() - ".json".length());
+          read(view).ifPresent(w -> all.put(view, w));
+        }
+      }
+    } catch (IOException e) {
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot list the watermarks in %s: %s", directory, e);
+    }
+    return all;
   }
 
   private Path file(String view) {

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.materializer;
+package dev.featurestore.registry.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,15 +10,16 @@ import dev.featurestore.registry.FeatureStoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class WatermarkStoreTest {
+class FileWatermarksTest {
   @TempDir Path dir;
 
   @Test
   void storesOneFilePerViewAndReplacesIt() throws Exception {
-    WatermarkStore store = WatermarkStore.forRegistry(dir);
+    FileWatermarks store = new FileWatermarks(dir.resolve("watermarks"));
     assertThat(store.read("driver_stats")).isEmpty();
 
     store.write("driver_stats", Instant.parse("2026-11-22T07:00:00Z"));
@@ -34,6 +35,10 @@ class WatermarkStoreTest {
     assertThat(Files.readString(dir.resolve("watermarks/driver_stats.json")))
         .contains("\"view\" : \"driver_stats\"")
         .contains("\"watermark\" : \"2026-11-22T08:00:00Z\"");
+    assertThat(store.all())
+        .containsExactly(
+            Map.entry("driver_stats", Instant.parse("2026-11-22T08:00:00Z")),
+            Map.entry("trips", Instant.parse("2026-11-20T00:00:00Z")));
   }
 
   @Test
@@ -42,7 +47,7 @@ class WatermarkStoreTest {
     Path file = dir.resolve("watermarks/driver_stats.json");
     Files.writeString(file, "{\"watermark\": \"yesterday\"}");
 
-    assertThatThrownBy(() -> WatermarkStore.forRegistry(dir).read("driver_stats"))
+    assertThatThrownBy(() -> FileRegistry.open(dir).watermarks().read("driver_stats"))
         .isInstanceOf(FeatureStoreException.class)
         .hasMessageStartingWith(
             "Cannot read the watermark of feature view 'driver_stats' from " + file)

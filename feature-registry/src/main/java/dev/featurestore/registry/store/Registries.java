@@ -1,0 +1,112 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/** Opens a registry at a location with the {@link RegistryProvider} for its scheme. */
+public final class Registries {
+  /** Which module brings the provider of a scheme, for the error when it is missing. */
+  private static final Map<String, String> MODULES =
+      Map.of(
+          "postgresql", "registry-postgresql",
+          "hdfs", "registry-hadoop",
+          "s3a", "registry-hadoop",
+          "viewfs", "registry-hadoop",
+          "abfs", "registry-hadoop",
+          "gs", "registry-hadoop");
+
+  private Registries() {}
+
+  /**
+   * Opens the registry at a location: a {@link FileRegistry} for {@code file:}, else the provider
+   * on the class path whose schemes hold the location's.
+   *
+   * @throws FeatureStoreException INVALID_ARGUMENT naming the location (without its password) when
+   *     no provider takes the scheme or the location is invalid
+   */
+  public static Registry open(RegistryLocation location) {
+    requireNonNull(location, "location is null");
+    String scheme = location.scheme();
+    if (scheme.equals("file")) {
+      return FileRegistry.open(filePath(location));
+    }
+    TreeSet<String> installed = new TreeSet<>();
+    installed.add("file");
+    for (RegistryProvider provider : ServiceLoader.load(RegistryProvider.class)) {
+      if (provider.schemes().contains(scheme)) {
+        return provider.open(location);
+      }
+      installed.addAll(provider.schemes());
+    }
+    String module = MODULES.get(scheme);
+    throw FeatureStoreException.of(
+        ErrorCode.INVALID_ARGUMENT,
+        "Cannot open registry %s: no registry backend for the scheme '%s' is on the class path%s;"
+            + " the installed schemes are %s",
+        location.redacted(),
+        scheme,
+        module == null
+            ? ""
+            : " (add the "
+                + module
+                + " module to the class path: its jar in the distribution's lib/)",
+        String.join(", ", installed));
+  }
+
+  /**
+   * The CONFLICT error of an apply whose expected latest version is no longer the latest; every
+   * backend throws this one.
+   *
+   * @param location the registry, without password
+   * @param expected the version number the apply was planned against (0: nothing applied)
+   * @param latest the actual latest version
+   */
+  public static FeatureStoreException conflict(
+      String location, long expected, Optional<RegistryVersion> latest) {
+    String actual =
+        latest
+            .map(
+                v ->
+                    "version "
+                        + v.number()
+                        + " (applied at "
+                        + v.appliedAt()
+                        + v.audit().map(a -> " by " + a.user() + " on " + a.host()).orElse("")
+                        + ")")
+            .orElse("no version");
+    return FeatureStoreException.of(
+        ErrorCode.CONFLICT,
+        "Cannot apply to registry %s: expected %s to be the latest, but the latest is %s; run"
+            + " plan again against it",
+        location,
+        expected == 0 ? "no applied version" : "version " + expected,
+        actual);
+  }
+
+  private static Path filePath(RegistryLocation location) {
+    try {
+      return location.uri().getScheme() == null
+          ? Path.of(location.uri().getPath())
+          : Path.of(location.uri());
+    } catch (IllegalArgumentException e) {
+      // e.g. file:relative (not hierarchical) or file://host/path (an authority)
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          e,
+          "Cannot open registry %s: %s (use a path relative to the repo, an absolute path, or"
+              + " a file: URI such as file:///var/featurestore/registry)",
+          location.redacted(),
+          e.getMessage());
+    }
+  }
+}
