@@ -11,6 +11,9 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
+import dev.featurestore.registry.plan.Plan;
+import dev.featurestore.registry.plan.Planner;
+import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.store.ApplyAudit;
 import dev.featurestore.registry.store.DefinitionsJson;
 import dev.featurestore.registry.store.Registries;
@@ -20,9 +23,11 @@ import dev.featurestore.registry.store.Registry.ApplyResult;
 import dev.featurestore.registry.store.RegistryLocation;
 import dev.featurestore.registry.store.RegistryVersion;
 import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.TestRepos;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,6 +146,31 @@ class HadoopRegistryIT {
     assertThat(names(fs, uri, "versions")).containsExactly("v000001.json", "v000002.json");
     assertThat(names(fs, uri, "watermarks")).containsExactly("driver_daily.json");
     assertThat(names(fs, uri, "schemas")).allMatch(n -> n.matches("[0-9a-f]{16}\\.avsc"));
+  }
+
+  @Test
+  void planAndApplyWorkUnchangedOnARepoWhoseRegistryIsOnHdfs(TestInfo test, @TempDir Path dir)
+      throws IOException {
+    URI uri = uri(test);
+    Path root = TestRepos.copyOfExample("rides", dir);
+    Path settings = root.resolve("featurestore.yaml");
+    Files.writeString(
+        settings,
+        Files.readString(settings).replace("registry: .featurestore/registry", "registry: " + uri));
+    FileFeatureRepo repo = FileFeatureRepo.open(root);
+    Planner planner = Planner.of(repo, List.of());
+
+    Plan plan = planner.plan();
+    ApplyResult applied = planner.apply(plan);
+
+    assertThat(repo.registry()).isInstanceOf(HadoopRegistry.class);
+    assertThat(plan.changes()).hasSize(9);
+    assertThat(applied.version().number()).isEqualTo(1);
+    assertThat(applied.version().audit().orElseThrow().summary())
+        .startsWith("+entities.customer, +entities.driver, ");
+    assertThat(planner.plan().hasChanges()).isFalse();
+    assertThat(HadoopRegistry.open(uri, configuration).latest()).contains(applied.version());
+    assertThat(root.resolve(".featurestore")).doesNotExist();
   }
 
   @Test
