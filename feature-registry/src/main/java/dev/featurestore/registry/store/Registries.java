@@ -8,10 +8,13 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import org.apache.avro.Schema;
 
 /** Opens a registry at a location with the {@link RegistryProvider} for its scheme. */
 public final class Registries {
@@ -61,6 +64,53 @@ public final class Registries {
                 + module
                 + " module to the class path: its jar in the distribution's lib/)",
         String.join(", ", installed));
+  }
+
+  /**
+   * Copies a registry into an empty one, keeping its history exactly: every version with its
+   * number, time, hash and audit entry, the value schemas each version's views were applied with,
+   * and the watermarks. {@code registry copy --to} uses it.
+   *
+   * @return the number of versions copied
+   * @throws FeatureStoreException INVALID_ARGUMENT when the target already holds a version
+   */
+  public static int copy(Registry from, Registry to) {
+    requireNonNull(from, "from is null");
+    requireNonNull(to, "to is null");
+    Optional<RegistryVersion> existing = to.latest();
+    if (existing.isPresent()) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot copy registry %s to %s: the target already holds %d version(s); copy into an"
+              + " empty registry",
+          from.location(),
+          to.location(),
+          existing.get().number());
+    }
+    List<RegistryVersion> history = from.history();
+    for (RegistryVersion version : history) {
+      Map<String, Schema> schemas = new LinkedHashMap<>();
+      from.schemaFingerprints(version.number())
+          .forEach(
+              (view, fingerprint) ->
+                  schemas.put(
+                      view,
+                      from.schema(fingerprint)
+                          .orElseThrow(
+                              () ->
+                                  FeatureStoreException.of(
+                                      ErrorCode.INTERNAL_ERROR,
+                                      "Cannot copy registry %s: version %d records the schema"
+                                          + " %s of feature view '%s', which the registry does"
+                                          + " not hold",
+                                      from.location(),
+                                      version.number(),
+                                      FileRegistry.hex(fingerprint),
+                                      view))));
+      to.append(version, schemas);
+    }
+    from.watermarks().all().forEach(to.watermarks()::write);
+    return history.size();
   }
 
   /**

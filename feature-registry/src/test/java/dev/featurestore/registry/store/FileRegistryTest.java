@@ -16,7 +16,6 @@ import dev.featurestore.registry.testing.TestDefinitions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,26 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FileRegistryTest {
   @TempDir Path dir;
 
-  /** The rides definitions with one view's TTL changed: distinct content per {@code hours}. */
   static Definitions ridesWithTtl(int hours) {
-    Definitions rides = TestDefinitions.rides();
-    List<FeatureView> views = new ArrayList<>();
-    for (FeatureView v : rides.featureViews()) {
-      views.add(
-          v.name().equals("driver_hourly_stats")
-              ? new FeatureView(
-                  v.name(),
-                  v.entities(),
-                  v.source(),
-                  Duration.ofHours(hours),
-                  v.online(),
-                  v.features(),
-                  v.tags(),
-                  v.description())
-              : v);
-    }
-    return new Definitions(
-        rides.project(), rides.entities(), rides.sources(), views, rides.featureServices());
+    return TestDefinitions.ridesWithTtl(hours);
   }
 
   @Test

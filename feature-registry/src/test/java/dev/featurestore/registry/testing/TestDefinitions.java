@@ -139,6 +139,28 @@ public final class TestDefinitions {
   }
 
   /** The definitions of {@code examples/rides}. */
+  /** The rides definitions with one view's TTL changed: distinct content per {@code hours}. */
+  public static Definitions ridesWithTtl(int hours) {
+    Definitions rides = rides();
+    List<FeatureView> views = new ArrayList<>();
+    for (FeatureView v : rides.featureViews()) {
+      views.add(
+          v.name().equals("driver_hourly_stats")
+              ? new FeatureView(
+                  v.name(),
+                  v.entities(),
+                  v.source(),
+                  Duration.ofHours(hours),
+                  v.online(),
+                  v.features(),
+                  v.tags(),
+                  v.description())
+              : v);
+    }
+    return new Definitions(
+        rides.project(), rides.entities(), rides.sources(), views, rides.featureServices());
+  }
+
   public static Definitions rides() {
     ParquetSource hourlySource =
         new ParquetSource(
