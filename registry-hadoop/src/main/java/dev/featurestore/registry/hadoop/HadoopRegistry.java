@@ -271,9 +271,8 @@ public final class HadoopRegistry implements Registry {
                 List<Long> numbers = numbers();
                 throw FeatureStoreException.of(
                     ErrorCode.NOT_FOUND,
-                    "Cannot find registry version %d in %s: %s",
+                    "Cannot find registry version %d: %s",
                     number,
-                    location,
                     numbers.isEmpty()
                         ? "nothing has been applied yet"
                         : "versions are 1 to " + numbers.get(numbers.size() - 1));

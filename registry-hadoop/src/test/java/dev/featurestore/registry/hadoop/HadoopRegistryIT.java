@@ -45,8 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -54,35 +52,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@link HadoopRegistry} on a real in-process HDFS (a NameNode and a DataNode). */
 class HadoopRegistryIT {
-  @TempDir static Path hdfsDir;
-
-  static MiniDFSCluster cluster;
   static Configuration configuration;
 
   @BeforeAll
-  static void startHdfs() throws IOException {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, hdfsDir.toString());
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    cluster.waitActive();
-    configuration = cluster.getConfiguration(0);
-  }
-
-  @AfterAll
-  static void stopHdfs() {
-    if (cluster != null) {
-      cluster.shutdown();
-    }
+  static void startHdfs() {
+    configuration = MiniHdfs.configuration();
   }
 
   static URI uri(TestInfo test) {
-    return URI.create(
-        "hdfs://127.0.0.1:"
-            + cluster.getNameNodePort()
-            + "/featurestore/"
-            + test.getTestMethod().orElseThrow().getName());
+    return MiniHdfs.uri(test.getTestMethod().orElseThrow().getName());
   }
 
   static Definitions ridesWithTtl(int minutes) {
@@ -133,7 +111,7 @@ class HadoopRegistryIT {
         .isInstanceOfSatisfying(
             FeatureStoreException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_FOUND))
-        .hasMessage("Cannot find registry version 3 in %s: versions are 1 to 2", uri);
+        .hasMessage("Cannot find registry version 3: versions are 1 to 2");
 
     Instant watermark = Instant.parse("2026-11-22T07:00:00Z");
     reopened.watermarks().write("driver_daily", watermark);

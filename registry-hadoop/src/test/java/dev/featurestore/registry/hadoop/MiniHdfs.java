@@ -1,0 +1,57 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.hadoop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+
+/**
+ * One real in-process HDFS per test JVM (a NameNode and a DataNode on loopback, data in a temporary
+ * folder), started by the first test that needs it and stopped when the JVM exits.
+ */
+final class MiniHdfs {
+  private static MiniDFSCluster cluster;
+
+  private MiniHdfs() {}
+
+  private static synchronized MiniDFSCluster cluster() {
+    if (cluster == null) {
+      try {
+        Path base = Files.createTempDirectory("featurestore-hdfs-");
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
+        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+        MiniDFSCluster started = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        started.waitActive();
+        Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown));
+        cluster = started;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot start the test HDFS: " + e, e);
+      }
+    }
+    return cluster;
+  }
+
+  /** The cluster's client configuration. */
+  static Configuration configuration() {
+    return cluster().getConfiguration(0);
+  }
+
+  /** A folder of the cluster: {@code hdfs://127.0.0.1:<port>/featurestore/<name>}. */
+  static URI uri(String name) {
+    return URI.create("hdfs://127.0.0.1:" + cluster().getNameNodePort() + "/featurestore/" + name);
+  }
+
+  /** A fresh folder of the cluster. */
+  static URI freshUri() {
+    return uri(UUID.randomUUID().toString());
+  }
+}
