@@ -14,7 +14,8 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 
 /**
  * One real in-process HDFS per test JVM (a NameNode and a DataNode on loopback, data in a temporary
- * folder), started by the first test that needs it and stopped when the JVM exits.
+ * folder under {@code target/}), started by the first test that needs it; it lives as long as the
+ * JVM.
  */
 final class MiniHdfs {
   private static MiniDFSCluster cluster;
@@ -24,14 +25,15 @@ final class MiniHdfs {
   private static synchronized MiniDFSCluster cluster() {
     if (cluster == null) {
       try {
-        Path base = Files.createTempDirectory("featurestore-hdfs-");
+        // Under target/ (mvn clean removes it); the JVM's exit ends the cluster's threads.
+        Path base =
+            Files.createDirectories(Path.of("target", "minihdfs", UUID.randomUUID().toString()));
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
         conf.set("dfs.namenode.http-address", "127.0.0.1:0");
         conf.set("dfs.datanode.http.address", "127.0.0.1:0");
         MiniDFSCluster started = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         started.waitActive();
-        Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown));
         cluster = started;
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start the test HDFS: " + e, e);
