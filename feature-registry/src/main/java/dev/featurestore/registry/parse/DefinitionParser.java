@@ -252,11 +252,18 @@ final class DefinitionParser {
     for (String key : List.of("parquet", "timestamp_field", "created_timestamp_field")) {
       f.value(key).ifPresent(v -> at.put(key, reader.at(v)));
     }
-    if (name.isEmpty() || path.isEmpty() || timestamp.isEmpty()) {
+    Optional<String> label = name.or(() -> peekName(node));
+    if (label.isEmpty() || path.isEmpty()) {
       return Optional.empty();
     }
     ParquetSource source =
-        new ParquetSource(name.get(), path.get(), timestamp.get(), created, description.orElse(""));
+        new ParquetSource(
+            label.get(), path.get(), timestamp.orElse(""), created, description.orElse(""));
+    if (name.isEmpty() || timestamp.isEmpty()) {
+      // Not a definition, but the columns its views read are still checked against its data.
+      into.unfinishedSources().add(new Parsed<>(source, reader.at(node), at));
+      return Optional.empty();
+    }
     into.sources().add(new Parsed<>(source, reader.at(node), at));
     return Optional.of(source);
   }

@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.DefinitionException;
 import dev.featurestore.registry.DefinitionException.Problem;
+import dev.featurestore.registry.definition.ParquetSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,11 +20,17 @@ import java.util.List;
  * @param parsed the objects that parsed (all of them when there are no problems), with where each
  *     part was written; an object with a problem of its own may be among them, holding the parts
  *     that parsed (a view without the feature whose type is unknown)
+ * @param unfinishedSources sources that are not definitions (no {@code timestamp_field}, then
+ *     empty, or an invalid name) but whose data the columns of their views can still be checked
+ *     against
  * @param fileProblems files that could not be read or are not valid YAML
  * @param problems every other problem
  */
 public record ParseResult(
-    ParsedDefinitions parsed, List<Problem> fileProblems, List<Problem> problems) {
+    ParsedDefinitions parsed,
+    List<ParquetSource> unfinishedSources,
+    List<Problem> fileProblems,
+    List<Problem> problems) {
   private static final Comparator<Problem> ORDER =
       Comparator.comparing(Problem::file)
           .thenComparingInt(Problem::line)
@@ -31,6 +38,7 @@ public record ParseResult(
 
   public ParseResult {
     requireNonNull(parsed, "parsed is null");
+    unfinishedSources = List.copyOf(requireNonNull(unfinishedSources, "unfinishedSources is null"));
     fileProblems = List.copyOf(requireNonNull(fileProblems, "fileProblems is null"));
     problems = List.copyOf(requireNonNull(problems, "problems is null"));
   }
@@ -39,7 +47,7 @@ public record ParseResult(
   public ParseResult withProblems(List<Problem> more) {
     List<Problem> all = new ArrayList<>(problems);
     all.addAll(more);
-    return new ParseResult(parsed, fileProblems, all);
+    return new ParseResult(parsed, unfinishedSources, fileProblems, all);
   }
 
   /**

@@ -33,6 +33,7 @@ final class ParsedFiles {
   private final List<Parsed<FeatureView>> featureViews = new ArrayList<>();
   private final List<Parsed<FeatureService>> featureServices = new ArrayList<>();
   private final List<Parsed<FeatureView>> unfinishedViews = new ArrayList<>();
+  private final List<Parsed<ParquetSource>> unfinishedSources = new ArrayList<>();
   private final Map<String, Set<String>> broken = new HashMap<>();
   private final List<UnparsedFile> unparsedFiles = new ArrayList<>();
   private final Map<String, Declared> viewFeatures = new HashMap<>();
@@ -117,6 +118,14 @@ final class ParsedFiles {
    */
   List<Parsed<FeatureView>> unfinishedViews() {
     return unfinishedViews;
+  }
+
+  /**
+   * Sources with a path but without a valid name or a {@code timestamp_field} (then empty): not
+   * definitions, but the columns their views read are still checked against their data.
+   */
+  List<Parsed<ParquetSource>> unfinishedSources() {
+    return unfinishedSources;
   }
 
   /** The files that could not be read or composed, in the order they were met. */

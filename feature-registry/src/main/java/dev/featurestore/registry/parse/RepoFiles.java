@@ -104,8 +104,12 @@ public final class RepoFiles {
     // Counted only now: the validator's references add to an unparsed file's consequences.
     List<Problem> fileProblems =
         parsed.unparsedFiles().stream().map(UnparsedFile::reported).toList();
+    addLocations(locations, "sources", parsed.unfinishedSources(), ParquetSource::name);
     return new ParseResult(
-        new ParsedDefinitions(definitions, locations), fileProblems, parsed.problems());
+        new ParsedDefinitions(definitions, locations),
+        values(parsed.unfinishedSources()),
+        fileProblems,
+        parsed.problems());
   }
 
   private static <T> List<T> values(List<Parsed<T>> items) {

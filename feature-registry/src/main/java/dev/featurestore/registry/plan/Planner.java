@@ -71,7 +71,8 @@ public final class Planner {
     // that one run reports a column mismatch together with them.
     ParseResult read = repo.read();
     SourceSchemaCheck.Result check =
-        SourceSchemaCheck.check(repo, read.parsed(), readers, allowMissingSources);
+        SourceSchemaCheck.check(
+            repo, read.parsed(), read.unfinishedSources(), readers, allowMissingSources);
     ParsedDefinitions parsed = read.withProblems(check.problems()).orThrow();
     Optional<RegistryVersion> base = repo.registry().latest();
     List<Change> changes =

@@ -53,12 +53,14 @@ final class SourceSchemaCheck {
   }
 
   /**
-   * Checks every source a reader can read. A source with nothing at its path is an error, or a note
-   * with {@code allowMissingSources}.
+   * Checks every source a reader can read, and the unfinished ones (not definitions, but their
+   * views' columns can be checked). A source with nothing at its path is an error, or a note with
+   * {@code allowMissingSources}.
    */
   static Result check(
       FeatureRepo repo,
       ParsedDefinitions parsed,
+      List<ParquetSource> unfinishedSources,
       List<SourceSchemaReader> readers,
       boolean allowMissingSources) {
     SourceSchemaCheck check = new SourceSchemaCheck(repo, parsed, allowMissingSources);
@@ -70,6 +72,9 @@ final class SourceSchemaCheck {
       }
     } else {
       for (ParquetSource source : parsed.definitions().sources()) {
+        check.source(source, readers);
+      }
+      for (ParquetSource source : unfinishedSources) {
         check.source(source, readers);
       }
     }
@@ -134,7 +139,10 @@ final class SourceSchemaCheck {
               + " yet, its columns were not checked.");
       return;
     }
-    List<SourceColumns.Use> uses = new ArrayList<>(SourceColumns.timestampUses(source));
+    // An unfinished source has no timestamp_field (it reports that itself).
+    List<SourceColumns.Use> uses =
+        new ArrayList<>(
+            source.timestampField().isEmpty() ? List.of() : SourceColumns.timestampUses(source));
     Definitions definitions = parsed.definitions();
     for (FeatureView view : definitions.featureViews()) {
       if (view.source().equals(source.name())) {

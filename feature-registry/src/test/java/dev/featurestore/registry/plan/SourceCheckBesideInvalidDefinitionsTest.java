@@ -81,4 +81,31 @@ class SourceCheckBesideInvalidDefinitionsTest {
                 "features/driver.yaml:23:16: feature view 'driver_daily' references unknown"
                     + " entity 'drivr' (did you mean 'driver'?)"));
   }
+
+  @Test
+  void theViewsOfASourceWithoutATimestampFieldStillHaveTheirColumnsChecked() throws IOException {
+    FileFeatureRepo repo = FileFeatureRepo.open(TestRepos.copyOfExample("rides", dir));
+    Map<String, String> hourly = PlannerTest.hourlyColumns();
+    hourly.put("acc_rate", "float64");
+    FakeSourceSchemaReader.SCHEMAS.put(repo.resolve("data/driver_hourly_stats"), hourly);
+    edit(
+        "features/driver.yaml",
+        "    timestamp_field: event_timestamp\n    created_timestamp_field",
+        "    created_timestamp_field");
+
+    assertThatThrownBy(() -> Planner.of(repo).allowingMissingSources().plan())
+        .isInstanceOf(DefinitionException.class)
+        .hasMessage(
+            String.join(
+                System.lineSeparator(),
+                "Invalid definitions: 2 problems",
+                "features/driver.yaml:2:5: source 'driver_hourly_stats_src' is missing required"
+                    + " key 'timestamp_field'",
+                "features/driver.yaml:18:32: column 'acc_rate' of source"
+                    + " 'driver_hourly_stats_src' (data/driver_hourly_stats) is float64 but"
+                    + " feature 'acc_rate' of feature view 'driver_hourly_stats' is float32: not"
+                    + " every float64 value converts exactly to float32 (only lossless widening"
+                    + " is read: int8/int16 to int32, any integer to int64 or float64, float32 to"
+                    + " float64)"));
+  }
 }
