@@ -4,6 +4,7 @@
 package dev.featurestore.registry.hadoop;
 
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.hadoop.testing.MiniHdfs;
 import dev.featurestore.registry.plan.Plan;
 import dev.featurestore.registry.plan.Planner;
 import dev.featurestore.registry.repo.FileFeatureRepo;

@@ -3,6 +3,7 @@
  */
 package dev.featurestore.registry.hadoop;
 
+import dev.featurestore.registry.hadoop.testing.MiniHdfs;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.testing.RegistryContract;
 import java.net.URI;

@@ -10,6 +10,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.hadoop.testing.MiniHdfs;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import dev.featurestore.registry.plan.Plan;
 import dev.featurestore.registry.plan.Planner;

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.registry.hadoop;
+package dev.featurestore.registry.hadoop.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +15,10 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 /**
  * One real in-process HDFS per test JVM (a NameNode and a DataNode on loopback, data in a temporary
  * folder under {@code target/}), started by the first test that needs it; it lives as long as the
- * JVM.
+ * JVM. In this module's test-jar, for the other modules' tests of commands on an HDFS registry
+ * (they add {@code hadoop-client-minicluster} in test scope).
  */
-final class MiniHdfs {
+public final class MiniHdfs {
   private static MiniDFSCluster cluster;
 
   private MiniHdfs() {}
@@ -43,17 +44,17 @@ final class MiniHdfs {
   }
 
   /** The cluster's client configuration. */
-  static Configuration configuration() {
+  public static Configuration configuration() {
     return cluster().getConfiguration(0);
   }
 
   /** A folder of the cluster: {@code hdfs://127.0.0.1:<port>/featurestore/<name>}. */
-  static URI uri(String name) {
+  public static URI uri(String name) {
     return URI.create("hdfs://127.0.0.1:" + cluster().getNameNodePort() + "/featurestore/" + name);
   }
 
   /** A fresh folder of the cluster. */
-  static URI freshUri() {
+  public static URI freshUri() {
     return uri(UUID.randomUUID().toString());
   }
 }
