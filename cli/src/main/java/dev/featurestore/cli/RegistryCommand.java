@@ -16,11 +16,19 @@ import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.repo.FileFeatureRepo;
+import dev.featurestore.registry.store.ApplyAudit;
 import dev.featurestore.registry.store.DefinitionsJson;
+import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryLocation;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.VersionJson;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -33,11 +41,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "registry",
     mixinStandardHelpOptions = true,
-    description = "Read the registry: the objects of a version, one object, the version history.",
+    description =
+        "Read the registry: the objects of a version, one object, the version history; copy it.",
     subcommands = {
       RegistryCommand.ListCommand.class,
       RegistryCommand.DescribeCommand.class,
-      RegistryCommand.HistoryCommand.class
+      RegistryCommand.HistoryCommand.class,
+      RegistryCommand.CopyCommand.class
     })
 final class RegistryCommand {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -157,7 +167,12 @@ final class RegistryCommand {
         .collect(Collectors.joining(", "));
   }
 
-  @Command(name = "history", description = "List every applied version, oldest first.")
+  @Command(
+      name = "history",
+      description = {
+        "List every applied version, oldest first, with its audit entry: who applied it, from",
+        "which host and repo commit (* = uncommitted changes), and what changed."
+      })
   static final class HistoryCommand implements Callable<Integer> {
     @Mixin RepoOptions options;
 
@@ -180,15 +195,19 @@ final class RegistryCommand {
         ArrayNode versions = JSON.createArrayNode();
         for (RegistryVersion v : history) {
           Definitions d = v.definitions();
-          versions
-              .addObject()
-              .put("version", v.number())
-              .put("applied_at", v.appliedAt().toString())
-              .put("content_hash", v.contentHash())
-              .put("entities", d.entities().size())
-              .put("sources", d.sources().size())
-              .put("feature_views", d.featureViews().size())
-              .put("feature_services", d.featureServices().size());
+          ObjectNode node =
+              versions
+                  .addObject()
+                  .put("version", v.number())
+                  .put("applied_at", v.appliedAt().toString())
+                  .put("content_hash", v.contentHash())
+                  .put("entities", d.entities().size())
+                  .put("sources", d.sources().size())
+                  .put("feature_views", d.featureViews().size())
+                  .put("feature_services", d.featureServices().size());
+          v.audit()
+              .ifPresentOrElse(
+                  a -> node.set("audit", VersionJson.audit(a)), () -> node.putNull("audit"));
         }
         printJson(out, versions);
         return 0;
@@ -197,21 +216,88 @@ final class RegistryCommand {
         out.println("No versions: nothing has been applied yet.");
         return 0;
       }
-      String format = "%-8s %-28s %-13s %8s %8s %6s %9s%n";
+      String format = "%-8s %-25s %-13s %5s %9s %-24s %-14s %s%n";
       out.printf(
-          format, "VERSION", "APPLIED AT", "SHA256", "ENTITIES", "SOURCES", "VIEWS", "SERVICES");
+          format,
+          "VERSION",
+          "APPLIED AT",
+          "SHA256",
+          "VIEWS",
+          "SERVICES",
+          "APPLIED BY",
+          "COMMIT",
+          "CHANGES");
       for (RegistryVersion v : history) {
         Definitions d = v.definitions();
+        Optional<ApplyAudit> audit = v.audit();
         out.printf(
             format,
             v.number(),
             v.appliedAt(),
             v.contentHash().substring(0, 12),
-            d.entities().size(),
-            d.sources().size(),
             d.featureViews().size(),
-            d.featureServices().size());
+            d.featureServices().size(),
+            audit.map(a -> a.user() + "@" + a.host()).orElse("-"),
+            audit
+                .flatMap(ApplyAudit::git)
+                .map(g -> g.commit().substring(0, 12) + (g.dirty() ? "*" : ""))
+                .orElse("-"),
+            audit.map(ApplyAudit::summary).filter(t -> !t.isEmpty()).orElse("-"));
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "copy",
+      description = {
+        "Copy the repo's registry into an empty registry at another location, keeping its",
+        "history (versions, schemas, watermarks, audit log). Then point featurestore.yaml's",
+        "registry: at the new location."
+      })
+  static final class CopyCommand implements Callable<Integer> {
+    @Mixin RepoOptions options;
+
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "URI",
+        description = "The target: a folder, a file: URI or a backend URI (postgresql://...).")
+    String to;
+
+    @Option(
+        names = "--to-password-env",
+        paramLabel = "VAR",
+        description = "The environment variable holding the target's password (password_env).")
+    String toPasswordEnv;
+
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      FileFeatureRepo repo = options.open();
+      Registry source = repo.registry();
+      Map<String, String> targetOptions =
+          toPasswordEnv == null ? Map.of() : Map.of("password_env", toPasswordEnv);
+      // A URI as it is; a path relative to the working directory, as paths of options are.
+      URI target =
+          to.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")
+              ? repo.resolve(to)
+              : Path.of(to).toAbsolutePath().normalize().toUri();
+      Registry targetRegistry = Registries.open(new RegistryLocation(target, targetOptions));
+      int copied = Registries.copy(source, targetRegistry);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Copied %d version(s) with their schemas, watermarks and audit entries from %s to"
+                  + " %s.%n",
+              copied, source.location(), targetRegistry.location());
       return 0;
     }
   }

@@ -113,7 +113,7 @@ public final class Planner {
                 + " and these definitions differ there; bring that change into the repo (run plan"
                 + " to see it) and apply again",
             registry.location(),
-            latest.map(v -> describe(v)).orElse("a concurrent apply"),
+            latest.map(Registries::describe).orElse("a concurrent apply"),
             String.join(", ", overridden),
             base.map(v -> "version " + v.number()).orElse("an empty registry"));
       }
@@ -176,14 +176,5 @@ public final class Planner {
 
   private static List<String> paths(List<Change> changes) {
     return changes.stream().map(Change::path).toList();
-  }
-
-  private static String describe(RegistryVersion version) {
-    return "version "
-        + version.number()
-        + " (applied at "
-        + version.appliedAt()
-        + version.audit().map(a -> " by " + a.user() + " on " + a.host()).orElse("")
-        + ")";
   }
 }

@@ -123,17 +123,7 @@ public final class Registries {
    */
   public static FeatureStoreException conflict(
       String location, long expected, Optional<RegistryVersion> latest) {
-    String actual =
-        latest
-            .map(
-                v ->
-                    "version "
-                        + v.number()
-                        + " (applied at "
-                        + v.appliedAt()
-                        + v.audit().map(a -> " by " + a.user() + " on " + a.host()).orElse("")
-                        + ")")
-            .orElse("no version");
+    String actual = latest.map(Registries::describe).orElse("no version");
     return FeatureStoreException.of(
         ErrorCode.CONFLICT,
         "Cannot apply to registry %s: expected %s to be the latest, but the latest is %s; run"
@@ -141,6 +131,16 @@ public final class Registries {
         location,
         expected == 0 ? "no applied version" : "version " + expected,
         actual);
+  }
+
+  /** Names a version for messages: {@code version 7 (applied at … by ana on ci-3)}. */
+  public static String describe(RegistryVersion version) {
+    return "version "
+        + version.number()
+        + " (applied at "
+        + version.appliedAt()
+        + version.audit().map(a -> " by " + a.user() + " on " + a.host()).orElse("")
+        + ")";
   }
 
   private static Path filePath(RegistryLocation location) {

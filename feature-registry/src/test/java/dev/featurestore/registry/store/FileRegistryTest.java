@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -232,6 +234,42 @@ class FileRegistryTest {
   }
 
   /** Asserts versions 1 to {@code count} exist, each with its own content, one file each. */
+  @Test
+  void refusesAVersionWrittenInANewerFormatSayingWhichIsNeeded() throws IOException {
+    FileRegistry.open(dir).apply(TestDefinitions.rides());
+    Path file = dir.resolve("versions/v000001.json");
+    Files.writeString(
+        file, Files.readString(file).replace("\"format_version\" : 1", "\"format_version\" : 4"));
+
+    assertThatThrownBy(() -> FileRegistry.open(dir).latest())
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage(
+            "Cannot use registry "
+                + file
+                + ": it was written in registry format 4, and this featurestore reads format 1 at"
+                + " most; upgrade featurestore to a release that supports format 4");
+    assertThatThrownBy(() -> FileRegistry.open(dir).apply(TestDefinitions.ridesWithTtl(77)))
+        .hasMessageContaining("written in registry format 4");
+    assertThat(dir.resolve("versions/v000002.json")).doesNotExist();
+  }
+
+  @Test
+  void keepsTheAuditEntryInTheVersionFile() throws IOException {
+    FileRegistry.open(dir)
+        .apply(
+            new Registry.ApplyRequest(
+                TestDefinitions.rides(),
+                OptionalLong.of(0),
+                new ApplyAudit("ana", "ci-7", Optional.empty(), "+entities.driver")));
+
+    assertThat(Files.readString(dir.resolve("versions/v000001.json")))
+        .contains(
+            "\"audit\" : {\n    \"user\" : \"ana\",\n    \"host\" : \"ci-7\",\n    \"summary\" :"
+                + " \"+entities.driver\"\n  }");
+  }
+
   static void assertVersionsAreContiguousAndDistinct(Path dir, int count) throws IOException {
     FileRegistry registry = FileRegistry.open(dir);
     List<RegistryVersion> history = registry.history();

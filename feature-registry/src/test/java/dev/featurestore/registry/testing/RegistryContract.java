@@ -247,6 +247,7 @@ public abstract class RegistryContract {
     for (int i = 0; i < history.size(); i++) {
       assertThat(history.get(i).number()).isEqualTo(i + 1);
       hashes.add(history.get(i).contentHash());
+      assertThat(history.get(i).audit()).as("the audit entry of version %d", i + 1).isPresent();
     }
     assertThat(hashes).hasSize(writers * rounds);
   }

@@ -46,6 +46,30 @@ public final class TestRepos {
   }
 
   /**
+   * Writes a repo whose registry is at {@code registry} (as written in {@code featurestore.yaml},
+   * e.g. a {@code postgresql://} URI) and whose online store is {@code redisUri}, applies and opens
+   * it.
+   */
+  public static FeatureRepo createWithRegistry(
+      Path root, Definitions definitions, String registry, String redisUri) {
+    try {
+      Files.createDirectories(root.resolve("features"));
+      Files.writeString(
+          root.resolve("featurestore.yaml"),
+          "project: "
+              + definitions.project()
+              + "\nregistry: "
+              + registry
+              + "\nonline:\n  redis: "
+              + redisUri
+              + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return apply(FeatureRepo.open(root), definitions);
+  }
+
+  /**
    * Writes the settings of a repo whose online store is {@code redisUri} and opens it, with nothing
    * applied yet.
    */
