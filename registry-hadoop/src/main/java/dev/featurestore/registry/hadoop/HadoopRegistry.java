@@ -176,7 +176,7 @@ public final class HadoopRegistry implements Registry {
         "apply to",
         () -> {
           removeLeftovers();
-          Map<String, Long> fingerprints = writeSchemas(schemas);
+          Map<String, Long> fingerprints = null;
           for (int attempt = 1; ; attempt++) {
             Optional<RegistryVersion> latest = latest();
             long latestNumber = latest.map(RegistryVersion::number).orElse(0L);
@@ -194,6 +194,10 @@ public final class HadoopRegistry implements Registry {
                     Instant.now().truncatedTo(ChronoUnit.MILLIS),
                     definitions,
                     Optional.of(request.audit()));
+            if (fingerprints == null) {
+              // Only for a new version; a schema file may stay unused if this apply fails.
+              fingerprints = writeSchemas(schemas);
+            }
             if (commit(version, fingerprints)) {
               return new ApplyResult(version, true);
             }
