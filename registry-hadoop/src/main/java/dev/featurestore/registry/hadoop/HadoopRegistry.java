@@ -14,6 +14,7 @@ import dev.featurestore.registry.store.DefinitionsJson;
 import dev.featurestore.registry.store.FileRegistry;
 import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryLocation;
 import dev.featurestore.registry.store.RegistryVersion;
 import dev.featurestore.registry.store.VersionJson;
 import dev.featurestore.registry.store.Watermarks;
@@ -98,7 +99,8 @@ public final class HadoopRegistry implements Registry {
     this.fileSystem = fileSystem;
     this.configuration = configuration;
     this.root = root;
-    this.location = root.toString();
+    // s3a://key:secret@bucket is deprecated in Hadoop, but must never reach a message.
+    this.location = RegistryLocation.redact(root.toString());
   }
 
   /**
@@ -122,7 +124,7 @@ public final class HadoopRegistry implements Registry {
           ErrorCode.INVALID_ARGUMENT,
           e,
           "Cannot open registry %s: %s%s",
-          uri,
+          RegistryLocation.redact(uri.toString()),
           e.getMessage(),
           "s3a".equals(uri.getScheme())
               ? " (s3a needs org.apache.hadoop:hadoop-aws and the AWS SDK bundle on the class"
@@ -135,7 +137,7 @@ public final class HadoopRegistry implements Registry {
           "Cannot open registry %s through Hadoop: its local file system overwrites on rename, so"
               + " it cannot commit atomically; use the path or file: URI itself (a local registry,"
               + " same layout)",
-          uri);
+          RegistryLocation.redact(uri.toString()));
     }
     return new HadoopRegistry(fileSystem, configuration, fileSystem.makeQualified(new Path(uri)));
   }

@@ -313,11 +313,14 @@ class HadoopRegistryIT {
                 + " registry, same layout)",
             local.toUri());
     assertThatThrownBy(
-            () -> HadoopRegistry.open(URI.create("s3a://bucket/registry"), new Configuration()))
+            () ->
+                HadoopRegistry.open(
+                    URI.create("s3a://key:secret@bucket/registry"), new Configuration()))
         .isInstanceOfSatisfying(
             FeatureStoreException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
-        .hasMessageStartingWith("Cannot open registry s3a://bucket/registry: ")
+        .hasMessageStartingWith("Cannot open registry s3a://key:***@bucket/registry: ")
+        .hasMessageNotContaining("secret")
         .hasMessageEndingWith(
             " (s3a needs org.apache.hadoop:hadoop-aws and the AWS SDK bundle on the class path)");
   }
