@@ -7,8 +7,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
-import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,8 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,31 +144,15 @@ public final class FileRegistry implements Registry {
   @Override
   public ApplyResult apply(ApplyRequest request) {
     requireNonNull(request, "request is null");
-    Definitions definitions = request.definitions();
-    String hash = DefinitionsJson.contentHash(definitions);
     return locked(
         () -> {
           Optional<RegistryVersion> latest = latest();
-          long latestNumber = latest.map(RegistryVersion::number).orElse(0L);
-          if (request.expectedLatest().isPresent()
-              && request.expectedLatest().getAsLong() != latestNumber) {
-            throw Registries.conflict(location(), request.expectedLatest().getAsLong(), latest);
+          Optional<ApplyResult> unchanged = Registries.checkApply(location(), latest, request);
+          if (unchanged.isPresent()) {
+            return unchanged.get();
           }
-          if (latest.isPresent() && latest.get().contentHash().equals(hash)) {
-            return new ApplyResult(latest.get(), false);
-          }
-          RegistryVersion version =
-              new RegistryVersion(
-                  latestNumber + 1,
-                  hash,
-                  Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                  definitions,
-                  Optional.of(request.audit()));
-          Map<String, Schema> schemas = new LinkedHashMap<>();
-          for (FeatureView view : definitions.featureViews()) {
-            schemas.put(view.name(), FeatureViewSchemas.schemaOf(definitions.project(), view));
-          }
-          commit(version, writeSchemas(schemas));
+          RegistryVersion version = Registries.nextVersion(latest, request);
+          commit(version, writeSchemas(Registries.valueSchemas(request.definitions())));
           return new ApplyResult(version, true);
         });
   }

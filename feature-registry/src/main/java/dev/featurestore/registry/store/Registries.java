@@ -7,7 +7,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +69,49 @@ public final class Registries {
                 + module
                 + " module to the class path: its jar in the distribution's lib/)",
         String.join(", ", installed));
+  }
+
+  /**
+   * The compare-and-swap rule of every backend's apply, checked under its lock or in its
+   * transaction against the latest version it read there.
+   *
+   * @return the result to return without writing when the definitions equal the latest version's;
+   *     empty when the backend must write {@link #nextVersion}
+   * @throws FeatureStoreException CONFLICT ({@link #conflict}) when the request expects another
+   *     latest version
+   */
+  public static Optional<Registry.ApplyResult> checkApply(
+      String location, Optional<RegistryVersion> latest, Registry.ApplyRequest request) {
+    long latestNumber = latest.map(RegistryVersion::number).orElse(0L);
+    if (request.expectedLatest().isPresent()
+        && request.expectedLatest().getAsLong() != latestNumber) {
+      throw conflict(location, request.expectedLatest().getAsLong(), latest);
+    }
+    if (latest.isPresent()
+        && latest.get().contentHash().equals(DefinitionsJson.contentHash(request.definitions()))) {
+      return Optional.of(new Registry.ApplyResult(latest.get(), false));
+    }
+    return Optional.empty();
+  }
+
+  /** The version an apply writes after {@code latest}: the next number, now, the audit entry. */
+  public static RegistryVersion nextVersion(
+      Optional<RegistryVersion> latest, Registry.ApplyRequest request) {
+    return new RegistryVersion(
+        latest.map(RegistryVersion::number).orElse(0L) + 1,
+        DefinitionsJson.contentHash(request.definitions()),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        request.definitions(),
+        Optional.of(request.audit()));
+  }
+
+  /** The value schema of each feature view of the definitions, by view name. */
+  public static Map<String, Schema> valueSchemas(Definitions definitions) {
+    Map<String, Schema> schemas = new LinkedHashMap<>();
+    for (FeatureView view : definitions.featureViews()) {
+      schemas.put(view.name(), FeatureViewSchemas.schemaOf(definitions.project(), view));
+    }
+    return schemas;
   }
 
   /**

@@ -409,6 +409,22 @@ class FileFeatureRepoTest {
   }
 
   @Test
+  void reportsUnknownAndMissingRegistrySettingsWithTheirLine() throws IOException {
+    Files.writeString(
+        dir.resolve("featurestore.yaml"), "project: p\nregistry:\n  passwd_env: PW\n");
+
+    assertThatThrownBy(() -> FileFeatureRepo.open(dir))
+        .isInstanceOf(DefinitionException.class)
+        .hasMessage(
+            String.join(
+                System.lineSeparator(),
+                "Invalid definitions: 2 problems",
+                "featurestore.yaml:3:3: unknown key 'passwd_env' in 'registry' settings (did you"
+                    + " mean 'password_env'?)",
+                "featurestore.yaml:3:3: 'registry' settings is missing required key 'location'"));
+  }
+
+  @Test
   void readsRegistryOptionsFromAMapping() throws IOException {
     Files.writeString(
         dir.resolve("featurestore.yaml"),

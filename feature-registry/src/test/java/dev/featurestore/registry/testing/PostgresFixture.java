@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -161,8 +162,18 @@ public final class PostgresFixture {
       Path passwordFile = dir.resolve("password");
       Files.writeString(passwordFile, password + "\n");
       if (root) {
-        UserPrincipal postgres =
-            dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+        UserPrincipal postgres;
+        try {
+          postgres =
+              dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+        } catch (UserPrincipalNotFoundException e) {
+          throw new IllegalStateException(
+              "Cannot start a PostgreSQL for tests as root: PostgreSQL refuses to run as root and"
+                  + " there is no 'postgres' user to run it as (apt-get install -y postgresql"
+                  + " creates it), or set "
+                  + ENV,
+              e);
+        }
         Files.setOwner(dir, postgres);
         Files.setOwner(passwordFile, postgres);
       }

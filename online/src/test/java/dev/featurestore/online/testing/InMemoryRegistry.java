@@ -49,27 +49,15 @@ public final class InMemoryRegistry implements Registry {
 
   @Override
   public synchronized ApplyResult apply(ApplyRequest request) {
-    Definitions definitions = request.definitions();
     Optional<RegistryVersion> latest = latest();
-    long latestNumber = latest.map(RegistryVersion::number).orElse(0L);
-    if (request.expectedLatest().isPresent()
-        && request.expectedLatest().getAsLong() != latestNumber) {
-      throw Registries.conflict(location(), request.expectedLatest().getAsLong(), latest);
+    Optional<ApplyResult> unchanged = Registries.checkApply(location(), latest, request);
+    if (unchanged.isPresent()) {
+      return unchanged.get();
     }
-    if (latest.isPresent() && latest.get().definitions().equals(definitions)) {
-      return new ApplyResult(latest.get(), false);
-    }
-    for (FeatureView view : definitions.featureViews()) {
-      Schema schema = FeatureViewSchemas.schemaOf(definitions.project(), view);
-      schemas.put(FeatureViewSchemas.fingerprint(schema), schema);
-    }
-    RegistryVersion version =
-        new RegistryVersion(
-            versions.size() + 1,
-            Integer.toHexString(definitions.hashCode()),
-            Instant.now(),
-            definitions,
-            Optional.of(request.audit()));
+    RegistryVersion version = Registries.nextVersion(latest, request);
+    Registries.valueSchemas(request.definitions())
+        .values()
+        .forEach(s -> schemas.put(FeatureViewSchemas.fingerprint(s), s));
     versions.add(version);
     return new ApplyResult(version, true);
   }

@@ -7,11 +7,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
-import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
 import dev.featurestore.registry.store.ApplyAudit;
-import dev.featurestore.registry.store.DefinitionsJson;
 import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryFormat;
@@ -26,8 +23,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,33 +131,51 @@ public final class PostgresRegistry implements Registry {
               ? "nothing has been applied yet"
               : "versions are 1 to " + latest.getAsLong());
     }
-    VersionJson.Document document =
-        VersionJson.decode(
-            text.get().getBytes(StandardCharsets.UTF_8),
-            settings.redacted() + " (version " + number + ")",
-            number);
+    VersionJson.Document document = decode(number, text.get());
     cache.put(number, document);
     return document;
   }
 
   @Override
   public List<RegistryVersion> history() {
+    // One query for every version not cached yet (versions are immutable).
+    long cachedUpTo = 0;
+    while (cache.containsKey(cachedUpTo + 1)) {
+      cachedUpTo++;
+    }
+    long after = cachedUpTo;
     List<Long> numbers =
         run(
             "read",
             connection -> {
               List<Long> all = new ArrayList<>();
-              try (Statement statement = connection.createStatement();
-                  ResultSet rows =
-                      statement.executeQuery(
-                          "SELECT number FROM " + tables + ".versions ORDER BY number")) {
-                while (rows.next()) {
-                  all.add(rows.getLong(1));
+              try (PreparedStatement query =
+                  connection.prepareStatement(
+                      "SELECT number, CASE WHEN number > ? THEN document END FROM "
+                          + tables
+                          + ".versions ORDER BY number")) {
+                query.setLong(1, after);
+                try (ResultSet rows = query.executeQuery()) {
+                  while (rows.next()) {
+                    long number = rows.getLong(1);
+                    String document = rows.getString(2);
+                    if (document != null && !cache.containsKey(number)) {
+                      cache.put(number, decode(number, document));
+                    }
+                    all.add(number);
+                  }
                 }
               }
               return all;
             });
     return numbers.stream().map(this::version).toList();
+  }
+
+  private VersionJson.Document decode(long number, String document) {
+    return VersionJson.decode(
+        document.getBytes(StandardCharsets.UTF_8),
+        settings.redacted() + " (version " + number + ")",
+        number);
   }
 
   @Override
@@ -173,12 +186,7 @@ public final class PostgresRegistry implements Registry {
   @Override
   public ApplyResult apply(ApplyRequest request) {
     requireNonNull(request, "request is null");
-    Definitions definitions = request.definitions();
-    String hash = DefinitionsJson.contentHash(definitions);
-    Map<String, Schema> viewSchemas = new LinkedHashMap<>();
-    for (FeatureView view : definitions.featureViews()) {
-      viewSchemas.put(view.name(), FeatureViewSchemas.schemaOf(definitions.project(), view));
-    }
+    Map<String, Schema> viewSchemas = Registries.valueSchemas(request.definitions());
     for (int attempt = 1; ; attempt++) {
       try {
         return run(
@@ -186,25 +194,14 @@ public final class PostgresRegistry implements Registry {
             connection -> {
               connection.setAutoCommit(false);
               try {
-                OptionalLong latest = latestNumber(connection);
-                long latestNumber = latest.orElse(0L);
-                if (request.expectedLatest().isPresent()
-                    && request.expectedLatest().getAsLong() != latestNumber) {
+                Optional<RegistryVersion> latest = latestOf(latestNumber(connection));
+                Optional<ApplyResult> unchanged =
+                    Registries.checkApply(location(), latest, request);
+                if (unchanged.isPresent()) {
                   connection.rollback();
-                  throw Registries.conflict(
-                      location(), request.expectedLatest().getAsLong(), latestOf(latest));
+                  return unchanged.get();
                 }
-                if (latest.isPresent() && version(latestNumber).contentHash().equals(hash)) {
-                  connection.rollback();
-                  return new ApplyResult(version(latestNumber), false);
-                }
-                RegistryVersion version =
-                    new RegistryVersion(
-                        latestNumber + 1,
-                        hash,
-                        Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                        definitions,
-                        Optional.of(request.audit()));
+                RegistryVersion version = Registries.nextVersion(latest, request);
                 insert(connection, version, viewSchemas);
                 beforeCommit.run();
                 connection.commit();
