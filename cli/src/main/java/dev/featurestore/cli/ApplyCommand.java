@@ -58,6 +58,11 @@ final class ApplyCommand implements Callable<Integer> {
               .orElse("Nothing to apply: the repo defines no objects yet."));
       return 0;
     }
+    if (expectVersion != null) {
+      // A stale expectation first: the breaking changes of a plan on another base are not the ones
+      // that were reviewed.
+      planner.checkExpectedVersion(plan, expectVersion);
+    }
     if (!allowBreaking) {
       out.flush();
       plan.requireNoBreakingChanges("apply the plan", "pass --allow-breaking to apply them");

@@ -7,10 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
-import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
-import dev.featurestore.registry.store.DefinitionsJson;
 import dev.featurestore.registry.store.FileRegistry;
 import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
@@ -24,8 +21,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,34 +163,20 @@ public final class HadoopRegistry implements Registry {
   @Override
   public ApplyResult apply(ApplyRequest request) {
     requireNonNull(request, "request is null");
-    Definitions definitions = request.definitions();
-    String hash = DefinitionsJson.contentHash(definitions);
-    Map<String, Schema> schemas = new LinkedHashMap<>();
-    for (FeatureView view : definitions.featureViews()) {
-      schemas.put(view.name(), FeatureViewSchemas.schemaOf(definitions.project(), view));
-    }
+    Map<String, Schema> schemas = Registries.valueSchemas(request.definitions());
     return unavailableOnIoError(
         "apply to",
         () -> {
           removeLeftovers();
           Map<String, Long> fingerprints = null;
           for (int attempt = 1; ; attempt++) {
+            // The compare-and-swap rule of every backend, against the latest version read now.
             Optional<RegistryVersion> latest = latest();
-            long latestNumber = latest.map(RegistryVersion::number).orElse(0L);
-            if (request.expectedLatest().isPresent()
-                && request.expectedLatest().getAsLong() != latestNumber) {
-              throw Registries.conflict(location, request.expectedLatest().getAsLong(), latest);
+            Optional<ApplyResult> unchanged = Registries.checkApply(location, latest, request);
+            if (unchanged.isPresent()) {
+              return unchanged.get();
             }
-            if (latest.isPresent() && latest.get().contentHash().equals(hash)) {
-              return new ApplyResult(latest.get(), false);
-            }
-            RegistryVersion version =
-                new RegistryVersion(
-                    latestNumber + 1,
-                    hash,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                    definitions,
-                    Optional.of(request.audit()));
+            RegistryVersion version = Registries.nextVersion(latest, request);
             if (fingerprints == null) {
               // Only for a new version; a schema file may stay unused if this apply fails.
               fingerprints = writeSchemas(schemas);
