@@ -19,10 +19,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Validate the definitions and store them as a new immutable registry version.",
-      "Identical definitions create no new version."
+      "Identical definitions create no new version. Breaking changes are refused (exit 3)"
+          + " unless --allow-breaking is given."
     })
 final class ApplyCommand implements Callable<Integer> {
   @Mixin PlanOptions options;
+
+  @Option(
+      names = "--allow-breaking",
+      description = "Apply breaking changes too (without it, apply refuses them and exits 3).")
+  boolean allowBreaking;
 
   @Option(
       names = "--expect-version",
@@ -51,6 +57,15 @@ final class ApplyCommand implements Callable<Integer> {
               .map(v -> "Nothing to apply: version " + v.number() + " is current.")
               .orElse("Nothing to apply: the repo defines no objects yet."));
       return 0;
+    }
+    if (expectVersion != null) {
+      // A stale expectation first: the breaking changes of a plan on another base are not the ones
+      // that were reviewed.
+      planner.checkExpectedVersion(plan, expectVersion);
+    }
+    if (!allowBreaking) {
+      out.flush();
+      plan.requireNoBreakingChanges("apply the plan", "pass --allow-breaking to apply them");
     }
     ApplyResult result =
         expectVersion == null ? planner.apply(plan) : planner.apply(plan, expectVersion);

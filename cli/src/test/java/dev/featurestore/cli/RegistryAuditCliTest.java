@@ -37,7 +37,15 @@ class RegistryAuditCliTest {
 
   @Test
   void historyShowsWhoAppliedAndWhatChanged() throws Exception {
-    run("apply", "--allow-missing-sources", "--repo", repo, "--expect-version", "1");
+    // The shortened TTL is a breaking change.
+    run(
+        "apply",
+        "--allow-missing-sources",
+        "--allow-breaking",
+        "--repo",
+        repo,
+        "--expect-version",
+        "1");
 
     Result history = run("registry", "history", "--repo", repo);
     assertThat(history.exitCode()).isZero();

@@ -73,7 +73,7 @@ class RegistryCliTest {
                 + "      feature_views.driver_hourly_stats.ttl: 2h -> 1h  [BREAKING: TTL"
                 + " shortened: values expire sooner]\n\n"
                 + "Plan: 0 to add, 1 to change, 0 to remove; 1 breaking change.\n");
-    assertThat(run("apply", "--allow-missing-sources", "--repo", repo).out())
+    assertThat(run("apply", "--allow-missing-sources", "--allow-breaking", "--repo", repo).out())
         .contains("Applied version 2 (sha256 ");
 
     Result history = run("registry", "history", "--repo", repo);
@@ -94,7 +94,7 @@ class RegistryCliTest {
     run("apply", "--allow-missing-sources", "--repo", repo);
     Path file = dir.resolve("features/driver.yaml");
     Files.writeString(file, Files.readString(file).replace("ttl: 2h", "ttl: 1h"));
-    run("apply", "--allow-missing-sources", "--repo", repo);
+    run("apply", "--allow-missing-sources", "--allow-breaking", "--repo", repo);
 
     Result list = run("registry", "list", "--repo", repo, "--version", "1");
     assertThat(list.exitCode()).isZero();

@@ -3,8 +3,10 @@
  */
 package dev.featurestore.commandrunner;
 
+import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
@@ -16,7 +18,11 @@ import picocli.CommandLine.ParseResult;
  * <ul>
  *   <li>Exit code {@value #SUCCESS} on success, {@value #ERROR} when the command fails (bad input,
  *       an unreachable Redis, a bug), {@value #USAGE} on bad usage (unknown command or option,
- *       missing or malformed argument: picocli's message and the usage help).
+ *       missing or malformed argument: picocli's message and the usage help), {@value
+ *       #BREAKING_CHANGE} when the command stopped on a breaking change ({@code plan
+ *       --fail-on-breaking}, {@code apply} without {@code --allow-breaking}: a {@link
+ *       FeatureStoreException} with {@link ErrorCode#BREAKING_CHANGE}), so that a CI gate can tell
+ *       it from invalid definitions.
  *   <li>A failure is one paragraph on stderr: the message of the first {@link
  *       FeatureStoreException} in the cause chain (so an error raised inside a Spark task reads the
  *       same as one raised on the driver), else {@code Internal error: <exception> (run with
@@ -35,6 +41,12 @@ public final class CommandRunner {
 
   /** Exit code of bad usage (unknown command or option, missing or malformed argument). */
   public static final int USAGE = 2;
+
+  /**
+   * Exit code of a command that stopped on a breaking change of the plan: {@code plan
+   * --fail-on-breaking}, or {@code apply} without {@code --allow-breaking}.
+   */
+  public static final int BREAKING_CHANGE = 3;
 
   /** The option that adds stack traces to error reports. */
   public static final String VERBOSE = "--verbose";
@@ -77,7 +89,7 @@ public final class CommandRunner {
     commandLine.setExecutionExceptionHandler(
         (exception, failed, parsed) -> {
           report(exception, failed.getErr(), verbose(parsed));
-          return ERROR;
+          return exitCode(exception);
         });
     addVersion(commandLine);
     return commandLine;
@@ -100,14 +112,32 @@ public final class CommandRunner {
    * chain, else an internal error naming the exception.
    */
   public static String message(Throwable failure) {
+    return firstFeatureStoreException(failure)
+        .map(Throwable::getMessage)
+        .orElse("Internal error: " + failure + " (run with " + VERBOSE + " for the stack trace)");
+  }
+
+  /**
+   * The exit code of a failure: {@value #BREAKING_CHANGE} when the first {@link
+   * FeatureStoreException} in its cause chain has {@link ErrorCode#BREAKING_CHANGE}, else {@value
+   * #ERROR}.
+   */
+  public static int exitCode(Throwable failure) {
+    return firstFeatureStoreException(failure)
+        .filter(e -> e.errorCode() == ErrorCode.BREAKING_CHANGE)
+        .map(e -> BREAKING_CHANGE)
+        .orElse(ERROR);
+  }
+
+  private static Optional<FeatureStoreException> firstFeatureStoreException(Throwable failure) {
     int depth = 0;
     for (Throwable cause = failure; cause != null && depth < 100; cause = cause.getCause()) {
-      if (cause instanceof FeatureStoreException) {
-        return cause.getMessage();
+      if (cause instanceof FeatureStoreException e) {
+        return Optional.of(e);
       }
       depth++;
     }
-    return "Internal error: " + failure + " (run with " + VERBOSE + " for the stack trace)";
+    return Optional.empty();
   }
 
   /** Whether {@value #VERBOSE} was given to the command or any of its subcommands. */

@@ -40,6 +40,11 @@ class CommandRunnerTest {
       return switch (fail) {
         case "user" -> throw user;
         case "wrapped" -> throw new IllegalStateException("Job aborted", user);
+        case "breaking" ->
+            throw new IllegalStateException(
+                "wrapped",
+                FeatureStoreException.of(
+                    ErrorCode.BREAKING_CHANGE, "Cannot apply: 1 breaking change"));
         case "bug" -> throw new IllegalStateException("boom");
         default -> 0;
       };
@@ -62,6 +67,17 @@ class CommandRunnerTest {
   void aUserErrorIsOneParagraphWithExitCodeOne() {
     assertThat(run("sub", "--fail", "user"))
         .isEqualTo(new Result(1, "", "Cannot run sub: --fail is user" + System.lineSeparator()));
+  }
+
+  @Test
+  void aBreakingChangeExitsThree() {
+    assertThat(run("sub", "--fail", "breaking"))
+        .isEqualTo(
+            new Result(
+                CommandRunner.BREAKING_CHANGE,
+                "",
+                "Cannot apply: 1 breaking change" + System.lineSeparator()));
+    assertThat(CommandRunner.BREAKING_CHANGE).isEqualTo(3);
   }
 
   @Test

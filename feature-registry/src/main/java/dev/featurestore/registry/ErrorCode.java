@@ -15,6 +15,11 @@ public enum ErrorCode {
   INVALID_DATA(Category.USER),
   /** A concurrent writer changed the registry first. */
   CONFLICT(Category.USER),
+  /**
+   * A plan has breaking changes and the command was asked to stop on them ({@code plan
+   * --fail-on-breaking}, {@code apply} without {@code --allow-breaking}).
+   */
+  BREAKING_CHANGE(Category.USER),
   /** A request exceeded a configured limit. */
   LIMIT_EXCEEDED(Category.USER),
   /** A required external system (Redis, a file system) could not be reached. */

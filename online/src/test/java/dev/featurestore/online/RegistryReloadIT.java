@@ -11,6 +11,7 @@ import dev.featurestore.online.testing.OnlineTestStore;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.hadoop.testing.MiniHdfs;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.testing.PostgresFixture;
 import dev.featurestore.registry.testing.RedisFixture;
@@ -33,8 +34,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A newly applied registry version is served without a restart, from a registry folder and from a
- * PostgreSQL registry; old values still decode.
+ * A newly applied registry version is served without a restart, from a registry folder, a
+ * PostgreSQL registry and a registry on a real (in-process) HDFS; old values still decode.
  */
 class RegistryReloadIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -56,10 +57,14 @@ class RegistryReloadIT {
     store = new OnlineTestStore(uri);
     store.put(v1, "driver_stats", List.of(1001L), Instant.now(), List.of(0.5, 0.25f, 42L, "n"));
     repo =
-        backend.equals("postgresql")
-            ? TestRepos.createWithRegistry(
-                root, v1, PostgresFixture.shared().location(PostgresFixture.uniqueSchema()), uri)
-            : TestRepos.create(root, v1, uri, Optional.empty());
+        switch (backend) {
+          case "postgresql" ->
+              TestRepos.createWithRegistry(
+                  root, v1, PostgresFixture.shared().location(PostgresFixture.uniqueSchema()), uri);
+          case "hdfs" ->
+              TestRepos.createWithRegistry(root, v1, MiniHdfs.freshUri().toString(), uri);
+          default -> TestRepos.create(root, v1, uri, Optional.empty());
+        };
     app = OnlineTestApp.start(repo.root(), Map.of());
     client = app.client();
   }
@@ -71,7 +76,7 @@ class RegistryReloadIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "postgresql"})
+  @ValueSource(strings = {"file", "postgresql", "hdfs"})
   void servesANewVersionWithoutARestart(String backend) {
     start(backend);
     post()

@@ -15,19 +15,23 @@ import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.parse.NodeReader.Fields;
+import dev.featurestore.registry.parse.ParsedFiles.Declared;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Parses the definitions of one file into {@link ParsedFiles}, reporting per-object problems. */
 final class DefinitionParser {
@@ -110,6 +114,38 @@ final class DefinitionParser {
     return Optional.empty();
   }
 
+  /** The names of a list's items as written ({@code - name: x}); see {@link Declared}. */
+  private static Declared declaredItems(Optional<Node> value) {
+    if (value.isEmpty() || !(value.get() instanceof SequenceNode list)) {
+      return new Declared(Set.of(), false);
+    }
+    Set<String> names = new LinkedHashSet<>();
+    boolean complete = true;
+    for (Node item : list.getValue()) {
+      Optional<String> name = peekName(item);
+      name.ifPresent(names::add);
+      complete &= name.isPresent();
+    }
+    return new Declared(names, complete);
+  }
+
+  /** The keys of a mapping as written ({@code {driver_id: int64}}); see {@link Declared}. */
+  private static Declared declaredKeys(Optional<Node> value) {
+    if (value.isEmpty() || !(value.get() instanceof MappingNode mapping)) {
+      return new Declared(Set.of(), false);
+    }
+    Set<String> names = new LinkedHashSet<>();
+    boolean complete = true;
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode key && !NodeReader.isNull(key)) {
+        names.add(key.getValue().trim());
+      } else {
+        complete = false;
+      }
+    }
+    return new Declared(names, complete);
+  }
+
   private Optional<String> name(Fields fields, String kind) {
     Optional<String> name = fields.requiredString("name");
     if (name.isPresent() && !IDENTIFIER.matcher(name.get()).matches()) {
@@ -128,6 +164,8 @@ final class DefinitionParser {
       return Optional.empty();
     }
     Map<String, Location> at = new HashMap<>();
+    peekName(node)
+        .ifPresent(n -> into.declareJoinKeys(n, declaredKeys(fields.get().value("join_keys"))));
     Optional<String> name = name(fields.get(), "entity");
     List<JoinKey> keys = new ArrayList<>();
     fields.get().required("join_keys").ifPresent(v -> joinKeys(v, what, keys, at));
@@ -216,25 +254,31 @@ final class DefinitionParser {
     for (String key : List.of("parquet", "timestamp_field", "created_timestamp_field", "push")) {
       f.value(key).ifPresent(v -> at.put(key, reader.at(v)));
     }
-    if (name.isEmpty() || path.isEmpty() || timestamp.isEmpty()) {
+    Optional<String> label = name.or(() -> peekName(node));
+    if (label.isEmpty() || path.isEmpty()) {
       return Optional.empty();
     }
     if (push && ParquetSource.namesFileOrGlob(path.get())) {
       reader.problem(
           f.value("parquet").orElseThrow(),
           "source '"
-              + name.get()
+              + label.get()
               + "' has push: true but its parquet path '"
               + path.get()
               + "' names a file or a glob",
           "a source that accepts pushes must name a folder (pushes to the offline store add"
               + " files to it), e.g. parquet: data/"
-              + name.get()
+              + label.get()
               + "/");
     }
     ParquetSource source =
         new ParquetSource(
-            name.get(), path.get(), timestamp.get(), created, description.orElse(""), push);
+            label.get(), path.get(), timestamp.orElse(""), created, description.orElse(""), push);
+    if (name.isEmpty() || timestamp.isEmpty()) {
+      // Not a definition, but the columns its views read are still checked against its data.
+      into.unfinishedSources().add(new Parsed<>(source, reader.at(node), at));
+      return Optional.empty();
+    }
     into.sources().add(new Parsed<>(source, reader.at(node), at));
     return Optional.of(source);
   }
@@ -246,6 +290,7 @@ final class DefinitionParser {
     }
     Fields f = fields.get();
     Map<String, Location> at = new HashMap<>();
+    peekName(node).ifPresent(n -> into.declareFeatures(n, declaredItems(f.value("features"))));
     Optional<String> name = name(f, "feature view");
     List<String> entities = new ArrayList<>();
     f.required("entities")
@@ -297,19 +342,25 @@ final class DefinitionParser {
             });
     Map<String, String> tags = tags(f, what);
     Optional<String> description = f.string("description");
-    if (name.isEmpty() || source.isEmpty()) {
+    Optional<String> label = name.or(() -> peekName(node));
+    if (label.isEmpty()) {
       return Optional.empty();
     }
     FeatureView view =
         new FeatureView(
-            name.get(),
+            label.get(),
             entities,
-            source.get(),
+            source.orElse(""),
             ttl,
             online,
             features,
             tags,
             description.orElse(""));
+    if (name.isEmpty() || source.isEmpty()) {
+      // Not a definition, but its references to entities and its features are still checked.
+      into.unfinishedViews().add(new Parsed<>(view, reader.at(node), at));
+      return Optional.empty();
+    }
     into.featureViews().add(new Parsed<>(view, reader.at(node), at));
     return Optional.of(view);
   }

@@ -10,6 +10,7 @@ import dev.featurestore.registry.definition.FeatureReference;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.parse.ParsedFiles.Declared;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -43,6 +45,9 @@ final class DefinitionValidator {
     unique(parsed.featureServices(), "feature service", FeatureService::name);
     joinKeyTypes(entities);
     for (Parsed<FeatureView> view : parsed.featureViews()) {
+      featureView(view, entities, sources);
+    }
+    for (Parsed<FeatureView> view : parsed.unfinishedViews()) {
       featureView(view, entities, sources);
     }
     for (Parsed<FeatureService> service : parsed.featureServices()) {
@@ -125,7 +130,13 @@ final class DefinitionValidator {
         }
         continue;
       }
-      for (String key : entity.value().joinKeyNames()) {
+      // The keys as written: a key with a bad type is still the view's key (the entity reports it).
+      Collection<String> keys =
+          parsed
+              .declaredJoinKeys(entityName)
+              .<Collection<String>>map(Declared::names)
+              .orElse(entity.value().joinKeyNames());
+      for (String key : keys) {
         String owner = joinKeyOwner.putIfAbsent(key, entityName);
         if (owner != null) {
           parsed.problem(
@@ -142,7 +153,8 @@ final class DefinitionValidator {
         }
       }
     }
-    if (!sources.containsKey(view.source())
+    if (!view.source().isEmpty()
+        && !sources.containsKey(view.source())
         && !parsed.broken("source").contains(view.source())
         && !parsed.isConsequenceOfUnparsedFile(view.source())) {
       parsed.problem(
@@ -174,7 +186,10 @@ final class DefinitionValidator {
       FeatureReference reference = service.features().get(i);
       Location location = parsedService.at("features[" + i + "]");
       Parsed<FeatureView> view = views.get(reference.view());
-      if (view == null) {
+      // Features as written, also of a view with problems of its own (which it reports itself):
+      // a reference to a feature the view does not declare is wrong whatever else is.
+      Optional<Declared> declared = parsed.declaredFeatures(reference.view());
+      if (view == null && declared.isEmpty()) {
         if (!parsed.broken("feature view").contains(reference.view())
             && !parsed.isConsequenceOfUnparsedFile(reference.view())) {
           parsed.problem(
@@ -184,9 +199,11 @@ final class DefinitionValidator {
         }
         continue;
       }
+      Declared features =
+          declared.orElseGet(() -> new Declared(Set.copyOf(view.value().featureNames()), true));
       if (!reference.isWildcard()
-          && view.value().feature(reference.feature()).isEmpty()
-          && !parsed.broken("feature view").contains(reference.view())) {
+          && !features.names().contains(reference.feature())
+          && features.complete()) {
         parsed.problem(
             location,
             what
@@ -195,7 +212,7 @@ final class DefinitionValidator {
                 + "' of feature view '"
                 + reference.view()
                 + "'",
-            hint(reference.feature(), view.value().featureNames()));
+            hint(reference.feature(), features.names()));
       }
     }
   }

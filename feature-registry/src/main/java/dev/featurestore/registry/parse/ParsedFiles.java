@@ -9,10 +9,13 @@ import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ParquetSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -29,8 +32,27 @@ final class ParsedFiles {
   private final List<Parsed<ParquetSource>> sources = new ArrayList<>();
   private final List<Parsed<FeatureView>> featureViews = new ArrayList<>();
   private final List<Parsed<FeatureService>> featureServices = new ArrayList<>();
+  private final List<Parsed<FeatureView>> unfinishedViews = new ArrayList<>();
+  private final List<Parsed<ParquetSource>> unfinishedSources = new ArrayList<>();
   private final Map<String, Set<String>> broken = new HashMap<>();
   private final List<UnparsedFile> unparsedFiles = new ArrayList<>();
+  private final Map<String, Declared> viewFeatures = new HashMap<>();
+  private final Map<String, Declared> entityJoinKeys = new HashMap<>();
+
+  /**
+   * The names of an object's parts as written (a view's features, an entity's join keys), whether
+   * or not the object or the parts parsed, so that a reference to a part is checked even when its
+   * object has problems of its own.
+   *
+   * @param names the names, in file order
+   * @param complete false when a part has no readable name or the parts are not a list/mapping:
+   *     then any name may be meant, and a reference to an undeclared one is not reported
+   */
+  record Declared(Set<String> names, boolean complete) {
+    Declared {
+      names = Collections.unmodifiableSet(new LinkedHashSet<>(names));
+    }
+  }
 
   /** A definition file that could not be read or composed as YAML, and what follows from it. */
   static final class UnparsedFile {
@@ -89,6 +111,23 @@ final class ParsedFiles {
     return featureServices;
   }
 
+  /**
+   * Feature views without a valid name or without a source: not definitions, but what they
+   * reference (entities) and their features are checked like those of the others. The name is as
+   * written, the source empty when missing.
+   */
+  List<Parsed<FeatureView>> unfinishedViews() {
+    return unfinishedViews;
+  }
+
+  /**
+   * Sources with a path but without a valid name or a {@code timestamp_field} (then empty): not
+   * definitions, but the columns their views read are still checked against their data.
+   */
+  List<Parsed<ParquetSource>> unfinishedSources() {
+    return unfinishedSources;
+  }
+
   /** The files that could not be read or composed, in the order they were met. */
   List<UnparsedFile> unparsedFiles() {
     return unparsedFiles;
@@ -111,6 +150,26 @@ final class ParsedFiles {
   /** Names of objects of a kind ("entity", "feature view", ...) that failed to parse. */
   Set<String> broken(String kind) {
     return broken.computeIfAbsent(kind, k -> new HashSet<>());
+  }
+
+  /** Records the features a view declares; the first declaration of a name counts. */
+  void declareFeatures(String view, Declared features) {
+    viewFeatures.putIfAbsent(view, features);
+  }
+
+  /** The features a view declares as written; empty when no view of that name was read. */
+  Optional<Declared> declaredFeatures(String view) {
+    return Optional.ofNullable(viewFeatures.get(view));
+  }
+
+  /** Records the join keys an entity declares; the first declaration of a name counts. */
+  void declareJoinKeys(String entity, Declared keys) {
+    entityJoinKeys.putIfAbsent(entity, keys);
+  }
+
+  /** The join keys an entity declares as written; empty when no entity of that name was read. */
+  Optional<Declared> declaredJoinKeys(String entity) {
+    return Optional.ofNullable(entityJoinKeys.get(entity));
   }
 
   void problem(Location location, String message, String hint) {

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +56,20 @@ public final class RepoFiles {
    * Parses and validates every definition file under {@code root/features}, keeping where each part
    * was written.
    *
-   * @throws DefinitionException with every problem found: files that are not valid YAML (or cannot
-   *     be read) first, then the rest, each in file and line order; problems that only follow from
-   *     a file that did not parse (a reference to a name it defines) are left out and counted in
-   *     that file's problem
+   * @throws DefinitionException with every problem found (see {@link ParseResult#orThrow()});
+   *     problems that only follow from a file that did not parse (a reference to a name it defines)
+   *     are left out and counted in that file's problem
    */
   public static ParsedDefinitions definitions(Path root, String project) {
+    return read(root, project).orThrow();
+  }
+
+  /**
+   * Parses and validates every definition file under {@code root/features}, returning the objects
+   * that parsed together with every problem found, for checks that run on them before the problems
+   * are reported.
+   */
+  public static ParseResult read(Path root, String project) {
     ParsedFiles parsed = new ParsedFiles();
     for (Path file : definitionFiles(root)) {
       String name = root.relativize(file).toString().replace('\\', '/');
@@ -82,9 +89,6 @@ public final class RepoFiles {
       node.ifPresent(n -> DefinitionParser.parse(reader, n, parsed));
     }
     DefinitionValidator.validate(parsed);
-    if (!parsed.unparsedFiles().isEmpty() || !parsed.problems().isEmpty()) {
-      throw new DefinitionException(ordered(parsed));
-    }
     Map<String, Location> locations = new HashMap<>();
     addLocations(locations, "entities", parsed.entities(), Entity::name);
     addLocations(locations, "sources", parsed.sources(), ParquetSource::name);
@@ -97,26 +101,15 @@ public final class RepoFiles {
             values(parsed.sources()),
             values(parsed.featureViews()),
             values(parsed.featureServices()));
-    return new ParsedDefinitions(definitions, locations);
-  }
-
-  /**
-   * The problems as reported: files that could not be read or parsed first (a syntax error or a tab
-   * makes most other problems meaningless), then the rest; each group in file, line and column
-   * order.
-   */
-  private static List<Problem> ordered(ParsedFiles parsed) {
-    Comparator<Problem> order =
-        Comparator.comparing(Problem::file)
-            .thenComparingInt(Problem::line)
-            .thenComparingInt(Problem::column);
-    List<Problem> problems = new ArrayList<>();
-    parsed.unparsedFiles().stream()
-        .map(UnparsedFile::reported)
-        .sorted(order)
-        .forEach(problems::add);
-    parsed.problems().stream().sorted(order).forEach(problems::add);
-    return problems;
+    // Counted only now: the validator's references add to an unparsed file's consequences.
+    List<Problem> fileProblems =
+        parsed.unparsedFiles().stream().map(UnparsedFile::reported).toList();
+    addLocations(locations, "sources", parsed.unfinishedSources(), ParquetSource::name);
+    return new ParseResult(
+        new ParsedDefinitions(definitions, locations),
+        values(parsed.unfinishedSources()),
+        fileProblems,
+        parsed.problems());
   }
 
   private static <T> List<T> values(List<Parsed<T>> items) {

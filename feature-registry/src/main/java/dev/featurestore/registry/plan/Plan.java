@@ -5,8 +5,11 @@ package dev.featurestore.registry.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.store.RegistryVersion;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,12 +41,55 @@ public record Plan(
 
   /** Returns the number of breaking changes (objects and fields). */
   public long breakingCount() {
-    return changes.stream()
-        .mapToLong(
-            c ->
-                (c.breaking().isPresent() ? 1 : 0)
-                    + c.fields().stream().filter(f -> f.breaking().isPresent()).count())
-        .sum();
+    return breakingChanges().size();
+  }
+
+  /** Returns true when the plan has at least one breaking change. */
+  public boolean isBreaking() {
+    return changes.stream().anyMatch(Change::isBreaking);
+  }
+
+  /**
+   * Returns every breaking change, in plan order: for each object, the object itself (added or
+   * removed) or its breaking field changes.
+   */
+  public List<BreakingChange> breakingChanges() {
+    List<BreakingChange> breaking = new ArrayList<>();
+    for (Change change : changes) {
+      change.breaking().ifPresent(b -> breaking.add(new BreakingChange(change.path(), b)));
+      for (FieldChange field : change.fields()) {
+        field.breaking().ifPresent(b -> breaking.add(new BreakingChange(field.path(), b)));
+      }
+    }
+    return breaking;
+  }
+
+  /**
+   * Throws when the plan has a breaking change: the gate of {@code plan --fail-on-breaking} and of
+   * {@code apply} without {@code --allow-breaking}.
+   *
+   * @param cannot what cannot be done, e.g. {@code apply the plan}
+   * @param remedy what to do when the changes are intended, e.g. {@code pass --allow-breaking}
+   * @throws FeatureStoreException BREAKING_CHANGE listing every breaking change, one a line
+   */
+  public void requireNoBreakingChanges(String cannot, String remedy) {
+    List<BreakingChange> breaking = breakingChanges();
+    if (breaking.isEmpty()) {
+      return;
+    }
+    StringBuilder message =
+        new StringBuilder("Cannot ")
+            .append(cannot)
+            .append(" of project '")
+            .append(definitions.project())
+            .append("': ")
+            .append(breaking.size())
+            .append(breaking.size() == 1 ? " breaking change" : " breaking changes")
+            .append(" (")
+            .append(remedy)
+            .append(')');
+    breaking.forEach(b -> message.append(System.lineSeparator()).append("  ").append(b));
+    throw new FeatureStoreException(ErrorCode.BREAKING_CHANGE, message.toString());
   }
 
   private long count(Change.Type type) {

@@ -7,6 +7,7 @@ import dev.featurestore.registry.DefinitionException;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.parse.ParseResult;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.SourceSchemaReader;
 import dev.featurestore.registry.repo.ApplyAudits;
@@ -62,15 +63,17 @@ public final class Planner {
    * is reachable, and compares them with the latest applied version.
    *
    * @throws DefinitionException with every problem found, including a source that cannot be read (a
-   *     corrupt file) and, unless {@link #allowingMissingSources()}, one with nothing at its path
+   *     corrupt file) and, unless {@link #allowingMissingSources()}, one with nothing at its path;
+   *     sources are checked against the objects that parsed also when others have problems
    */
   public Plan plan() {
-    ParsedDefinitions parsed = repo.parse();
+    // The sources are checked against what parsed even when other definitions have problems, so
+    // that one run reports a column mismatch together with them.
+    ParseResult read = repo.read();
     SourceSchemaCheck.Result check =
-        SourceSchemaCheck.check(repo, parsed, readers, allowMissingSources);
-    if (!check.problems().isEmpty()) {
-      throw new DefinitionException(check.problems());
-    }
+        SourceSchemaCheck.check(
+            repo, read.parsed(), read.unfinishedSources(), readers, allowMissingSources);
+    ParsedDefinitions parsed = read.withProblems(check.problems()).orThrow();
     Optional<RegistryVersion> base = repo.registry().latest();
     List<Change> changes =
         DefinitionsDiff.diff(base.map(RegistryVersion::definitions), parsed.definitions());

@@ -8,6 +8,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.definition.SourceColumns;
 import dev.featurestore.registry.parse.Location;
@@ -52,12 +53,14 @@ final class SourceSchemaCheck {
   }
 
   /**
-   * Checks every source a reader can read. A source with nothing at its path is an error, or a note
-   * with {@code allowMissingSources}.
+   * Checks every source a reader can read, and the unfinished ones (not definitions, but their
+   * views' columns can be checked). A source with nothing at its path is an error, or a note with
+   * {@code allowMissingSources}.
    */
   static Result check(
       FeatureRepo repo,
       ParsedDefinitions parsed,
+      List<ParquetSource> unfinishedSources,
       List<SourceSchemaReader> readers,
       boolean allowMissingSources) {
     SourceSchemaCheck check = new SourceSchemaCheck(repo, parsed, allowMissingSources);
@@ -69,6 +72,9 @@ final class SourceSchemaCheck {
       }
     } else {
       for (ParquetSource source : parsed.definitions().sources()) {
+        check.source(source, readers);
+      }
+      for (ParquetSource source : unfinishedSources) {
         check.source(source, readers);
       }
     }
@@ -133,11 +139,14 @@ final class SourceSchemaCheck {
               + " yet, its columns were not checked.");
       return;
     }
-    List<SourceColumns.Use> uses = new ArrayList<>(SourceColumns.timestampUses(source));
+    // An unfinished source has no timestamp_field (it reports that itself).
+    List<SourceColumns.Use> uses =
+        new ArrayList<>(
+            source.timestampField().isEmpty() ? List.of() : SourceColumns.timestampUses(source));
     Definitions definitions = parsed.definitions();
     for (FeatureView view : definitions.featureViews()) {
       if (view.source().equals(source.name())) {
-        uses.addAll(SourceColumns.viewUses(view, definitions.joinKeysOf(view), view.features()));
+        uses.addAll(SourceColumns.viewUses(view, joinKeys(definitions, view), view.features()));
       }
     }
     for (SourceColumns.Problem problem : SourceColumns.check(source, columns.get(), uses)) {
@@ -148,6 +157,18 @@ final class SourceSchemaCheck {
       problems.add(
           new Problem(at.file(), at.line(), at.column(), problem.message(), problem.hint()));
     }
+  }
+
+  /**
+   * The join keys of a view's entities that parsed: all of them for valid definitions ({@link
+   * Definitions#joinKeysOf}); an unknown or broken entity is reported by the parser.
+   */
+  private static List<JoinKey> joinKeys(Definitions definitions, FeatureView view) {
+    return view.entities().stream()
+        .map(definitions::entity)
+        .flatMap(Optional::stream)
+        .flatMap(e -> e.joinKeys().stream())
+        .toList();
   }
 
   /** A feature's problem is shown at its {@code source_column:} when it has one, else its type. */

@@ -10,6 +10,7 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RepoConfig;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.parse.ParseResult;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.RepoFiles;
 import dev.featurestore.registry.store.Registries;
@@ -86,7 +87,16 @@ public final class FileFeatureRepo implements FeatureRepo {
    * @throws DefinitionException with every problem found, in file and line order
    */
   public ParsedDefinitions parse() {
-    return RepoFiles.definitions(root, config.project());
+    return read().orThrow();
+  }
+
+  /**
+   * Parses and validates every definition file, returning the objects that parsed with every
+   * problem found, for checks that should report their problems in the same run ({@code plan}'s
+   * source schema check).
+   */
+  public ParseResult read() {
+    return RepoFiles.read(root, config.project());
   }
 
   @Override

@@ -44,6 +44,7 @@ final class GrpcStatuses {
             case INVALID_DEFINITION, INVALID_ARGUMENT, INVALID_DATA -> Status.Code.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             case CONFLICT -> Status.Code.ABORTED;
+            case BREAKING_CHANGE -> Status.Code.FAILED_PRECONDITION;
             case LIMIT_EXCEEDED -> Status.Code.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case INTERNAL_ERROR -> Status.Code.INTERNAL;

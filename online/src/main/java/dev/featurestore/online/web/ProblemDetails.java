@@ -55,7 +55,7 @@ final class ProblemDetails {
     return switch (code) {
       case INVALID_DEFINITION, INVALID_ARGUMENT, INVALID_DATA -> HttpStatus.BAD_REQUEST;
       case NOT_FOUND -> HttpStatus.NOT_FOUND;
-      case CONFLICT -> HttpStatus.CONFLICT;
+      case CONFLICT, BREAKING_CHANGE -> HttpStatus.CONFLICT;
       case LIMIT_EXCEEDED -> HttpStatus.CONTENT_TOO_LARGE;
       case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
       case INTERNAL_ERROR -> HttpStatus.INTERNAL_SERVER_ERROR;

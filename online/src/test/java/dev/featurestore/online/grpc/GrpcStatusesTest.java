@@ -23,6 +23,7 @@ class GrpcStatusesTest {
     expected.put(ErrorCode.NOT_FOUND, Status.Code.NOT_FOUND);
     expected.put(ErrorCode.INVALID_DATA, Status.Code.INVALID_ARGUMENT);
     expected.put(ErrorCode.CONFLICT, Status.Code.ABORTED);
+    expected.put(ErrorCode.BREAKING_CHANGE, Status.Code.FAILED_PRECONDITION);
     expected.put(ErrorCode.LIMIT_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
     expected.put(ErrorCode.UNAVAILABLE, Status.Code.UNAVAILABLE);
     expected.put(ErrorCode.INTERNAL_ERROR, Status.Code.INTERNAL);

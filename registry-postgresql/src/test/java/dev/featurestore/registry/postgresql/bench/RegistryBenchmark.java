@@ -3,19 +3,13 @@
  */
 package dev.featurestore.registry.postgresql.bench;
 
-import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.plan.Plan;
-import dev.featurestore.registry.plan.Planner;
-import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.testing.PostgresFixture;
-import dev.featurestore.registry.testing.TestDefinitions;
+import dev.featurestore.registry.testing.RegistryTimings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,48 +53,8 @@ public final class RegistryBenchmark {
         .append(" cores. Milliseconds; median (min-max) over ")
         .append(reps)
         .append(" one-view edits.\n\n")
-        .append(
-            "| backend | first apply (empty registry) | plan (1 view changed) | apply (1 view"
-                + " changed) | versions at the end |\n|---|---|---|---|---|\n");
-    for (Map.Entry<String, String> backend : locations.entrySet()) {
-      Path repoRoot = work.resolve("repo-" + report.length());
-      Definitions definitions = TestDefinitions.manyViews("bench", views, 10);
-      TestDefinitions.writeRepo(repoRoot, definitions);
-      Files.writeString(
-          repoRoot.resolve("featurestore.yaml"),
-          "project: bench\nregistry: " + backend.getValue() + "\n");
-      FileFeatureRepo repo = FileFeatureRepo.open(repoRoot);
-      Planner planner = Planner.of(repo, List.of()).allowingMissingSources();
-      long start = System.nanoTime();
-      planner.apply(planner.plan());
-      double first = (System.nanoTime() - start) / 1e6;
-      List<Double> plans = new ArrayList<>();
-      List<Double> applies = new ArrayList<>();
-      Path file = repoRoot.resolve("features/definitions.yaml");
-      for (int r = 0; r < reps; r++) {
-        String text = Files.readString(file);
-        Files.writeString(file, text.replaceFirst("ttl: \\S+", "ttl: " + (100 + r) + "h"));
-        start = System.nanoTime();
-        Plan plan = planner.plan();
-        plans.add((System.nanoTime() - start) / 1e6);
-        start = System.nanoTime();
-        planner.apply(plan);
-        applies.add((System.nanoTime() - start) / 1e6);
-      }
-      report
-          .append("| ")
-          .append(backend.getKey())
-          .append(" | ")
-          .append(String.format("%.0f", first))
-          .append(" | ")
-          .append(stats(plans))
-          .append(" | ")
-          .append(stats(applies))
-          .append(" | ")
-          .append(repo.registry().history().size())
-          .append(" |\n");
-      System.out.println(backend.getKey() + " done");
-    }
+        .append(RegistryTimings.HEADER)
+        .append(RegistryTimings.rows(locations, views, reps, work));
     report.append(
         "\nplan parses and validates every definition file and diffs against the latest version"
             + " (read from the backend); apply writes one version document, its audit entry and"
@@ -109,13 +63,5 @@ public final class RegistryBenchmark {
     Files.createDirectories(results.getParent());
     Files.writeString(results, report.toString());
     System.out.print(report);
-  }
-
-  private static String stats(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    return String.format(
-        "%.1f (%.1f-%.1f)",
-        sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
   }
 }
