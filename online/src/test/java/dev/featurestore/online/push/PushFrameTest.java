@@ -93,6 +93,21 @@ class PushFrameTest {
   }
 
   @Test
+  void refusesEpochSecondsThatAreNoTime() {
+    // NaN and 1e400 (read as Infinity) were a 500: they have no decimal value.
+    for (String value : List.of("NaN", "-Infinity", "1e400", "1e18")) {
+      assertThatThrownBy(() -> parse(ValueType.TIMESTAMP, "[" + value + "]"))
+          .isInstanceOfSatisfying(
+              FeatureStoreException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+          .hasMessage(
+              "Cannot push: column 'c' is a timestamp, but row 0 has "
+                  + JSON.readTree(value)
+                  + ", which is out of range as epoch seconds");
+    }
+  }
+
+  @Test
   void refusesAnEmptyOrMissingDf() {
     assertThatThrownBy(() -> PushFrame.parse("Cannot push", null, needed(ValueType.INT64), 1))
         .hasMessage(
