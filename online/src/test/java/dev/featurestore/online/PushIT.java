@@ -273,6 +273,11 @@ class PushIT {
         .isEqualTo(
             "Cannot push: 'to' is \"both\"; use \"online\" (the default), \"offline\" or"
                 + " \"online_and_offline\"");
+    // Not a string at all (was a 500: the value was read as text).
+    assertThat(detail("/push", push(good).replace("}\n}", "}, \"to\": [\"online\"]}"), 400))
+        .isEqualTo(
+            "Cannot push: 'to' is [\"online\"]; use \"online\" (the default), \"offline\" or"
+                + " \"online_and_offline\"");
     assertThat(detail("/push", "[1]", 400))
         .isEqualTo("Cannot push: the body must be a JSON object");
     assertThat(detail("/push", "{\"push_source_name\": ", 400))

@@ -3,6 +3,14 @@
  */
 package dev.featurestore.online;
 
+import static dev.featurestore.online.RandomJson.CONTENT_TYPES;
+import static dev.featurestore.online.RandomJson.body;
+import static dev.featurestore.online.RandomJson.check;
+import static dev.featurestore.online.RandomJson.pick;
+import static dev.featurestore.online.RandomJson.randomString;
+import static dev.featurestore.online.RandomJson.scalar;
+import static dev.featurestore.online.RandomJson.string;
+import static dev.featurestore.online.RandomJson.value;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,17 +22,14 @@ import dev.featurestore.registry.testing.RedisFixture;
 import dev.featurestore.registry.testing.ServingDefinitions;
 import dev.featurestore.registry.testing.TestDefinitions;
 import dev.featurestore.registry.testing.TestRepos;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +41,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * No client input gets a 5xx: thousands of random requests (fixed seeds, so a failure names the
@@ -48,7 +50,6 @@ import tools.jackson.databind.json.JsonMapper;
  * as its client takes no JSON).
  */
 class RandomRequestsIT {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int REQUESTS = 4_000;
   private static final int IN_FLIGHT = 4;
 
@@ -82,21 +83,6 @@ class RandomRequestsIT {
     "project",
   };
   private static final String[] SERVICES = {"driver_service", "driver_servise", "", "x"};
-  private static final String[] CONTENT_TYPES = {
-    null,
-    "application/json",
-    "application/json; charset=utf-8",
-    "application/json; charset=utf-16",
-    "application/json; charset=no-such-charset",
-    "application/problem+json",
-    "application/x-www-form-urlencoded",
-    "multipart/form-data; boundary=x",
-    "text/plain",
-    "application/octet-stream",
-    "not a media type",
-    ";;;",
-    "*/*",
-  };
   private static final String[] ACCEPTS = {
     null,
     "*/*",
@@ -173,7 +159,7 @@ class RandomRequestsIT {
                   (response, error) -> {
                     slots.release();
                     String failure =
-                        error != null ? "no answer: " + error : check(request, response);
+                        error != null ? "no answer: " + error : check(request.method(), response);
                     synchronized (failures) {
                       if (response != null) {
                         byClass[Math.min(5, response.statusCode() / 100)]++;
@@ -191,37 +177,6 @@ class RandomRequestsIT {
     // The generator reaches the server's every kind of answer, not only its JSON parser.
     assertThat(byClass[2]).as("2xx answers").isGreaterThan(REQUESTS / 50);
     assertThat(byClass[4]).as("4xx answers").isGreaterThan(REQUESTS / 2);
-  }
-
-  /** Why an answer is wrong, or null. */
-  private static String check(Request request, HttpResponse<byte[]> response) {
-    int status = response.statusCode();
-    String body = new String(response.body(), UTF_8);
-    if (status >= 500 || status < 200) {
-      return status + " " + body;
-    }
-    if (status < 400 || request.method().equals("HEAD")) {
-      return null;
-    }
-    if (status == 406 && response.body().length == 0) {
-      return null; // the lookup route's answer to a client that takes no JSON
-    }
-    String type = response.headers().firstValue("Content-Type").orElse("");
-    if (!type.startsWith("application/problem+json")) {
-      return status + " of type '" + type + "': " + body;
-    }
-    try {
-      JsonNode problem = JSON.readTree(body);
-      if (problem.path("status").asInt() != status
-          || problem.path("error_code").asText("").isEmpty()
-          || problem.path("detail").asText("").isEmpty()
-          || body.contains("at dev.featurestore")) {
-        return status + " with an incomplete problem detail: " + body;
-      }
-    } catch (JacksonException e) {
-      return status + " with a body that is no JSON: " + body;
-    }
-    return null;
   }
 
   private record Request(
@@ -266,35 +221,7 @@ class RandomRequestsIT {
         path,
         pick(random, CONTENT_TYPES),
         random.nextInt(4) == 0 ? pick(random, ACCEPTS) : null,
-        body(random));
-  }
-
-  private static byte[] body(Random random) {
-    int kind = random.nextInt(20);
-    if (kind == 0) {
-      return new byte[0];
-    }
-    if (kind == 1) {
-      return value(random, 3).getBytes(UTF_8);
-    }
-    if (kind == 2) {
-      // Nested deeper than any parser should follow.
-      int depth = 100 + random.nextInt(3_000);
-      return ("[".repeat(depth) + "]".repeat(random.nextBoolean() ? depth : 0)).getBytes(UTF_8);
-    }
-    if (kind == 3) {
-      byte[] bytes = new byte[random.nextInt(200)];
-      random.nextBytes(bytes);
-      return bytes;
-    }
-    byte[] request = requestObject(random).getBytes(UTF_8);
-    return switch (kind) {
-      case 4 -> truncate(random, request);
-      case 5 -> corrupt(random, request);
-      case 6 -> new String(request, UTF_8).getBytes(StandardCharsets.UTF_16);
-      case 7 -> concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, request);
-      default -> request;
-    };
+        body(random, 20, requestObject(random)));
   }
 
   /** A request object: mostly the right fields with values of the right or a wrong shape. */
@@ -359,80 +286,5 @@ class RandomRequestsIT {
               : which == 5 ? value(random, 1) : scalar(random));
     }
     return "[" + String.join(", ", values) + "]";
-  }
-
-  /** Any JSON value, nested up to {@code depth}. */
-  private static String value(Random random, int depth) {
-    int kind = random.nextInt(depth > 0 ? 8 : 6);
-    if (kind < 6) {
-      return scalar(random);
-    }
-    List<String> items = new ArrayList<>();
-    int n = random.nextInt(4);
-    for (int i = 0; i < n; i++) {
-      items.add((kind == 6 ? "" : string(randomString(random)) + ": ") + value(random, depth - 1));
-    }
-    return kind == 6 ? "[" + String.join(", ", items) + "]" : "{" + String.join(", ", items) + "}";
-  }
-
-  private static String scalar(Random random) {
-    return switch (random.nextInt(16)) {
-      case 0 -> "null";
-      case 1 -> "true";
-      case 2 -> "false";
-      case 3 -> Long.toString(random.nextLong());
-      case 4 -> "99999999999999999999999999";
-      case 5 -> "-0";
-      case 6 -> "1e400";
-      case 7 -> "-1e-400";
-      case 8 -> "1" + "0".repeat(1_000 + random.nextInt(2_000));
-      case 9 -> Double.toString(random.nextGaussian());
-      case 10 -> "NaN"; // not JSON
-      case 11 -> "-Infinity"; // not JSON
-      case 12 -> string("AAEC");
-      case 13 -> string("not base64 !");
-      case 14 -> "\"\\ud800\""; // a lone surrogate
-      default -> string(randomString(random));
-    };
-  }
-
-  private static String randomString(Random random) {
-    StringBuilder text = new StringBuilder();
-    int length = random.nextInt(12);
-    for (int i = 0; i < length; i++) {
-      text.appendCodePoint(
-          random.nextInt(4) == 0 ? 0x80 + random.nextInt(0x2FFF) : 0x20 + random.nextInt(0x5F));
-    }
-    return text.toString();
-  }
-
-  private static String string(String text) {
-    return JSON.writeValueAsString(text);
-  }
-
-  private static byte[] truncate(Random random, byte[] bytes) {
-    return Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
-  }
-
-  /** Overwrites a few bytes with invalid UTF-8 (lone continuation bytes, 0xFF, overlongs). */
-  private static byte[] corrupt(Random random, byte[] bytes) {
-    byte[] invalid = {(byte) 0x80, (byte) 0xFF, (byte) 0xC0, (byte) 0xC3, (byte) 0xED, 0};
-    byte[] copy = bytes.clone();
-    int n = 1 + random.nextInt(3);
-    for (int i = 0; i < n && copy.length > 0; i++) {
-      copy[random.nextInt(copy.length)] = invalid[random.nextInt(invalid.length)];
-    }
-    return copy;
-  }
-
-  private static byte[] concat(byte[] first, byte[] second) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(first);
-    out.writeBytes(second);
-    return out.toByteArray();
-  }
-
-  private static String pick(Random random, String[] choices) {
-    return choices[random.nextInt(choices.length)];
   }
 }

@@ -292,7 +292,19 @@ public final class ParquetAppender {
       case INT64 -> {
         if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp
             && value instanceof Instant instant) {
-          record.add(name, toUnit(instant, timestamp.getUnit()));
+          long stored;
+          try {
+            stored = toUnit(instant, timestamp.getUnit());
+          } catch (ArithmeticException e) {
+            throw invalid(
+                what,
+                "column '%s' at row %d: %s is out of the range of Parquet type %s",
+                name,
+                row,
+                instant,
+                type);
+          }
+          record.add(name, stored);
           return;
         }
         if (!(logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation)

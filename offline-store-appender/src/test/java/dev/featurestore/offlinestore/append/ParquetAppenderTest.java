@@ -161,6 +161,36 @@ class ParquetAppenderTest {
   }
 
   @Test
+  void rejectsATimestampBeyondTheFilesUnitAndWritesNothing() throws IOException {
+    MessageType nanos =
+        MessageTypeParser.parseMessageType(
+            "message m { optional int64 event_timestamp (TIMESTAMP(NANOS,true)); }");
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new LocalOutputFile(folder.resolve("part-0.parquet")))
+            .withType(nanos)
+            .withConf(new PlainParquetConfiguration())
+            .build()) {
+      writer.write(new SimpleGroupFactory(nanos).newGroup().append("event_timestamp", 0L));
+    }
+    List<Column> late =
+        List.of(
+            new Column(
+                "event_timestamp",
+                ValueType.TIMESTAMP,
+                List.of(Instant.EPOCH, Instant.parse("2263-01-01T00:00:00Z"))));
+
+    assertThatThrownBy(() -> ParquetAppender.append("source 's'", folder, late))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage(
+            "Cannot append to source 's': column 'event_timestamp' at row 1:"
+                + " 2263-01-01T00:00:00Z is out of the range of Parquet type optional int64"
+                + " event_timestamp (TIMESTAMP(NANOS,true))");
+    assertThat(files()).containsExactly("part-0.parquet");
+  }
+
+  @Test
   void rejectsUnequalColumns() {
     List<Column> unequal =
         List.of(ROWS.get(0), new Column("city", ValueType.STRING, List.of("Oslo")));

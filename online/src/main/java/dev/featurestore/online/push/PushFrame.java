@@ -36,6 +36,11 @@ import tools.jackson.databind.JsonNode;
  * Instant} for timestamps, {@code List} for arrays.
  */
 final class PushFrame {
+  // Timestamps are stored as epoch microseconds in a long (online values, Parquet files).
+  private static final Instant MIN_TIME = Instant.ofEpochSecond(Long.MIN_VALUE / 1_000_000);
+  private static final Instant MAX_TIME =
+      Instant.ofEpochSecond(Long.MAX_VALUE / 1_000_000, Long.MAX_VALUE % 1_000_000 * 1_000);
+
   /**
    * What a push needs of one column.
    *
@@ -251,21 +256,20 @@ final class PushFrame {
         }
       }
       case TIMESTAMP -> {
-        if (node.isString()) {
-          return Timestamps.parse(node.stringValue())
-              .orElseThrow(
-                  () ->
-                      invalid(
-                          action,
-                          "column '%s' is a timestamp, but row %d has \"%s\"; use %s, or epoch"
-                              + " seconds",
-                          column,
-                          row,
-                          node.stringValue(),
-                          Timestamps.HINT));
-        }
-        if (node.isNumber()) {
-          return epochSeconds(action, column, node, row);
+        Instant instant = timestamp(action, column, node, row);
+        if (instant != null) {
+          if (instant.isBefore(MIN_TIME) || instant.isAfter(MAX_TIME)) {
+            throw invalid(
+                action,
+                "column '%s' is a timestamp, but row %d has %s, which is out of range (%s to %s:"
+                    + " epoch microseconds, as stored)",
+                column,
+                row,
+                node,
+                MIN_TIME,
+                MAX_TIME);
+          }
+          return instant;
         }
       }
       default ->
@@ -275,20 +279,45 @@ final class PushFrame {
     throw wrongType(action, column, type, node, row);
   }
 
-  private static Instant epochSeconds(String action, String column, JsonNode node, int row) {
-    try {
-      BigDecimal seconds = node.decimalValue();
-      BigDecimal whole = new BigDecimal(seconds.toBigInteger());
-      long nanos = seconds.subtract(whole).movePointRight(9).longValue();
-      return Instant.ofEpochSecond(whole.longValueExact(), nanos);
-    } catch (ArithmeticException | DateTimeException e) {
-      throw invalid(
-          action,
-          "column '%s' is a timestamp, but row %d has %s, which is out of range as epoch seconds",
-          column,
-          row,
-          node);
+  /** A timestamp value, or null if {@code node} is no string or number. */
+  private static Instant timestamp(String action, String column, JsonNode node, int row) {
+    if (node.isString()) {
+      return Timestamps.parse(node.stringValue())
+          .orElseThrow(
+              () ->
+                  invalid(
+                      action,
+                      "column '%s' is a timestamp, but row %d has \"%s\"; use %s, or epoch"
+                          + " seconds",
+                      column,
+                      row,
+                      node.stringValue(),
+                      Timestamps.HINT));
     }
+    if (node.isNumber()) {
+      return epochSeconds(action, column, node, row);
+    }
+    return null;
+  }
+
+  private static Instant epochSeconds(String action, String column, JsonNode node, int row) {
+    // NaN, Infinity and numbers beyond a double (1e400) are JSON numbers here, but no time.
+    if (!node.isFloatingPointNumber() || Double.isFinite(node.doubleValue())) {
+      try {
+        BigDecimal seconds = node.decimalValue();
+        BigDecimal whole = new BigDecimal(seconds.toBigInteger());
+        long nanos = seconds.subtract(whole).movePointRight(9).longValue();
+        return Instant.ofEpochSecond(whole.longValueExact(), nanos);
+      } catch (ArithmeticException | DateTimeException e) {
+        // reported below
+      }
+    }
+    throw invalid(
+        action,
+        "column '%s' is a timestamp, but row %d has %s, which is out of range as epoch seconds",
+        column,
+        row,
+        node);
   }
 
   private static FeatureStoreException wrongType(

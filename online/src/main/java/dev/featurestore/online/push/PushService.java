@@ -58,17 +58,18 @@ final class PushService {
       this.offline = offline;
     }
 
-    static Target of(String text) {
+    /** The target a {@code to} field names; any JSON value that is none is a user error. */
+    static Target of(JsonNode to) {
       for (Target target : values()) {
-        if (target.wire.equals(text)) {
+        if (to.isString() && target.wire.equals(to.stringValue())) {
           return target;
         }
       }
       throw new FeatureStoreException(
           ErrorCode.INVALID_ARGUMENT,
-          "Cannot push: 'to' is \""
-              + text
-              + "\"; use \"online\" (the default), \"offline\" or \"online_and_offline\"");
+          "Cannot push: 'to' is "
+              + to
+              + "; use \"online\" (the default), \"offline\" or \"online_and_offline\"");
     }
   }
 
@@ -123,7 +124,7 @@ final class PushService {
             action);
       }
       JsonNode to = body.path("to");
-      Target target = to.isMissingNode() || to.isNull() ? Target.ONLINE : Target.of(to.asString());
+      Target target = to.isMissingNode() || to.isNull() ? Target.ONLINE : Target.of(to);
       List<FeatureView> overSource =
           definitions.featureViews().stream().filter(v -> v.source().equals(name)).toList();
       List<FeatureView> online = overSource.stream().filter(FeatureView::online).toList();

@@ -93,6 +93,33 @@ class PushFrameTest {
   }
 
   @Test
+  void refusesEpochSecondsThatAreNoTime() {
+    // NaN and 1e400 (read as Infinity) were a 500: they have no decimal value.
+    for (String value : List.of("NaN", "-Infinity", "1e400", "1e18")) {
+      assertThatThrownBy(() -> parse(ValueType.TIMESTAMP, "[" + value + "]"))
+          .isInstanceOfSatisfying(
+              FeatureStoreException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+          .hasMessage(
+              "Cannot push: column 'c' is a timestamp, but row 0 has "
+                  + JSON.readTree(value)
+                  + ", which is out of range as epoch seconds");
+    }
+  }
+
+  @Test
+  void refusesTimestampsBeyondEpochMicroseconds() {
+    // Year 318857 is an Instant but no long of microseconds (was a 500 when stored).
+    assertThatThrownBy(() -> parse(ValueType.TIMESTAMP, "[0, 10000000000000]"))
+        .hasMessage(
+            "Cannot push: column 'c' is a timestamp, but row 1 has 10000000000000, which is out"
+                + " of range (-290308-12-21T19:59:06Z to +294247-01-10T04:00:54.775807Z: epoch"
+                + " microseconds, as stored)");
+    assertThat(parse(ValueType.TIMESTAMP, "[9223372036854]"))
+        .containsExactly(Instant.ofEpochSecond(9223372036854L));
+  }
+
+  @Test
   void refusesAnEmptyOrMissingDf() {
     assertThatThrownBy(() -> PushFrame.parse("Cannot push", null, needed(ValueType.INT64), 1))
         .hasMessage(
