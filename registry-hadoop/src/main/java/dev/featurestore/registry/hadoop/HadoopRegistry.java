@@ -17,6 +17,7 @@ import dev.featurestore.registry.store.VersionJson;
 import dev.featurestore.registry.store.Watermarks;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
@@ -75,6 +80,9 @@ public final class HadoopRegistry implements Registry {
 
   /** How old a temporary file must be before an apply removes it as a crash's leftover. */
   static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+
+  /** At most this many new schema files are written at once by one apply. */
+  private static final int SCHEMA_WRITERS = 8;
 
   /** How often an apply without an expected version retries after losing the rename. */
   static final int MAX_ATTEMPTS = 1000;
@@ -292,24 +300,71 @@ public final class HadoopRegistry implements Registry {
   /** Writes every schema not stored yet (content-addressed: an existing file is the same). */
   private Map<String, Long> writeSchemas(Map<String, Schema> schemas) throws IOException {
     Map<String, Long> fingerprints = new LinkedHashMap<>();
+    Map<Path, Schema> missing = new LinkedHashMap<>();
     for (Map.Entry<String, Schema> entry : schemas.entrySet()) {
       long fingerprint = FeatureViewSchemas.fingerprint(entry.getValue());
       fingerprints.put(entry.getKey(), fingerprint);
       Path file = new Path(new Path(root, SCHEMAS), FileRegistry.hex(fingerprint) + ".avsc");
-      if (!fileSystem.exists(file)) {
-        byte[] bytes =
-            SchemaFormatter.format("json/pretty", entry.getValue())
-                .getBytes(StandardCharsets.UTF_8);
-        Path temporary = writeTemporary(file, bytes);
-        if (!fileSystem.rename(temporary, file)) {
-          fileSystem.delete(temporary, false);
-          if (!fileSystem.exists(file)) {
-            throw new IOException("renaming " + temporary + " to " + file + " failed");
-          }
-        }
+      if (!missing.containsKey(file) && !fileSystem.exists(file)) {
+        missing.put(file, entry.getValue());
       }
     }
+    if (missing.size() <= 1) {
+      for (Map.Entry<Path, Schema> entry : missing.entrySet()) {
+        writeSchema(entry.getKey(), entry.getValue());
+      }
+      return fingerprints;
+    }
+    // Each new file is a block write and a close the NameNode must confirm (about 0.2 s on a
+    // one-DataNode HDFS here): one by one, the first apply of 200 views took 44 s. The files are
+    // independent (content-addressed, each renamed into place on its own), so several are written
+    // at once; the version that names them is committed only after all of them.
+    ExecutorService writers =
+        Executors.newFixedThreadPool(Math.min(SCHEMA_WRITERS, missing.size()));
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (Map.Entry<Path, Schema> entry : missing.entrySet()) {
+        writes.add(
+            writers.submit(
+                () -> {
+                  writeSchema(entry.getKey(), entry.getValue());
+                  return null;
+                }));
+      }
+      for (Future<?> write : writes) {
+        try {
+          write.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          InterruptedIOException interrupted =
+              new InterruptedIOException("interrupted while writing schema files");
+          interrupted.initCause(e);
+          throw interrupted;
+        }
+      }
+    } finally {
+      writers.shutdownNow();
+    }
     return fingerprints;
+  }
+
+  private void writeSchema(Path file, Schema schema) throws IOException {
+    byte[] bytes = SchemaFormatter.format("json/pretty", schema).getBytes(StandardCharsets.UTF_8);
+    Path temporary = writeTemporary(file, bytes);
+    if (!fileSystem.rename(temporary, file)) {
+      fileSystem.delete(temporary, false);
+      if (!fileSystem.exists(file)) {
+        throw new IOException("renaming " + temporary + " to " + file + " failed");
+      }
+    }
   }
 
   /** Writes a complete file next to {@code target}, under a name readers ignore. */
