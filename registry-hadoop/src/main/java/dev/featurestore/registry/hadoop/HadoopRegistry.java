@@ -300,17 +300,22 @@ public final class HadoopRegistry implements Registry {
   /** Writes every schema not stored yet (content-addressed: an existing file is the same). */
   private Map<String, Long> writeSchemas(Map<String, Schema> schemas) throws IOException {
     Map<String, Long> fingerprints = new LinkedHashMap<>();
-    Map<Path, Schema> missing = new LinkedHashMap<>();
+    // The schema text is made here, in the calling thread: Avro's SchemaFormatter looks its
+    // formats up through a shared ServiceLoader, which is not safe to use from several threads.
+    Map<Path, byte[]> missing = new LinkedHashMap<>();
     for (Map.Entry<String, Schema> entry : schemas.entrySet()) {
       long fingerprint = FeatureViewSchemas.fingerprint(entry.getValue());
       fingerprints.put(entry.getKey(), fingerprint);
       Path file = new Path(new Path(root, SCHEMAS), FileRegistry.hex(fingerprint) + ".avsc");
       if (!missing.containsKey(file) && !fileSystem.exists(file)) {
-        missing.put(file, entry.getValue());
+        missing.put(
+            file,
+            SchemaFormatter.format("json/pretty", entry.getValue())
+                .getBytes(StandardCharsets.UTF_8));
       }
     }
     if (missing.size() <= 1) {
-      for (Map.Entry<Path, Schema> entry : missing.entrySet()) {
+      for (Map.Entry<Path, byte[]> entry : missing.entrySet()) {
         writeSchema(entry.getKey(), entry.getValue());
       }
       return fingerprints;
@@ -323,7 +328,7 @@ public final class HadoopRegistry implements Registry {
         Executors.newFixedThreadPool(Math.min(SCHEMA_WRITERS, missing.size()));
     try {
       List<Future<?>> writes = new ArrayList<>();
-      for (Map.Entry<Path, Schema> entry : missing.entrySet()) {
+      for (Map.Entry<Path, byte[]> entry : missing.entrySet()) {
         writes.add(
             writers.submit(
                 () -> {
@@ -356,8 +361,7 @@ public final class HadoopRegistry implements Registry {
     return fingerprints;
   }
 
-  private void writeSchema(Path file, Schema schema) throws IOException {
-    byte[] bytes = SchemaFormatter.format("json/pretty", schema).getBytes(StandardCharsets.UTF_8);
+  private void writeSchema(Path file, byte[] bytes) throws IOException {
     Path temporary = writeTemporary(file, bytes);
     if (!fileSystem.rename(temporary, file)) {
       fileSystem.delete(temporary, false);
