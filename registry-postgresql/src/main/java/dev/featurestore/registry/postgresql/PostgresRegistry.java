@@ -108,19 +108,7 @@ public final class PostgresRegistry implements Registry {
     if (cached != null) {
       return cached;
     }
-    Optional<String> text =
-        run(
-            "read",
-            connection -> {
-              try (PreparedStatement query =
-                  connection.prepareStatement(
-                      "SELECT document FROM " + tables + ".versions WHERE number = ?")) {
-                query.setLong(1, number);
-                try (ResultSet rows = query.executeQuery()) {
-                  return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-                }
-              }
-            });
+    Optional<String> text = readText("document", "versions", "number", number);
     if (text.isEmpty()) {
       OptionalLong latest = run("read", this::latestNumber);
       throw FeatureStoreException.of(
@@ -316,19 +304,7 @@ public final class PostgresRegistry implements Registry {
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<String> text =
-        run(
-            "read",
-            connection -> {
-              try (PreparedStatement query =
-                  connection.prepareStatement(
-                      "SELECT schema FROM " + tables + ".schemas WHERE fingerprint = ?")) {
-                query.setLong(1, fingerprint);
-                try (ResultSet rows = query.executeQuery()) {
-                  return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-                }
-              }
-            });
+    Optional<String> text = readText("schema", "schemas", "fingerprint", fingerprint);
     Optional<Schema> schema = text.map(t -> new Schema.Parser().parse(t));
     schema.ifPresent(s -> schemas.put(fingerprint, s));
     return schema;
@@ -371,5 +347,24 @@ public final class PostgresRegistry implements Registry {
   @Override
   public String toString() {
     return "PostgresRegistry[" + settings.redacted() + "]";
+  }
+
+  /**
+   * The text column {@code column} of the row of {@code table} whose {@code key} is {@code value}.
+   */
+  private Optional<String> readText(String column, String table, String key, long value) {
+    return run(
+        "read",
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  "SELECT " + column + " FROM " + tables + "." + table + " WHERE " + key
+                      + " = ?")) {
+            query.setLong(1, value);
+            try (ResultSet rows = query.executeQuery()) {
+              return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+          }
+        });
   }
 }
