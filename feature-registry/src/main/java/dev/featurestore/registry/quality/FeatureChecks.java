@@ -6,6 +6,7 @@ package dev.featurestore.registry.quality;
 import static java.util.Objects.requireNonNull;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -45,6 +46,17 @@ public record FeatureChecks(
   /** Returns true when no check is declared. */
   public boolean isEmpty() {
     return min.isEmpty() && max.isEmpty() && maxNullFraction.isEmpty() && allowed.isEmpty();
+  }
+
+  /**
+   * Formats a limit or an observed number the way people write it: {@code 0}, {@code 1.5}, {@code
+   * -0.25}, {@code 1000000} (no trailing {@code .0}, no exponent).
+   */
+  public static String number(double value) {
+    if (!Double.isFinite(value)) {
+      return Double.toString(value);
+    }
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   private Object writeReplace() {
