@@ -4,9 +4,9 @@
 package dev.featurestore.registry.parse;
 
 import dev.featurestore.registry.definition.Durations;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.parse.NodeReader.Fields;
-import dev.featurestore.registry.quality.FeatureChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -4,6 +4,7 @@
 package dev.featurestore.registry.quality;
 
 import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureView;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

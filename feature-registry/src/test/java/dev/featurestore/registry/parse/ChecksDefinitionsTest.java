@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.DefinitionException;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.quality.FeatureChecks;
 import dev.featurestore.registry.repo.FileFeatureRepo;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.registry.quality;
+package dev.featurestore.registry.definition;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,10 +12,10 @@ import java.util.OptionalDouble;
 
 /**
  * The data-quality checks declared on one feature ({@code checks:} in a definition file), evaluated
- * by {@link Checks#evaluate} on the rows a materialization is about to write.
+ * by {@code registry.quality.Checks.evaluate} on the rows a materialization is about to write.
  *
  * <p>Serializable through a proxy (its {@link OptionalDouble} components are not), because it
- * travels inside a {@link dev.featurestore.registry.definition.Feature} to Spark executors.
+ * travels inside a {@link Feature} to Spark executors.
  *
  * @param min the smallest value allowed (numeric features only), inclusive
  * @param max the largest value allowed (numeric features only), inclusive
@@ -33,7 +33,7 @@ public record FeatureChecks(
       new FeatureChecks(
           OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), List.of());
 
-  /** The check names as written in definition files and reported in {@link CheckResult#check}. */
+  /** The check names as written in definition files and reported in {@code CheckResult.check}. */
   public static final List<String> NAMES = List.of("min", "max", "max_null_fraction", "allowed");
 
   public FeatureChecks {
