@@ -20,7 +20,7 @@ final class NumericBins implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The default number of buckets: deciles. */
-  static final int DEFAULT_BINS = 10;
+  static final int DEFAULT_BINS = DriftOptions.DEFAULT_BINS;
 
   private final double[] edges;
 
