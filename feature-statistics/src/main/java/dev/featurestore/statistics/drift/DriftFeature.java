@@ -50,8 +50,8 @@ record DriftFeature(ResolvedFeature resolved, String trainingColumn) {
             ErrorCode.NOT_FOUND,
             String.format(
                 "Cannot compute drift of the training set at %s: its feature %s is not in the"
-                    + " registry's latest applied version (%s); compare a training set built"
-                    + " from the current definitions, or apply definitions that have it",
+                    + " registry's latest applied version; compare a training set built from the"
+                    + " current definitions, or apply definitions that have it. (%s)",
                 trainingSet.location(), reference, e.getMessage()),
             e);
       }
