@@ -4,29 +4,29 @@
 package dev.featurestore.statistics.drift;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ParquetSource;
-import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SourceRows;
+import dev.featurestore.statistics.StatisticsInput;
+import dev.featurestore.statistics.ViewStatisticsSource;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The current values of a view: its source rows whose event time is in [start, end], opened and
- * checked by the shared {@link SourceReader} (the reader the materializer and the statistics use),
- * the range filter on the stored timestamp column so that Parquet skips row groups outside it.
+ * The current values of a view: its source rows whose event time is in [start, end], read as the
+ * statistics read them ({@link ViewStatisticsSource}: the shared {@code SourceReader}, the range
+ * filter on the stored timestamp column so that Parquet skips row groups outside it), only the
+ * compared columns selected.
  */
 final class SourceValues implements CurrentValues {
   private final SparkSession spark;
@@ -73,30 +73,23 @@ final class SourceValues implements CurrentValues {
   @Override
   public Profiles profile(FeatureView view, List<DriftFeature> features, Profiles empty) {
     String action = "compute drift of feature view '" + view.name() + "'";
-    ParquetSource source = definitions.sourceOf(view);
-    String location = pathResolver.apply(source.path()).toString();
-    List<Feature> read = features.stream().map(f -> f.resolved().feature()).toList();
-    SourceRows data =
-        SourceReader.read(
-            spark, action, view, source, location, definitions.joinKeysOf(view), read);
+    Function<String, String> location = path -> pathResolver.apply(path).toString();
+    StatisticsInput input =
+        ViewStatisticsSource.read(spark, definitions, view, location, Optional.of(start), end);
     Column[] projection =
         features.stream()
-            .map(
-                f ->
-                    f.compared(data.column(f.resolved().feature().sourceColumn(), f.type()))
-                        .as(f.resolved().feature().name()))
+            .map(f -> f.compared(col(SourceRows.quote(f.resolved().feature().name()))))
             .toArray(Column[]::new);
-    Dataset<Row> rows =
-        data.rows().filter(data.eventTimeWithin(Optional.of(start), end)).select(projection);
-    Profiles profiles = empty.of(rows, action);
+    Profiles profiles = empty.of(input.rows().select(projection), action);
     if (profiles.rows() == 0) {
+      ParquetSource source = definitions.sourceOf(view);
       throw FeatureStoreException.of(
           ErrorCode.INVALID_DATA,
           "Cannot %s: its source '%s' at %s has no rows with %s in [%s, %s]; give --start and"
               + " --end around the data to compare (the default is the 7 days up to now)",
           action,
           source.name(),
-          location,
+          location.apply(source.path()),
           source.timestampField(),
           start,
           end);
