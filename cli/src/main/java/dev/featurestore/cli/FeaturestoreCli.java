@@ -35,6 +35,7 @@ public final class FeaturestoreCli {
       case "generate-example-data", "show" -> ExamplesCli.run(args);
       case "drift" ->
           DriftCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+      case "verify" -> VerifyCommand.run(out, err, args);
       default -> RegistryCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     };
   }

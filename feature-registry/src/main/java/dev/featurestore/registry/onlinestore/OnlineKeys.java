@@ -6,13 +6,17 @@ package dev.featurestore.registry.onlinestore;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.JoinKey;
+import dev.featurestore.registry.definition.ValueType;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Binary Redis keys of the online store, one key per (entity key, feature view):
@@ -111,6 +115,153 @@ public final class OnlineKeys {
   /** Convenience: the Redis key of a view of a project for join key values. */
   public static byte[] key(String project, String view, List<JoinKey> joinKeys, List<?> values) {
     return key(entityKey(joinKeys, values), viewTag(project, view));
+  }
+
+  /**
+   * Decodes an entity key part (without braces, as {@link #entityKey} writes it) back into join key
+   * values in the view's join key order: an int32 key as {@link Integer}, an int64 key as {@link
+   * Long}, a string as {@link String}, bytes as {@code byte[]}.
+   *
+   * @throws FeatureStoreException INVALID_DATA when the bytes are no entity key of these join keys
+   */
+  public static List<Object> decodeEntityKey(List<JoinKey> joinKeys, byte[] entityKey) {
+    byte[] bytes = unescapeClosingBrace(entityKey);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    List<Object> values = new ArrayList<>(joinKeys.size());
+    for (JoinKey joinKey : joinKeys) {
+      if (!in.hasRemaining()) {
+        throw notAnEntityKey(
+            joinKeys, entityKey, "it ends before join key '" + joinKey.name() + "'");
+      }
+      byte type = in.get();
+      switch (joinKey.type()) {
+        case INT32, INT64 -> {
+          if (type != INTEGER || in.remaining() < 8) {
+            throw notAnEntityKey(
+                joinKeys, entityKey, "join key '" + joinKey.name() + "' is no integer");
+          }
+          long value = in.getLong();
+          if (joinKey.type() == ValueType.INT32) {
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+              throw notAnEntityKey(
+                  joinKeys, entityKey, "int32 join key '" + joinKey.name() + "' is " + value);
+            }
+            values.add((int) value);
+          } else {
+            values.add(value);
+          }
+        }
+        case STRING, BYTES -> {
+          byte expected = joinKey.type() == ValueType.STRING ? STRING : BYTES;
+          if (type != expected) {
+            throw notAnEntityKey(
+                joinKeys,
+                entityKey,
+                "join key '"
+                    + joinKey.name()
+                    + "' is no "
+                    + joinKey.type().toString().toLowerCase(Locale.ROOT));
+          }
+          byte[] value = readBytes(in, joinKeys, entityKey, joinKey);
+          values.add(
+              joinKey.type() == ValueType.STRING
+                  ? new String(value, StandardCharsets.UTF_8)
+                  : value);
+        }
+        default ->
+            throw FeatureStoreException.of(
+                ErrorCode.INVALID_ARGUMENT,
+                "Cannot decode entity key: join key '%s' has type %s, which cannot be a key",
+                joinKey.name(),
+                joinKey.type());
+      }
+    }
+    if (in.hasRemaining()) {
+      throw notAnEntityKey(
+          joinKeys, entityKey, in.remaining() + " bytes are left after the last join key");
+    }
+    return values;
+  }
+
+  /**
+   * Returns the entity key part of a full Redis key of the view whose tag is {@code viewTag}, or
+   * null when the key is not one of that view's keys.
+   */
+  public static byte[] entityKeyOf(byte[] key, byte[] viewTag) {
+    int length = key.length - 2 - viewTag.length;
+    if (length < 1 || key[0] != '{' || key[length + 1] != CLOSE) {
+      return null;
+    }
+    for (int i = 0; i < viewTag.length; i++) {
+      if (key[length + 2 + i] != viewTag[i]) {
+        return null;
+      }
+    }
+    return Arrays.copyOfRange(key, 1, length + 1);
+  }
+
+  private static byte[] readBytes(
+      ByteBuffer in, List<JoinKey> joinKeys, byte[] entityKey, JoinKey joinKey) {
+    long length = 0;
+    int shift = 0;
+    while (true) {
+      if (!in.hasRemaining() || shift > 28) {
+        throw notAnEntityKey(
+            joinKeys, entityKey, "the length of join key '" + joinKey.name() + "' is cut off");
+      }
+      byte b = in.get();
+      length |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        break;
+      }
+      shift += 7;
+    }
+    if (length > in.remaining()) {
+      throw notAnEntityKey(
+          joinKeys,
+          entityKey,
+          "join key '"
+              + joinKey.name()
+              + "' needs "
+              + length
+              + " bytes, "
+              + in.remaining()
+              + " left");
+    }
+    byte[] value = new byte[(int) length];
+    in.get(value);
+    return value;
+  }
+
+  /** Reverses {@link #escapeClosingBrace}. */
+  private static byte[] unescapeClosingBrace(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
+    for (int i = 0; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b == ESCAPE && i + 1 < bytes.length && (bytes[i + 1] == 0x01 || bytes[i + 1] == 0x02)) {
+        out.write(bytes[++i] == 0x01 ? CLOSE : ESCAPE);
+      } else if (b == ESCAPE || b == CLOSE) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_DATA,
+            "Cannot decode entity key %s: byte %d is an unescaped 0x%02X",
+            HexFormat.of().formatHex(bytes),
+            i,
+            b);
+      } else {
+        out.write(b);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static FeatureStoreException notAnEntityKey(
+      List<JoinKey> joinKeys, byte[] entityKey, String reason) {
+    return FeatureStoreException.of(
+        ErrorCode.INVALID_DATA,
+        "Cannot decode entity key %s as join keys %s: %s",
+        HexFormat.of().formatHex(entityKey),
+        joinKeys.stream().map(k -> k.name() + " " + k.type()).toList(),
+        reason);
   }
 
   private static void writeKeyValue(ByteArrayOutputStream out, JoinKey joinKey, Object value) {
