@@ -7,8 +7,10 @@ import dev.featurestore.commandrunner.CommandRunner;
 import dev.featurestore.materializer.cli.MaterializerCli.InstantConverter;
 import dev.featurestore.offline.cli.Manifest;
 import dev.featurestore.offline.cli.TrainingSetRunner;
+import dev.featurestore.online.store.OnlineSample;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.quality.QualityJson;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.RegistryVersion;
@@ -21,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -134,30 +137,44 @@ final class DriftCommand implements Callable<Integer> {
             TrainingSetRunner.trainingSetLocation(trainingSet),
             manifest.featureReferences(),
             manifest.columns());
+    SparkSession spark;
+    DriftReport report;
     if (against == Against.online) {
-      throw FeatureStoreException.of(
-          ErrorCode.INVALID_ARGUMENT,
-          "Cannot compute drift against online: not available yet (it needs the online sampler of"
-              + " `featurestore verify`); use --against offline");
-    }
-    if (!rangeStart.isBefore(rangeEnd)) {
-      throw FeatureStoreException.of(
-          ErrorCode.INVALID_ARGUMENT,
-          "Invalid range: --start %s is not before --end %s; give a start before the end",
-          rangeStart,
-          rangeEnd);
-    }
-    SparkSession spark =
-        SparkSessions.open("featurestore drift", featureRepo.config().sparkMaster());
-    DriftReport report =
-        Drift.againstSources(
-            spark,
-            version.definitions(),
-            featureRepo::resolve,
-            training,
+      if (start != null || end != null) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot compute drift against online: --start and --end are the range of --against"
+                + " offline; online values are looked up now (drop them, or use --against"
+                + " offline)");
+      }
+      RedisConfig redis = EmbeddedRedisStep.redisOf(featureRepo);
+      Instant lookupTime = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      try (OnlineDriftValues served =
+          new OnlineDriftValues(
+              featureRepo, redis, sample, OnlineSample.DEFAULT_SEED, lookupTime)) {
+        spark = SparkSessions.open("featurestore drift", featureRepo.config().sparkMaster());
+        report =
+            Drift.againstServed(spark, served.definitions(), training, served, lookupTime, options);
+      }
+    } else {
+      if (!rangeStart.isBefore(rangeEnd)) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Invalid range: --start %s is not before --end %s; give a start before the end",
             rangeStart,
-            rangeEnd,
-            options);
+            rangeEnd);
+      }
+      spark = SparkSessions.open("featurestore drift", featureRepo.config().sparkMaster());
+      report =
+          Drift.againstSources(
+              spark,
+              version.definitions(),
+              featureRepo::resolve,
+              training,
+              rangeStart,
+              rangeEnd,
+              options);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(QualityJson.write(report));

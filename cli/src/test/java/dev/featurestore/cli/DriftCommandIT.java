@@ -278,9 +278,8 @@ class DriftCommandIT {
   }
 
   @Test
-  void failsOnABadThresholdAndAgainstOnline() {
+  void failsOnABadThresholdOrAgainst() {
     Result threshold = drift(STEADY, "--threshold", "0");
-    Result online = drift(STEADY, "--against", "online");
     Result usage = drift(STEADY, "--against", "yesterday");
 
     assertThat(threshold.code()).isEqualTo(1);
@@ -288,11 +287,6 @@ class DriftCommandIT {
         .isEqualTo(
             "Invalid threshold: 0.0 (a feature drifts when its PSI is above it; give a number"
                 + " above 0, e.g. 0.2)");
-    assertThat(online.code()).isEqualTo(1);
-    assertThat(online.err().strip())
-        .isEqualTo(
-            "Cannot compute drift against online: not available yet (it needs the online sampler"
-                + " of `featurestore verify`); use --against offline");
     assertThat(usage.code()).isEqualTo(2);
     assertThat(usage.err()).contains("Invalid value for option '--against'");
   }

@@ -63,6 +63,24 @@ public final class Drift {
         options);
   }
 
+  /**
+   * Compares a training set with the values an online store serves now for sampled entities.
+   *
+   * @param lookupTime when the values were looked up (the report's end)
+   * @throws FeatureStoreException NOT_FOUND when a feature is no longer in the definitions,
+   *     INVALID_DATA when the training set is unreadable or no entity of a view is online
+   */
+  public static DriftReport againstServed(
+      SparkSession spark,
+      Definitions definitions,
+      TrainingSet trainingSet,
+      ServedValues served,
+      Instant lookupTime,
+      DriftOptions options) {
+    return run(
+        spark, definitions, trainingSet, new ServedCurrentValues(served, lookupTime), options);
+  }
+
   static DriftReport run(
       SparkSession spark,
       Definitions definitions,
