@@ -34,6 +34,8 @@ public final class FeaturestoreCli {
           MaterializerCli.run(args, out, err, EmbeddedRedisStep::redisOf);
       case "generate-example-data", "show" -> ExamplesCli.run(args);
       case "stats" -> StatsCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+      case "drift" ->
+          DriftCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
       case "verify" -> VerifyCommand.run(out, err, args);
       default -> RegistryCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     };

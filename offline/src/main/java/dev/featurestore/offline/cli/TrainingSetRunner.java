@@ -3,6 +3,8 @@
  */
 package dev.featurestore.offline.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,6 +24,7 @@ import dev.featurestore.registry.store.RegistryVersion;
 import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SparkSessions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -249,15 +252,63 @@ public final class TrainingSetRunner {
     }
   }
 
+  /** The one JSON form of {@code _manifest.json}, for writing and reading it. */
+  private static ObjectMapper manifestMapper() {
+    return new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  /**
+   * Reads the manifest of a training set written by {@link #run}.
+   *
+   * @param action what the caller does, for messages: {@code compute drift}
+   * @param trainingSet the training set's folder (a path or URI)
+   * @throws FeatureStoreException NOT_FOUND when the folder has no manifest, INVALID_DATA when it
+   *     is not a manifest, UNAVAILABLE when it cannot be read
+   */
+  public static Manifest readManifest(String action, String trainingSet) {
+    String folder = location(trainingSet);
+    org.apache.hadoop.fs.Path path =
+        new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(folder), MANIFEST);
+    try {
+      FileSystem fs = path.getFileSystem(new Configuration());
+      if (!fs.exists(path)) {
+        throw FeatureStoreException.of(
+            ErrorCode.NOT_FOUND,
+            "Cannot %s: %s has no %s; give the --output folder of `featurestore training-set`",
+            action,
+            trainingSet,
+            MANIFEST);
+      }
+      try (InputStream in = fs.open(path)) {
+        return manifestMapper().readValue(in, Manifest.class);
+      } catch (JsonProcessingException e) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_DATA,
+            e,
+            "Cannot %s: %s is not a training set manifest: %s",
+            action,
+            path,
+            e.getOriginalMessage());
+      }
+    } catch (IOException e) {
+      throw FeatureStoreException.of(
+          ErrorCode.UNAVAILABLE, e, "Cannot %s: cannot read %s: %s", action, path, e.getMessage());
+    }
+  }
+
+  /** The folder of a training set as Spark reads it (absolute, with a scheme). */
+  public static String trainingSetLocation(String trainingSet) {
+    return location(trainingSet);
+  }
+
   private static void writeManifest(String output, Manifest manifest) {
-    ObjectMapper mapper =
-        new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
     org.apache.hadoop.fs.Path path =
         new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(output), MANIFEST);
     try (OutputStream out = path.getFileSystem(new Configuration()).create(path, true)) {
-      mapper.writeValue(out, manifest);
+      manifestMapper().writeValue(out, manifest);
     } catch (IOException e) {
       throw FeatureStoreException.of(
           ErrorCode.UNAVAILABLE, e, "Cannot write %s: %s", path, e.getMessage());
