@@ -40,6 +40,8 @@ import org.apache.avro.SchemaFormatter;
  * &lt;registry&gt;/versions/v000001.json   one immutable file per version
  * &lt;registry&gt;/schemas/&lt;fingerprint&gt;.avsc  every feature view value schema ever applied
  * &lt;registry&gt;/watermarks/&lt;view&gt;.json  the materializer's watermarks ({@link FileWatermarks})
+ * &lt;registry&gt;/statistics/&lt;view&gt;/&lt;time&gt;-&lt;run&gt;.json  the statistics history
+ *                                     ({@link FileStatisticsHistory})
  * &lt;registry&gt;/.lock                  serializes applies (FileChannel.lock)
  * </pre>
  *
@@ -179,6 +181,11 @@ public final class FileRegistry implements Registry {
   @Override
   public Watermarks watermarks() {
     return new FileWatermarks(directory.resolve(WATERMARKS));
+  }
+
+  @Override
+  public StatisticsHistory statistics() {
+    return new FileStatisticsHistory(directory.resolve(StatisticsDocuments.FOLDER), location());
   }
 
   @Override

@@ -117,7 +117,7 @@ public final class Registries {
   /**
    * Copies a registry into an empty one, keeping its history exactly: every version with its
    * number, time, hash and audit entry, the value schemas each version's views were applied with,
-   * and the watermarks. {@code registry copy --to} uses it.
+   * the watermarks and the statistics history of every view. {@code registry copy --to} uses it.
    *
    * @return the number of versions copied
    * @throws FeatureStoreException INVALID_ARGUMENT when the target already holds a version
@@ -158,6 +158,10 @@ public final class Registries {
       to.append(version, schemas);
     }
     from.watermarks().all().forEach(to.watermarks()::write);
+    StatisticsHistory statistics = to.statistics();
+    for (String view : from.statistics().views()) {
+      from.statistics().runs(view).forEach(statistics::append);
+    }
     return history.size();
   }
 

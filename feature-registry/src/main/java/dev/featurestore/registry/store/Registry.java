@@ -14,7 +14,8 @@ import org.apache.avro.Schema;
 
 /**
  * A store of immutable registry versions, their feature view value schemas, the materializer's
- * watermarks and an append-only audit log (one {@link ApplyAudit} per created version).
+ * watermarks, the views' statistics history and an append-only audit log (one {@link ApplyAudit}
+ * per created version).
  *
  * <p>Every implementation makes {@link #apply(ApplyRequest)} an atomic compare-and-swap: a version
  * number is taken exactly once, a failed or interrupted apply leaves the previous version intact
@@ -79,6 +80,12 @@ public interface Registry {
 
   /** The materializer's incremental watermarks, stored in this registry. */
   Watermarks watermarks();
+
+  /**
+   * The statistics history of the feature views ({@code materialize} and {@code stats} append a run
+   * each time they compute a view's statistics), stored in this registry.
+   */
+  StatisticsHistory statistics();
 
   /** Where the registry lives, for messages: never carries a password. */
   String location();

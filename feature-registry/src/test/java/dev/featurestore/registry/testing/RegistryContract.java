@@ -10,12 +10,14 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.store.ApplyAudit;
 import dev.featurestore.registry.store.FileRegistry;
 import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.Registry.ApplyRequest;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsHistory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -211,6 +213,90 @@ public abstract class RegistryContract {
             Map.entry("trips", Instant.parse("2026-11-20T00:00:00Z")));
   }
 
+  private static final Instant T1 = Instant.parse("2026-11-20T07:00:00.123456Z");
+  private static final Instant T2 = Instant.parse("2026-11-21T07:00:00Z");
+  private static final Instant T3 = Instant.parse("2026-11-22T07:00:00Z");
+
+  @Test
+  void keepsStatisticsRunsOldestFirstWhateverTheOrderTheyWereAppendedIn() {
+    Registry registry = open(location);
+    assertThat(registry.statistics().runs("driver_stats")).isEmpty();
+    assertThat(registry.statistics().latest("driver_stats")).isEmpty();
+    assertThat(registry.statistics().views()).isEmpty();
+
+    StatisticsRun second = StatisticsRuns.run("driver_stats", "run-b", T2, 20);
+    StatisticsRun first = StatisticsRuns.run("driver_stats", "run-c", T1, 10);
+    StatisticsRun third = StatisticsRuns.run("driver_stats", "run-a", T3, 30);
+    registry.statistics().append(second);
+    registry.statistics().append(first);
+    registry.statistics().append(third);
+
+    StatisticsHistory reopened = open(location).statistics();
+    assertThat(reopened.runs("driver_stats")).containsExactly(first, second, third);
+    assertThat(reopened.latest("driver_stats")).contains(third);
+    assertThat(reopened.views()).containsExactly("driver_stats");
+  }
+
+  @Test
+  void breaksTiesOfTheSameComputedAtByRunId() {
+    Registry registry = open(location);
+    StatisticsRun b = StatisticsRuns.run("driver_stats", "b", T2, 2);
+    StatisticsRun a = StatisticsRuns.run("driver_stats", "a", T2, 1);
+    registry.statistics().append(b);
+    registry.statistics().append(a);
+
+    assertThat(open(location).statistics().runs("driver_stats")).containsExactly(a, b);
+    assertThat(open(location).statistics().latest("driver_stats")).contains(b);
+  }
+
+  @Test
+  void keepsEachViewsStatisticsHistoryApart() {
+    Registry registry = open(location);
+    StatisticsRun trips = StatisticsRuns.run("trips", "t1", T1, 5);
+    StatisticsRun driver = StatisticsRuns.run("driver_stats", "d1", T2, 7);
+    StatisticsRun drivers = StatisticsRuns.run("driver_stats_v2", "d1", T3, 9);
+    registry.statistics().append(trips);
+    registry.statistics().append(driver);
+    registry.statistics().append(drivers);
+
+    StatisticsHistory reopened = open(location).statistics();
+    assertThat(reopened.runs("trips")).containsExactly(trips);
+    assertThat(reopened.runs("driver_stats")).containsExactly(driver);
+    assertThat(reopened.latest("driver_stats_v2")).contains(drivers);
+    assertThat(reopened.runs("unknown_view")).isEmpty();
+    assertThat(reopened.views()).containsExactly("driver_stats", "driver_stats_v2", "trips");
+  }
+
+  @Test
+  void aStatisticsRunWithChecksRoundTripsExactly() {
+    StatisticsRun run = StatisticsRuns.full("driver_stats", "full-1", T1);
+    open(location).statistics().append(run);
+
+    StatisticsRun read = open(location).statistics().runs("driver_stats").get(0);
+    assertThat(read).isEqualTo(run);
+    assertThat(read.checksFailed()).isEqualTo(1);
+    assertThat(read.statistics().feature("segment").orElseThrow().disallowed()).hasValue(10);
+  }
+
+  @Test
+  void refusesASecondStatisticsRunWithTheSameIdForAView() {
+    Registry registry = open(location);
+    registry.statistics().append(StatisticsRuns.run("driver_stats", "same", T1, 1));
+
+    assertThatThrownBy(
+            () -> registry.statistics().append(StatisticsRuns.run("driver_stats", "same", T2, 2)))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT))
+        .hasMessage(
+            "Cannot append statistics run same of feature view 'driver_stats' to registry "
+                + registry.location()
+                + ": the view already has a run with that id");
+    assertThat(open(location).statistics().runs("driver_stats"))
+        .extracting(r -> r.statistics().rows())
+        .containsExactly(1L);
+  }
+
   @Test
   void copiesAFileRegistryKeepingItsHistoryAndBack() throws Exception {
     Path folder = Files.createTempDirectory("featurestore-copy-");
@@ -219,6 +305,9 @@ public abstract class RegistryContract {
     files.apply(
         new ApplyRequest(TestDefinitions.ridesWithTtl(509), OptionalLong.of(1), audit("~b")));
     files.watermarks().write("driver_hourly_stats", Instant.parse("2026-11-22T08:00:00Z"));
+    files.statistics().append(StatisticsRuns.run("driver_hourly_stats", "r2", T2, 2));
+    files.statistics().append(StatisticsRuns.full("driver_hourly_stats", "r1", T1));
+    files.statistics().append(StatisticsRuns.run("trips", "r3", T3, 3));
 
     Registry target = open(location);
     assertThat(Registries.copy(files, target)).isEqualTo(2);
@@ -229,6 +318,10 @@ public abstract class RegistryContract {
       assertThat(copy.history()).isEqualTo(files.history());
       assertThat(copy.schemaFingerprints(2)).isEqualTo(files.schemaFingerprints(2));
       assertThat(copy.watermarks().all()).isEqualTo(files.watermarks().all());
+      assertThat(copy.statistics().views()).containsExactly("driver_hourly_stats", "trips");
+      for (String view : List.of("driver_hourly_stats", "trips")) {
+        assertThat(copy.statistics().runs(view)).isEqualTo(files.statistics().runs(view));
+      }
     }
     assertThatThrownBy(() -> Registries.copy(files, open(location)))
         .isInstanceOf(FeatureStoreException.class)

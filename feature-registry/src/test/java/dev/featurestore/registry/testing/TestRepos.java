@@ -8,6 +8,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.store.Watermarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -164,6 +165,11 @@ public final class TestRepos {
         @Override
         public Watermarks watermarks() {
           throw new UnsupportedOperationException("no watermarks");
+        }
+
+        @Override
+        public StatisticsHistory statistics() {
+          throw new UnsupportedOperationException("no statistics history");
         }
 
         @Override

@@ -8,9 +8,12 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsDocuments;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.store.Watermarks;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,6 +30,7 @@ public final class InMemoryRegistry implements Registry {
   private final List<RegistryVersion> versions = new CopyOnWriteArrayList<>();
   private final Map<Long, Schema> schemas = new ConcurrentHashMap<>();
   private final Watermarks watermarks = new MemoryWatermarks();
+  private final StatisticsHistory statistics = new MemoryStatistics();
 
   @Override
   public Optional<RegistryVersion> latest() {
@@ -95,8 +99,35 @@ public final class InMemoryRegistry implements Registry {
   }
 
   @Override
+  public StatisticsHistory statistics() {
+    return statistics;
+  }
+
+  @Override
   public String location() {
     return "memory";
+  }
+
+  private static final class MemoryStatistics implements StatisticsHistory {
+    private final List<StatisticsRun> runs = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void append(StatisticsRun run) {
+      runs.add(run);
+    }
+
+    @Override
+    public List<StatisticsRun> runs(String view) {
+      return runs.stream()
+          .filter(r -> r.view().equals(view))
+          .sorted(StatisticsDocuments.ORDER)
+          .toList();
+    }
+
+    @Override
+    public List<String> views() {
+      return runs.stream().map(StatisticsRun::view).distinct().sorted().toList();
+    }
   }
 
   private static final class MemoryWatermarks implements Watermarks {

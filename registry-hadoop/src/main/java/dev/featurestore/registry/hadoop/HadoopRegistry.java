@@ -13,6 +13,8 @@ import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryLocation;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsDocuments;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.store.VersionJson;
 import dev.featurestore.registry.store.Watermarks;
 import java.io.FileNotFoundException;
@@ -54,6 +56,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * &lt;registry&gt;/versions/v000001.json        one immutable file per version ({@link VersionJson})
  * &lt;registry&gt;/schemas/&lt;fingerprint&gt;.avsc   every feature view value schema ever applied
  * &lt;registry&gt;/watermarks/&lt;view&gt;.json     the materializer's watermarks
+ * &lt;registry&gt;/statistics/&lt;view&gt;/&lt;time&gt;-&lt;run&gt;.json   the statistics history
  * </pre>
  *
  * <p><b>The commit.</b> An apply writes the new version completely to a temporary file in {@code
@@ -243,6 +246,12 @@ public final class HadoopRegistry implements Registry {
   @Override
   public Watermarks watermarks() {
     return new HadoopWatermarks(fileSystem, configuration, new Path(root, WATERMARKS));
+  }
+
+  @Override
+  public StatisticsHistory statistics() {
+    return new HadoopStatisticsHistory(
+        fileSystem, new Path(root, StatisticsDocuments.FOLDER), location);
   }
 
   @Override

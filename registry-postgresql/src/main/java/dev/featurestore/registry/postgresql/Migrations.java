@@ -26,6 +26,10 @@ import java.util.List;
  *           git_commit, git_dirty, summary)              the audit entry of each version
  * schemas(fingerprint PK, schema)                        every feature view value schema ever applied
  * watermarks(view_name PK, watermark, updated_at)        the materializer's watermarks
+ * statistics_runs(view_name, run_id, computed_at, origin,
+ *                 registry_version, document)           (migration 2) the statistics history: one
+ *                                                        row per run, PK (view_name, run_id),
+ *                                                        document = StatisticsDocuments JSON
  * </pre>
  *
  * {@code versions} and {@code audit_log} refuse UPDATE and DELETE (a trigger), so the log is
@@ -53,7 +57,16 @@ final class Migrations {
               "CREATE TRIGGER versions_append_only BEFORE UPDATE OR DELETE ON {s}.versions"
                   + " FOR EACH ROW EXECUTE FUNCTION {s}.refuse_change()",
               "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON {s}.audit_log"
-                  + " FOR EACH ROW EXECUTE FUNCTION {s}.refuse_change()"));
+                  + " FOR EACH ROW EXECUTE FUNCTION {s}.refuse_change()"),
+          // 2: the statistics history (issue 16). Not append-only by trigger: operators may prune
+          // old runs with DELETE.
+          List.of(
+              "CREATE TABLE {s}.statistics_runs (view_name text NOT NULL, run_id text NOT NULL,"
+                  + " computed_at timestamptz NOT NULL, origin text NOT NULL,"
+                  + " registry_version bigint NOT NULL, document text NOT NULL,"
+                  + " PRIMARY KEY (view_name, run_id))",
+              "CREATE INDEX statistics_runs_by_time ON {s}.statistics_runs"
+                  + " (view_name, computed_at, run_id)"));
 
   private Migrations() {}
 

@@ -13,6 +13,7 @@ import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryFormat;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.store.VersionJson;
 import dev.featurestore.registry.store.Watermarks;
 import java.nio.charset.StandardCharsets;
@@ -313,6 +314,11 @@ public final class PostgresRegistry implements Registry {
   @Override
   public Watermarks watermarks() {
     return new PostgresWatermarks(this, tables);
+  }
+
+  @Override
+  public StatisticsHistory statistics() {
+    return new PostgresStatisticsHistory(this, tables);
   }
 
   @Override
