@@ -7,7 +7,6 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,8 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.IChart;
@@ -129,12 +127,12 @@ final class Charts {
   }
 
   private static String dataUri(IChart chart) {
-    ByteArrayOutputStream svg = new ByteArrayOutputStream();
+    byte[] svg;
     try {
-      VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsFormat.SVG);
+      svg = ChartEncoder.getBytes(chart, "svg");
     } catch (IOException e) {
       throw new FeatureStoreException(ErrorCode.INTERNAL_ERROR, "Cannot render a chart", e);
     }
-    return "data:image/svg+xml;base64," + Base64.getEncoder().encodeToString(svg.toByteArray());
+    return "data:image/svg+xml;base64," + Base64.getEncoder().encodeToString(svg);
   }
 }

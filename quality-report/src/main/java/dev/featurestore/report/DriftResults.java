@@ -3,6 +3,8 @@
  */
 package dev.featurestore.report;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -24,7 +26,8 @@ public record DriftResults(
     @JsonProperty(value = "drifted", required = true) boolean drifted,
     @JsonProperty(value = "features", required = true) List<Feature> features) {
   public DriftResults {
-    features = List.copyOf(features);
+    requireNonNull(trainingSet, "training_set is null");
+    features = List.copyOf(requireNonNull(features, "features is null"));
   }
 
   /** One feature's scores; {@code ks} is null for categories. */
@@ -37,5 +40,10 @@ public record DriftResults(
       @JsonProperty("ks") Double ks,
       @JsonProperty(value = "drifted", required = true) boolean drifted,
       @JsonProperty("training_rows") long trainingRows,
-      @JsonProperty("current_rows") long currentRows) {}
+      @JsonProperty("current_rows") long currentRows) {
+    public Feature {
+      requireNonNull(view, "view is null");
+      requireNonNull(feature, "feature is null");
+    }
+  }
 }

@@ -3,6 +3,7 @@
  */
 package dev.featurestore.report;
 
+import java.util.Set;
 import org.apache.commons.text.StringEscapeUtils;
 
 /**
@@ -11,6 +12,12 @@ import org.apache.commons.text.StringEscapeUtils;
  * are always written in double quotes), so a view name or a value can never become markup.
  */
 final class Html {
+  /** Tags after whose end a line break keeps the page source readable. */
+  private static final Set<String> BLOCKS =
+      Set.of(
+          "html", "head", "title", "style", "body", "section", "div", "h1", "h2", "h3", "p",
+          "table", "tr");
+
   private final StringBuilder out = new StringBuilder(64 * 1024);
 
   /** Escapes text for an element's content or a double-quoted attribute value. */
@@ -33,7 +40,10 @@ final class Html {
   }
 
   Html close(String tag) {
-    out.append("</").append(tag).append(">\n");
+    out.append("</").append(tag).append('>');
+    if (BLOCKS.contains(tag)) {
+      out.append('\n');
+    }
     return this;
   }
 

@@ -93,7 +93,11 @@ final class ReportPage {
       html.element(
           "td",
           latest
-              .map(r -> r.checks().isEmpty() ? "none" : r.checksFailed() + " failed of " + r.checks().size())
+              .map(
+                  r ->
+                      r.checks().isEmpty()
+                          ? "none"
+                          : r.checksFailed() + " failed of " + r.checks().size())
               .orElse("—"));
       html.element("td", Integer.toString(view.runs().size()));
       html.close("tr");
@@ -150,7 +154,8 @@ final class ReportPage {
         "class",
         "muted");
     html.open("table", "class", "verify-views");
-    html.row(true, "view", "entities", "online only", "offline only", "newer offline", "mismatches");
+    html.row(
+        true, "view", "entities", "online only", "offline only", "newer offline", "mismatches");
     for (VerifyResults.View v : verify.views()) {
       long mismatches = v.features().stream().mapToLong(VerifyResults.Feature::mismatches).sum();
       html.open("tr", "class", mismatches > 0 || v.offlineOnly() > 0 ? "failed" : "ok");
@@ -164,8 +169,17 @@ final class ReportPage {
     }
     html.close("table");
     html.open("table", "class", "verify");
-    html.row(true, "view", "feature", "matches", "mismatches", "example entity", "online",
-        "offline", "online timestamp", "offline timestamp");
+    html.row(
+        true,
+        "view",
+        "feature",
+        "matches",
+        "mismatches",
+        "example entity",
+        "online",
+        "offline",
+        "online timestamp",
+        "offline timestamp");
     for (VerifyResults.View v : verify.views()) {
       for (VerifyResults.Feature f : v.features()) {
         VerifyResults.Example example = f.examples().isEmpty() ? null : f.examples().get(0);

@@ -17,9 +17,7 @@ import java.nio.file.Path;
 /** Reads the JSON results of {@code drift --json} and {@code verify --json} for the report. */
 public final class ResultFiles {
   private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private ResultFiles() {}
 
@@ -58,7 +56,9 @@ public final class ResultFiles {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where =
-          at == null ? "" : String.format(" at line %d, column %d", at.getLineNr(), at.getColumnNr());
+          at == null
+              ? ""
+              : String.format(" at line %d, column %d", at.getLineNr(), at.getColumnNr());
       throw FeatureStoreException.of(
           ErrorCode.INVALID_ARGUMENT,
           e,

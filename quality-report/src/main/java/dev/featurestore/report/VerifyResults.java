@@ -3,6 +3,8 @@
  */
 package dev.featurestore.report;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +21,7 @@ public record VerifyResults(
     @JsonProperty(value = "consistent", required = true) boolean consistent,
     @JsonProperty(value = "views", required = true) List<View> views) {
   public VerifyResults {
-    views = List.copyOf(views);
+    views = List.copyOf(requireNonNull(views, "views is null"));
   }
 
   /** One view's comparison. */
@@ -32,7 +34,8 @@ public record VerifyResults(
       @JsonProperty("newer_offline") long newerOffline,
       @JsonProperty(value = "features", required = true) List<Feature> features) {
     public View {
-      features = List.copyOf(features);
+      requireNonNull(view, "view is null");
+      features = List.copyOf(requireNonNull(features, "features is null"));
     }
   }
 
@@ -44,6 +47,7 @@ public record VerifyResults(
       @JsonProperty("mismatches") long mismatches,
       @JsonProperty("examples") List<Example> examples) {
     public Feature {
+      requireNonNull(feature, "feature is null");
       examples = examples == null ? List.of() : List.copyOf(examples);
     }
   }

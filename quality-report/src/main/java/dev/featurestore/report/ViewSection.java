@@ -114,8 +114,21 @@ final class ViewSection {
         "muted");
     html.open("table", "class", "stats");
     html.row(
-        true, "feature", "type", "rows", "nulls", "null %", "distinct ≈", "min", "max", "mean",
-        "stddev", "p5", "p50", "p95", "notes");
+        true,
+        "feature",
+        "type",
+        "rows",
+        "nulls",
+        "null %",
+        "distinct ≈",
+        "min",
+        "max",
+        "mean",
+        "stddev",
+        "p5",
+        "p50",
+        "p95",
+        "notes");
     for (FeatureStatistics f : stats.features()) {
       Optional<Numbers> n = f.numbers();
       html.row(
@@ -227,7 +240,12 @@ final class ViewSection {
     }
     html.element(
         "p",
-        runs.size() + " runs, " + runs.get(0).computedAt() + " to " + report.latest().orElseThrow().computedAt() + ".",
+        runs.size()
+            + " runs, "
+            + runs.get(0).computedAt()
+            + " to "
+            + report.latest().orElseThrow().computedAt()
+            + ".",
         "class",
         "muted");
     List<Date> times = new ArrayList<>();
@@ -268,5 +286,4 @@ final class ViewSection {
             chart(Charts.lines(feature + ": mean per run", Map.of(feature, series)), feature));
     html.close("div");
   }
-
 }

@@ -15,6 +15,7 @@ import dev.featurestore.registry.quality.ValueCount;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.store.FileRegistry;
 import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryVersion;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +54,8 @@ final class ReportFixtures {
   }
 
   /**
-   * A registry under {@code dir} with the definitions applied, watermarks written (driver_hourly
-   * 30 minutes old: fresh; customer_profile 5 hours old: stale; driver_daily none) and 4 runs of
+   * A registry under {@code dir} with the definitions applied, watermarks written (driver_hourly 30
+   * minutes old: fresh; customer_profile 5 hours old: stale; driver_daily none) and 4 runs of
    * driver_hourly_stats (the last with a failed check) and 1 of customer_profile.
    */
   static Registry registry(Path dir) {
@@ -67,6 +68,16 @@ final class ReportFixtures {
     }
     registry.statistics().append(customerRun());
     return registry;
+  }
+
+  /**
+   * The registry's latest version with the fixture's definitions: until the registry stores the
+   * views' freshness (helper checks' DefinitionsJson change), the applied copy has none.
+   */
+  static RegistryVersion version(Registry registry) {
+    RegistryVersion applied = registry.latest().orElseThrow();
+    return new RegistryVersion(
+        applied.number(), applied.contentHash(), applied.appliedAt(), definitions());
   }
 
   static List<StatisticsRun> hourlyRuns() {
