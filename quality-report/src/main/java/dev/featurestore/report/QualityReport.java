@@ -74,7 +74,9 @@ public final class QualityReport {
     }
     String html = render(data);
     try {
-      Path temporary = Files.createTempFile(folder, "." + absolute.getFileName(), ".tmp");
+      Path temporary =
+          folder.resolve(
+              "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
       try {
         Files.writeString(temporary, html, StandardCharsets.UTF_8);
         Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);

@@ -16,7 +16,7 @@ final class ReportPage {
       h2 { font-size: 18px; margin: 0 0 8px; }
       h3 { font-size: 15px; margin: 18px 0 6px; }
       .muted { color: #666; }
-      .failed { color: #a12a2a; font-weight: bold; }
+      p.failed { color: #a12a2a; font-weight: bold; }
       section.view, section.results { border: 1px solid #ddd; border-radius: 6px;
              padding: 14px 18px; margin: 18px 0; background: #fff; }
       table { border-collapse: collapse; margin: 6px 0 10px; }
@@ -24,7 +24,10 @@ final class ReportPage {
              white-space: nowrap; }
       th { background: #f4f6f8; font-weight: 600; }
       td:first-child, th:first-child { text-align: left; }
-      table.checks td, table.verify td { text-align: left; white-space: normal; }
+      table.checks td, table.verify td, table.summary td, table.summary th, table.checks th {
+             text-align: left; white-space: normal; }
+      td.notes { text-align: left; white-space: normal; max-width: 240px; }
+      .stale-note { color: #a12a2a; font-weight: 600; }
       tr.failed td, tr.drifted td, tr.stale td { background: #fbeaea; }
       .badge { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px;
              border-radius: 10px; margin-left: 6px; vertical-align: middle; }

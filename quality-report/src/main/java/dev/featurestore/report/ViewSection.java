@@ -91,7 +91,7 @@ final class ViewSection {
             .orElse("; no freshness expectation declared"));
     if (freshness.stale()) {
       html.text(" ");
-      html.element("span", "STALE", "class", "badge bad");
+      html.element("span", "— stale", "class", "stale-note");
     }
     html.close("p");
   }
@@ -131,22 +131,26 @@ final class ViewSection {
         "notes");
     for (FeatureStatistics f : stats.features()) {
       Optional<Numbers> n = f.numbers();
-      html.row(
-          false,
-          f.feature(),
-          f.type().typeName(),
-          Formats.count(f.rows()),
-          Formats.count(f.nulls()),
-          Formats.percent(f.nullFraction()),
-          Formats.count(f.approxDistinct()),
-          n.map(x -> Formats.number(x.min())).orElse(""),
-          n.map(x -> Formats.number(x.max())).orElse(""),
-          n.map(x -> Formats.number(x.mean())).orElse(""),
-          n.map(x -> Formats.number(x.stddev())).orElse(""),
-          quantile(f, "p5"),
-          quantile(f, "p50"),
-          quantile(f, "p95"),
-          notes(f));
+      html.open("tr");
+      for (String cell :
+          List.of(
+              f.feature(),
+              f.type().typeName(),
+              Formats.count(f.rows()),
+              Formats.count(f.nulls()),
+              Formats.percent(f.nullFraction()),
+              Formats.count(f.approxDistinct()),
+              n.map(x -> Formats.number(x.min())).orElse(""),
+              n.map(x -> Formats.number(x.max())).orElse(""),
+              n.map(x -> Formats.number(x.mean())).orElse(""),
+              n.map(x -> Formats.number(x.stddev())).orElse(""),
+              quantile(f, "p5"),
+              quantile(f, "p50"),
+              quantile(f, "p95"))) {
+        html.element("td", cell);
+      }
+      html.element("td", notes(f), "class", "notes");
+      html.close("tr");
     }
     html.close("table");
     html.open("div", "class", "charts");
@@ -283,7 +287,9 @@ final class ViewSection {
     }
     means.forEach(
         (feature, series) ->
-            chart(Charts.lines(feature + ": mean per run", Map.of(feature, series)), feature));
+            chart(
+                Charts.lines(feature + ": mean per run", Map.of(feature, series)),
+                feature + ": mean per run"));
     html.close("div");
   }
 }

@@ -97,7 +97,7 @@ class QualityReportTest {
     assertThat(html)
         .contains("watermark 2026-12-02T01:00:00Z (5h 0m old); expected at most 1h old")
         .contains("watermark 2026-12-02T05:30:00Z (30m 0s old); expected at most 2h old")
-        .contains("<span class=\"badge bad\">STALE</span>")
+        .contains("<span class=\"badge bad\">stale</span>")
         .contains("<td>max_null_fraction</td><td>FAILED</td><td>8.2%</td><td>5%</td>")
         .contains("1 passed, 1 failed.")
         .contains("never materialized (no watermark)");
