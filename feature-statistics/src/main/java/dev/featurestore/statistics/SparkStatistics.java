@@ -1,0 +1,118 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.statistics;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.array_size;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.unix_micros;
+
+import dev.featurestore.registry.ErrorCode;
+import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.quality.FeatureStatistics;
+import dev.featurestore.registry.quality.ViewStatistics;
+import dev.featurestore.spark.SourceRows;
+import dev.featurestore.spark.SparkTypes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Computes the statistics of feature columns in one Spark pass (docs/data-quality.md,
+ * "Statistics"). Each partition folds its rows into one small state per column (exact counters,
+ * Welford moments, and DataSketches sketches: KLL for quantiles and the histogram, HLL for the
+ * distinct count, frequent items for top values); the states are merged in a tree ({@code
+ * treeAggregate}) and only they reach the driver, never rows.
+ *
+ * <p>What each type gets: numbers ({@code int32}, {@code int64}, {@code float32}, {@code float64})
+ * and timestamps (as epoch seconds, with microseconds as the fraction): min/max/mean/stddev,
+ * quantiles, a 20-bin histogram, the distinct count. Strings: the distinct count and top 10 values;
+ * bools: exact true/false counts as top values; bytes: the distinct count; arrays: the statistics
+ * of their lengths. NaN and infinite floats count as nulls.
+ */
+public final class SparkStatistics {
+  private static final int TREE_DEPTH = 2;
+
+  private SparkStatistics() {}
+
+  /**
+   * Computes the statistics of the given columns of {@code rows}.
+   *
+   * @param rows the rows (e.g. a view's source rows in a window, or what a materialization writes)
+   * @param columns the columns, reported in this order
+   * @param view the view name the statistics are reported under
+   * @param start the window's start, as reported (rows are not filtered here)
+   * @param end the window's end, as reported
+   * @throws FeatureStoreException INVALID_ARGUMENT when a column is missing or cannot be read as
+   *     its declared type
+   */
+  public static ViewStatistics compute(
+      Dataset<Row> rows,
+      List<StatisticsColumn> columns,
+      String view,
+      Optional<Instant> start,
+      Instant end) {
+    requireNonNull(rows, "rows is null");
+    List<StatisticsColumn> specs = List.copyOf(requireNonNull(columns, "columns is null"));
+    requireNonNull(view, "view is null");
+    requireNonNull(start, "start is null");
+    requireNonNull(end, "end is null");
+    Column[] selected = new Column[specs.size()];
+    for (int i = 0; i < selected.length; i++) {
+      selected[i] = select(rows.schema(), specs.get(i), view);
+    }
+    ViewState zero = new ViewState(specs);
+    ViewState state =
+        rows.select(selected)
+            .javaRDD()
+            .treeAggregate(zero, ViewState::add, ViewState::merge, TREE_DEPTH);
+    List<FeatureStatistics> features = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      features.add(Summaries.of(specs.get(i).feature(), state.rows, state.columns[i]));
+    }
+    return new ViewStatistics(view, start, end, state.rows, features);
+  }
+
+  /** The column as {@link ColumnState} reads it (see its class comment). */
+  private static Column select(StructType schema, StatisticsColumn spec, String view) {
+    if (!Arrays.asList(schema.fieldNames()).contains(spec.column())) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "Cannot compute statistics of feature '%s' of view '%s': the rows have no column '%s'"
+              + " (columns: %s)",
+          spec.feature(),
+          view,
+          spec.column(),
+          String.join(", ", schema.fieldNames()));
+    }
+    DataType actual = schema.apply(spec.column()).dataType();
+    Column column = col(SourceRows.quote(spec.column()));
+    ValueType type = spec.type();
+    if (!SparkTypes.matches(actual, type)) {
+      column = column.cast(SparkTypes.of(type));
+    }
+    if (type == ValueType.TIMESTAMP) {
+      column = unix_micros(column);
+    } else if (type.isArray()) {
+      column = array_size(column);
+    }
+    return column.as("c" + spec.feature().hashCode()).cast(selectedType(type));
+  }
+
+  private static DataType selectedType(ValueType type) {
+    if (type == ValueType.TIMESTAMP) {
+      return DataTypes.LongType;
+    }
+    return type.isArray() ? DataTypes.IntegerType : SparkTypes.of(type);
+  }
+}

@@ -1,0 +1,41 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.statistics;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/** The partial statistics of every column of a view over some rows: what a partition sends. */
+final class ViewState implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  long rows;
+  final ColumnState[] columns;
+
+  ViewState(List<StatisticsColumn> specs) {
+    columns = new ColumnState[specs.size()];
+    for (int i = 0; i < columns.length; i++) {
+      StatisticsColumn spec = specs.get(i);
+      columns[i] = new ColumnState(spec.type(), spec.allowed().orElse(null));
+    }
+  }
+
+  /** Adds one row holding the columns in order (as {@link SparkStatistics} selects them). */
+  ViewState add(Row row) {
+    rows++;
+    for (int i = 0; i < columns.length; i++) {
+      columns[i].add(row, i);
+    }
+    return this;
+  }
+
+  ViewState merge(ViewState other) {
+    rows += other.rows;
+    for (int i = 0; i < columns.length; i++) {
+      columns[i].merge(other.columns[i]);
+    }
+    return this;
+  }
+}
