@@ -5,7 +5,6 @@ package dev.featurestore.registry.definition;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.featurestore.registry.quality.FeatureChecks;
 import java.io.Serializable;
 
 /**

@@ -1,20 +1,21 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.registry.quality;
+package dev.featurestore.registry.definition;
 
 import static java.util.Objects.requireNonNull;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.OptionalDouble;
 
 /**
  * The data-quality checks declared on one feature ({@code checks:} in a definition file), evaluated
- * by {@link Checks#evaluate} on the rows a materialization is about to write.
+ * by {@code registry.quality.Checks.evaluate} on the rows a materialization is about to write.
  *
  * <p>Serializable through a proxy (its {@link OptionalDouble} components are not), because it
- * travels inside a {@link dev.featurestore.registry.definition.Feature} to Spark executors.
+ * travels inside a {@link Feature} to Spark executors.
  *
  * @param min the smallest value allowed (numeric features only), inclusive
  * @param max the largest value allowed (numeric features only), inclusive
@@ -32,7 +33,7 @@ public record FeatureChecks(
       new FeatureChecks(
           OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), List.of());
 
-  /** The check names as written in definition files and reported in {@link CheckResult#check}. */
+  /** The check names as written in definition files and reported in {@code CheckResult.check}. */
   public static final List<String> NAMES = List.of("min", "max", "max_null_fraction", "allowed");
 
   public FeatureChecks {
@@ -45,6 +46,17 @@ public record FeatureChecks(
   /** Returns true when no check is declared. */
   public boolean isEmpty() {
     return min.isEmpty() && max.isEmpty() && maxNullFraction.isEmpty() && allowed.isEmpty();
+  }
+
+  /**
+   * Formats a limit or an observed number the way people write it: {@code 0}, {@code 1.5}, {@code
+   * -0.25}, {@code 1000000} (no trailing {@code .0}, no exponent).
+   */
+  public static String number(double value) {
+    if (!Double.isFinite(value)) {
+      return Double.toString(value);
+    }
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   private Object writeReplace() {

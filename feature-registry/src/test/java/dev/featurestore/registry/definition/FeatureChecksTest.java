@@ -1,13 +1,10 @@
 /*
  * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
  */
-package dev.featurestore.registry.quality;
+package dev.featurestore.registry.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.featurestore.registry.definition.Feature;
-import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.definition.ValueType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
