@@ -130,6 +130,17 @@ class ApiKeyIT {
     withKey.client().get().uri("/actuator/health").exchange().expectStatus().isOk();
     // Feast's probe: 200 with no body, and no key asked for.
     withKey.client().get().uri("/health").exchange().expectStatus().isOk().expectBody().isEmpty();
+    // The facts of the freshness gauges, which Prometheus scrapes without a key too.
+    withKey
+        .client()
+        .get()
+        .uri("/freshness")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.registry_version")
+        .isEqualTo(1);
   }
 
   @Test

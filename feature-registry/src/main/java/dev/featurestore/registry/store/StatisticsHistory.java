@@ -39,6 +39,20 @@ public interface StatisticsHistory {
     return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1));
   }
 
+  /**
+   * Returns a view's newest run of an origin ({@link StatisticsRun#MATERIALIZE}: its window is the
+   * default window of {@code featurestore stats}); empty when it has none.
+   */
+  default Optional<StatisticsRun> latest(String view, String origin) {
+    List<StatisticsRun> runs = runs(view);
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      if (runs.get(i).origin().equals(origin)) {
+        return Optional.of(runs.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Returns the names of the views with at least one run, sorted (for {@code registry copy}). */
   List<String> views();
 }

@@ -238,6 +238,20 @@ public abstract class RegistryContract {
   }
 
   @Test
+  void findsTheNewestRunOfAnOrigin() {
+    Registry registry = open(location);
+    StatisticsRun materialized = StatisticsRuns.run("driver_stats", "m", T1, 1);
+    StatisticsRun stats = StatisticsRuns.full("driver_stats", "s", T2);
+    registry.statistics().append(materialized);
+    registry.statistics().append(stats);
+
+    StatisticsHistory reopened = open(location).statistics();
+    assertThat(reopened.latest("driver_stats", StatisticsRun.MATERIALIZE)).contains(materialized);
+    assertThat(reopened.latest("driver_stats", StatisticsRun.STATS)).contains(stats);
+    assertThat(reopened.latest("trips", StatisticsRun.MATERIALIZE)).isEmpty();
+  }
+
+  @Test
   void breaksTiesOfTheSameComputedAtByRunId() {
     Registry registry = open(location);
     StatisticsRun b = StatisticsRuns.run("driver_stats", "b", T2, 2);

@@ -38,6 +38,9 @@ import org.springframework.validation.annotation.Validated;
  * @param grpcPort the port of Feast's gRPC ServingService ({@code featurestore.grpc-port}, {@code
  *     serve --grpc-port M}; 0 a free port, -1 no gRPC server); null when unset, then {@code
  *     online.grpc_port} of featurestore.yaml, else 6567
+ * @param freshnessInterval how often the materialization watermarks are read for the freshness
+ *     gauges and {@code GET /freshness} ({@code featurestore.freshness-interval}, default 15s; also
+ *     read whenever a new registry version is loaded)
  */
 @Validated
 @ConfigurationProperties("featurestore")
@@ -50,7 +53,8 @@ public record OnlineProperties(
         int redisConnections,
     @DefaultValue("1s") @NotNull Duration registryPollInterval,
     @DefaultValue("") String redisUri,
-    @Min(-1) @Max(65_535) Integer grpcPort) {
+    @Min(-1) @Max(65_535) Integer grpcPort,
+    @DefaultValue("15s") @NotNull Duration freshnessInterval) {
   /** Default for {@code featurestore.max-entities}. */
   public static final int DEFAULT_MAX_ENTITIES = 1000;
 

@@ -17,9 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Requires the API key of {@code featurestore.yaml} ({@code online.api_key}), when one is set, on
- * every endpoint but health ({@code /health}, {@code /actuator/health}) and Prometheus scraping
- * ({@link ApiKeyCheck}: the {@value ApiKeyCheck#HEADER} header or a bearer token); without it, 401.
- * The Netty route of feature lookups ({@link FeatureRoute}) checks it with {@link #rejection}.
+ * every endpoint but health ({@code /health}, {@code /actuator/health}), Prometheus scraping and
+ * {@code /freshness}, which shows the facts of the freshness gauges ({@link ApiKeyCheck}: the
+ * {@value ApiKeyCheck#HEADER} header or a bearer token); without it, 401. The Netty route of
+ * feature lookups ({@link FeatureRoute}) checks it with {@link #rejection}.
  */
 public final class ApiKeyFilter implements WebFilter, Ordered {
   private final ApiKeyCheck check;
@@ -45,6 +46,7 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
     }
     String path = exchange.getRequest().getPath().pathWithinApplication().value();
     if (path.equals(HealthController.PATH)
+        || path.equals(FreshnessController.PATH)
         || path.startsWith("/actuator/health")
         || path.equals("/actuator/prometheus")) {
       return chain.filter(exchange);

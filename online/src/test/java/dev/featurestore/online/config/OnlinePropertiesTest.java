@@ -28,7 +28,8 @@ class OnlinePropertiesTest {
                 2,
                 Duration.ofSeconds(1),
                 "",
-                null));
+                null,
+                Duration.ofSeconds(15)));
     assertThat(properties.redisUriIfSet()).isEmpty();
   }
 
@@ -44,7 +45,8 @@ class OnlinePropertiesTest {
                 "featurestore.redis-connections", "4",
                 "featurestore.registry-poll-interval", "250ms",
                 "featurestore.redis-uri", "redis://127.0.0.1:6390",
-                "featurestore.grpc-port", "7567"));
+                "featurestore.grpc-port", "7567",
+                "featurestore.freshness-interval", "1m"));
 
     assertThat(properties)
         .isEqualTo(
@@ -56,7 +58,8 @@ class OnlinePropertiesTest {
                 4,
                 Duration.ofMillis(250),
                 "redis://127.0.0.1:6390",
-                7567));
+                7567,
+                Duration.ofMinutes(1)));
     assertThat(properties.redisUriIfSet()).contains("redis://127.0.0.1:6390");
   }
 

@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.store.Registries;
 import dev.featurestore.registry.store.Registry;
 import dev.featurestore.registry.store.RegistryLocation;
 import dev.featurestore.registry.testing.PostgresFixture;
+import dev.featurestore.registry.testing.StatisticsRuns;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -157,5 +160,40 @@ class PostgresRegistryIT {
 
     assertThat(registry.apply(TestDefinitions.rides()).version().number()).isEqualTo(1);
     assertThat(registry.location()).isEqualTo(postgres.locationWithoutPassword(schema));
+  }
+
+  @Test
+  void upgradesARegistryOfSchemaVersionOneToTheStatisticsTableKeepingItsVersions()
+      throws Exception {
+    open().apply(TestDefinitions.rides());
+    // Back to what the first release made: migration 1 only.
+    execute("DROP TABLE {s}.statistics_runs");
+    execute("DELETE FROM {s}.schema_version WHERE version > 1");
+
+    Registry upgraded = open();
+    assertThat(upgraded.history()).hasSize(1);
+    StatisticsRun run = StatisticsRuns.full("driver_stats", "after-upgrade", Instant.EPOCH);
+    upgraded.statistics().append(run);
+    assertThat(open().statistics().runs("driver_stats")).containsExactly(run);
+  }
+
+  @Test
+  void aCorruptStatisticsRowIsAnInternalErrorNamingIt() throws Exception {
+    Registry registry = open();
+    registry
+        .statistics()
+        .append(StatisticsRuns.run("driver_stats", "r1", Instant.parse("2026-11-01T00:00:00Z"), 3));
+    execute("UPDATE {s}.statistics_runs SET document = '{\"run_id\": [' WHERE run_id = 'r1'");
+
+    assertThatThrownBy(() -> open().statistics().runs("driver_stats"))
+        .isInstanceOfSatisfying(
+            FeatureStoreException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+        .hasMessageStartingWith(
+            "Cannot read the statistics run 'r1' of view 'driver_stats' (\""
+                + schema
+                + "\".statistics_runs): Cannot read StatisticsRun from JSON: ")
+        .hasMessageEndingWith(
+            " (move the file or row away to keep the rest of the history readable)");
   }
 }

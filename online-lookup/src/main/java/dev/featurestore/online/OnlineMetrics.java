@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service's own metrics (request latency by endpoint is Spring's {@code http.server.requests}):
@@ -24,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code featurestore.online.freshness}: per feature view, the age of the oldest value served
  *       by a request (now minus its event timestamp)
  * </ul>
+ *
+ * <p>It also keeps, per feature view, the newest event timestamp ever served ({@link
+ * #newestServedMicros}): one atomic maximum per view and request, which the service's freshness
+ * gauges ({@code featurestore.online.freshness.served.age}) read when scraped.
  */
 public final class OnlineMetrics {
   private final MeterRegistry registry;
@@ -32,6 +38,7 @@ public final class OnlineMetrics {
   private final Counter ignoredEntityColumns;
   private final Map<String, Timer> freshness = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> newestServed = new ConcurrentHashMap<>();
 
   public OnlineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -88,6 +95,25 @@ public final class OnlineMetrics {
                     .maximumExpectedValue(Duration.ofDays(30))
                     .register(registry))
         .record(ageMicros, TimeUnit.MICROSECONDS);
+  }
+
+  /** Records the newest event timestamp (microseconds) of a view's values served by a request. */
+  public void served(String view, long newestEventMicros) {
+    AtomicLong newest = newestServed.get(view);
+    if (newest == null) {
+      newest = newestServed.computeIfAbsent(view, name -> new AtomicLong(Long.MIN_VALUE));
+    }
+    if (newest.get() < newestEventMicros) {
+      newest.accumulateAndGet(newestEventMicros, Math::max);
+    }
+  }
+
+  /** The newest event timestamp (microseconds) of a view's values served so far; empty if none. */
+  public OptionalLong newestServedMicros(String view) {
+    AtomicLong newest = newestServed.get(view);
+    return newest == null || newest.get() == Long.MIN_VALUE
+        ? OptionalLong.empty()
+        : OptionalLong.of(newest.get());
   }
 
   /**

@@ -147,6 +147,7 @@ public final class OnlineFeatureService {
     for (int v = 0; v < views.size(); v++) {
       ViewReader reader = views.get(v);
       long oldestMicros = -1;
+      long newestEventMicros = Long.MIN_VALUE;
       for (int r = 0; r < rows; r++) {
         byte[] value = raw.get(v * rows + r);
         if (value == null) {
@@ -163,9 +164,11 @@ public final class OnlineFeatureService {
         decoded[v][r] = reader.codec().decode(value, plan.snapshot().writerSchemas());
         rowStatus[v][r] = FieldStatus.PRESENT;
         oldestMicros = Math.max(oldestMicros, nowMicros - eventMicros);
+        newestEventMicros = Math.max(newestEventMicros, eventMicros);
       }
       if (oldestMicros >= 0) {
         metrics.freshness(reader.view().name(), oldestMicros);
+        metrics.served(reader.view().name(), newestEventMicros);
       }
     }
 
