@@ -35,4 +35,17 @@ public record ReportData(
     requireNonNull(drift, "drift is null");
     requireNonNull(verify, "verify is null");
   }
+
+  /** The views whose watermark is older than their {@code freshness}, in report order. */
+  public List<String> staleViews() {
+    return views.stream()
+        .filter(v -> v.freshness(generatedAt).stale())
+        .map(v -> v.view().name())
+        .toList();
+  }
+
+  /** The number of failed checks in the views' latest statistics runs. */
+  public long failedChecks() {
+    return views.stream().flatMap(v -> v.latest().stream()).mapToLong(r -> r.checksFailed()).sum();
+  }
 }
