@@ -130,10 +130,11 @@ class ReportCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err())
-        .startsWith(
+        .isEqualTo(
             "Cannot read the drift results "
                 + drift
-                + " at line 3, column 4: Unexpected character ('x'")
-        .endsWith("(expected the output of 'featurestore drift --json')\n");
+                + " at line 3, column 3: Unexpected character ('x' (code 120)): was expecting"
+                + " double-quote to start field name (expected the output of 'featurestore drift"
+                + " --json')\n");
   }
 }
