@@ -33,6 +33,7 @@ public final class FeaturestoreCli {
       case "materialize", "materialize-incremental" ->
           MaterializerCli.run(args, out, err, EmbeddedRedisStep::redisOf);
       case "generate-example-data", "show" -> ExamplesCli.run(args);
+      case "stats" -> StatsCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
       case "report" -> ReportCommand.run(out, err, args);
       default -> RegistryCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     };

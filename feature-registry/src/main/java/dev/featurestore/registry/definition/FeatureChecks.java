@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -46,6 +47,21 @@ public record FeatureChecks(
   /** Returns true when no check is declared. */
   public boolean isEmpty() {
     return min.isEmpty() && max.isEmpty() && maxNullFraction.isEmpty() && allowed.isEmpty();
+  }
+
+  /**
+   * Returns the checks as written, for people: {@code min 0, max 1, max_null_fraction 0.05, allowed
+   * [gold, silver]}; empty for {@link #NONE}.
+   */
+  public String describe() {
+    List<String> parts = new ArrayList<>();
+    min.ifPresent(v -> parts.add("min " + number(v)));
+    max.ifPresent(v -> parts.add("max " + number(v)));
+    maxNullFraction.ifPresent(v -> parts.add("max_null_fraction " + number(v)));
+    if (!allowed.isEmpty()) {
+      parts.add("allowed [" + String.join(", ", allowed) + "]");
+    }
+    return String.join(", ", parts);
   }
 
   /**
