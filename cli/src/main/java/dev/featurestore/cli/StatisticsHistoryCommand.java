@@ -14,6 +14,7 @@ import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.RegistryVersion;
 import java.io.PrintWriter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ public final class StatisticsHistoryCommand {
           String.format(
               Locale.ROOT,
               format,
-              run.computedAt(),
+              run.computedAt().truncatedTo(ChronoUnit.MILLIS),
               run.origin(),
               statistics.start().map(Object::toString).orElse("(all)") + " .. " + statistics.end(),
               String.format(Locale.ROOT, "%,d", statistics.rows()),
