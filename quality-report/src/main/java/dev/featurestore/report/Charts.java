@@ -39,6 +39,14 @@ final class Charts {
   private static final Font TITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
   private static final Font AXIS = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
 
+  static {
+    // Charts are drawn into an off-screen Graphics2D: never reach for a display, even where one
+    // is set (a command run from a desktop terminal).
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+  }
+
   private Charts() {}
 
   /**

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The report and its screenshot stay under {@code target/report-browser/} as build artifacts.
  */
 class ReportBrowserIT {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  /** Debian's Chromium; {@code -Dfeaturestore.test.chromium=PATH} points elsewhere. */
+  static final Path CHROMIUM =
+      Path.of(System.getProperty("featurestore.test.chromium", "/usr/bin/chromium"));
+
   static final Path OUT = Path.of("target", "report-browser").toAbsolutePath();
   static final Pattern RENDERED_CHART =
       Pattern.compile("<img class=\"chart\"[^>]*data-rendered=\"(\\d+)x(\\d+)\"[^>]*>");
@@ -40,12 +44,6 @@ class ReportBrowserIT {
 
   @BeforeAll
   static void writeReport() throws IOException {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM),
-        "Chromium is not installed at "
-            + CHROMIUM
-            + ": install Debian's package to run this browser test (apt-get install -y chromium;"
-            + " .ci/run does it where it can)");
     Files.createDirectories(OUT);
     var registry = ReportFixtures.registry(dir.resolve("registry"));
     ReportData data =
@@ -57,6 +55,16 @@ class ReportBrowserIT {
             Optional.of(ResultFiles.verify(QualityReportTest.resource("verify.json"))));
     report = OUT.resolve("report.html");
     QualityReport.write(data, report);
+  }
+
+  @BeforeEach
+  void requireChromium() {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM),
+        "Chromium is not installed at "
+            + CHROMIUM
+            + ": install Debian's package to run this browser test (apt-get install -y chromium;"
+            + " .ci/run does it where it can)");
   }
 
   @Test
