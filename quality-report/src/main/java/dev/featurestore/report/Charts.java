@@ -52,15 +52,11 @@ final class Charts {
   /**
    * A histogram: one bar per bin, labelled by its lower bound.
    *
-   * @param lowers the lower bound of each bin
+   * @param lowers the lower bound of each bin, as shown
    * @param counts the count of each bin
    */
-  static String histogram(String title, List<Double> lowers, List<Long> counts) {
-    List<String> labels = new ArrayList<>();
-    for (Double lower : lowers) {
-      labels.add(Formats.number(lower));
-    }
-    return bars(title, labels, counts, "count");
+  static String histogram(String title, List<String> lowers, List<Long> counts) {
+    return bars(title, lowers, counts, "count");
   }
 
   /** A bar chart of categories (e.g. the most frequent values), in the given order. */

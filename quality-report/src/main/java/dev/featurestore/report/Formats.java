@@ -4,10 +4,16 @@
 package dev.featurestore.report;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** How the report writes numbers, fractions and ages. */
 final class Formats {
+  private static final DateTimeFormatter SHORT =
+      DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   private Formats() {}
 
   /** A number with at most 4 significant digits after the point, without a trailing ".0". */
@@ -24,6 +30,16 @@ final class Formats {
     }
     String text = String.format(Locale.ROOT, "%.4f", value);
     return text.replaceAll("0+$", "").replaceAll("\\.$", "");
+  }
+
+  /** An instant given in epoch seconds, to the second: {@code 2026-12-02T05:00:00Z}. */
+  static String instant(double epochSeconds) {
+    return Instant.ofEpochSecond(Math.round(epochSeconds)).toString();
+  }
+
+  /** An instant given in epoch seconds, short for a chart axis: {@code 12-02 05:00}. */
+  static String shortInstant(double epochSeconds) {
+    return SHORT.format(Instant.ofEpochSecond(Math.round(epochSeconds)));
   }
 
   /** A count with thousands separators: {@code 1,234,567}. */

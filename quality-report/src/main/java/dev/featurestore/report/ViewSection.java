@@ -5,6 +5,7 @@ package dev.featurestore.report;
 
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.quality.Bin;
 import dev.featurestore.registry.quality.CheckResult;
 import dev.featurestore.registry.quality.FeatureStatistics;
@@ -13,6 +14,7 @@ import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.quality.ValueCount;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.report.Charts.Series;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -140,10 +142,10 @@ final class ViewSection {
               Formats.count(f.nulls()),
               Formats.percent(f.nullFraction()),
               Formats.count(f.approxDistinct()),
-              n.map(x -> Formats.number(x.min())).orElse(""),
-              n.map(x -> Formats.number(x.max())).orElse(""),
-              n.map(x -> Formats.number(x.mean())).orElse(""),
-              n.map(x -> Formats.number(x.stddev())).orElse(""),
+              n.map(x -> value(f, x.min())).orElse(""),
+              n.map(x -> value(f, x.max())).orElse(""),
+              n.map(x -> value(f, x.mean())).orElse(""),
+              n.map(x -> spread(f, x.stddev())).orElse(""),
               quantile(f, "p5"),
               quantile(f, "p50"),
               quantile(f, "p95"))) {
@@ -156,10 +158,13 @@ final class ViewSection {
     html.open("div", "class", "charts");
     for (FeatureStatistics f : stats.features()) {
       if (!f.histogram().isEmpty()) {
-        List<Double> lowers = new ArrayList<>();
+        List<String> lowers = new ArrayList<>();
         List<Long> counts = new ArrayList<>();
         for (Bin bin : f.histogram()) {
-          lowers.add(bin.lower());
+          lowers.add(
+              f.type() == ValueType.TIMESTAMP
+                  ? Formats.shortInstant(bin.lower())
+                  : Formats.number(bin.lower()));
           counts.add(bin.count());
         }
         chart(Charts.histogram(f.feature() + ": histogram", lowers, counts), f.feature());
@@ -179,7 +184,19 @@ final class ViewSection {
 
   private static String quantile(FeatureStatistics f, String name) {
     Double value = f.quantiles().get(name);
-    return value == null ? "" : Formats.number(value);
+    return value == null ? "" : value(f, value);
+  }
+
+  /** A value of the feature: timestamps (epoch seconds in the statistics) as instants. */
+  private static String value(FeatureStatistics f, double value) {
+    return f.type() == ValueType.TIMESTAMP ? Formats.instant(value) : Formats.number(value);
+  }
+
+  /** A standard deviation: of timestamps as a duration. */
+  private static String spread(FeatureStatistics f, double stddev) {
+    return f.type() == ValueType.TIMESTAMP
+        ? Formats.age(Duration.ofMillis(Math.round(stddev * 1000)))
+        : Formats.number(stddev);
   }
 
   private static String notes(FeatureStatistics f) {

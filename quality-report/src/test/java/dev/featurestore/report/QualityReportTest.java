@@ -7,13 +7,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.quality.Bin;
+import dev.featurestore.registry.quality.FeatureStatistics;
+import dev.featurestore.registry.quality.Numbers;
+import dev.featurestore.registry.quality.StatisticsRun;
+import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.store.Registry;
+import dev.featurestore.registry.store.RegistryVersion;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -153,5 +167,64 @@ class QualityReportTest {
     Path missing = dir.resolve("verify.json");
     assertThatThrownBy(() -> ResultFiles.verify(missing))
         .hasMessage("Cannot read the verify results " + missing + ": no such file");
+  }
+
+  @Test
+  void showsTimestampStatisticsAsInstantsAndDurations() {
+    FeatureView view =
+        new FeatureView(
+            "trips",
+            List.of("driver"),
+            "trips_src",
+            Duration.ZERO,
+            true,
+            List.of(Feature.of("last_trip", ValueType.TIMESTAMP)),
+            Map.of(),
+            "");
+    // 05:00 to 06:00 on 2026-12-02 in epoch seconds; mean 05:30, stddev 900 s.
+    FeatureStatistics lastTrip =
+        new FeatureStatistics(
+            "last_trip",
+            ValueType.TIMESTAMP,
+            10,
+            0,
+            10,
+            Optional.of(new Numbers(1_796_187_600, 1_796_191_200, 1_796_189_400, 900)),
+            Map.of("p50", 1_796_189_400.0),
+            List.of(
+                new Bin(1_796_187_600, 1_796_189_400, 5), new Bin(1_796_189_400, 1_796_191_200, 5)),
+            List.of(),
+            Optional.empty(),
+            OptionalLong.empty(),
+            List.of());
+    StatisticsRun run =
+        new StatisticsRun(
+            "r1",
+            "trips",
+            1,
+            ReportFixtures.NOW,
+            StatisticsRun.STATS,
+            new ViewStatistics(
+                "trips", Optional.empty(), ReportFixtures.NOW, 10, List.of(lastTrip)),
+            List.of());
+    Definitions definitions = new Definitions("p", List.of(), List.of(), List.of(view), List.of());
+    ReportData data =
+        new ReportData(
+            new RegistryVersion(1, "hash", ReportFixtures.NOW, definitions),
+            "test",
+            ReportFixtures.NOW,
+            List.of(new ViewReport(view, Optional.empty(), List.of(run))),
+            Optional.empty(),
+            Optional.empty());
+
+    String html = text(QualityReport.render(data));
+
+    assertThat(html)
+        .contains(
+            "<td>last_trip</td><td>timestamp</td><td>10</td><td>0</td><td>0%</td><td>10</td>"
+                + "<td>2026-12-02T05:00:00Z</td><td>2026-12-02T06:00:00Z</td>"
+                + "<td>2026-12-02T05:30:00Z</td><td>15m 0s</td><td></td>"
+                + "<td>2026-12-02T05:30:00Z</td><td></td>")
+        .contains("<img class=\"chart\" alt=\"last_trip\" src=\"data:image/svg+xml;base64,...\">");
   }
 }
