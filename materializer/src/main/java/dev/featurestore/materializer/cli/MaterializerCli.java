@@ -15,6 +15,7 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.quality.CheckResult;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.spark.SparkSessions;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -145,6 +147,20 @@ public final class MaterializerCli {
         description = "A materializer.* setting, e.g. materializer.redis.script-batch-size=16.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(
+        names = "--allow-failed-checks",
+        description =
+            "Write views whose checks fail anyway, and report the failures (default: such a view"
+                + " writes nothing, its watermark stays, and the command exits 1).")
+    boolean allowFailedChecks;
+
+    @Option(
+        names = "--no-statistics",
+        description =
+            "Do not compute the statistics of views without checks (views with checks always get"
+                + " them).")
+    boolean noStatistics;
+
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
   }
@@ -237,6 +253,12 @@ public final class MaterializerCli {
     if (common.expiryGrace != null) {
       settings.put(MaterializerOptions.EXPIRY_GRACE, common.expiryGrace);
     }
+    if (common.allowFailedChecks) {
+      settings.put(MaterializerOptions.ALLOW_FAILED_CHECKS, "true");
+    }
+    if (common.noStatistics) {
+      settings.put(MaterializerOptions.STATISTICS, "false");
+    }
     MaterializerOptions options = MaterializerOptions.fromMap(settings);
     FeatureRepo repo = FeatureRepo.open(common.repo);
     Definitions definitions = repo.latestApplied("materialize").definitions();
@@ -251,7 +273,36 @@ public final class MaterializerCli {
     } else {
       out.print(table(summaries));
     }
+    out.flush();
+    List<ViewSummary> heldBack = summaries.stream().filter(ViewSummary::heldBack).toList();
+    if (!heldBack.isEmpty()) {
+      throw FeatureStoreException.of(ErrorCode.INVALID_DATA, "%s", heldBackMessage(heldBack));
+    }
     return 0;
+  }
+
+  /**
+   * One paragraph naming each view held back by its checks, e.g. {@code Cannot materialize feature
+   * view 'driver_hourly_stats': check failed: conv_rate: 7.3% nulls, max_null_fraction 5%.}
+   */
+  static String heldBackMessage(List<ViewSummary> heldBack) {
+    StringBuilder message = new StringBuilder();
+    for (ViewSummary summary : heldBack) {
+      List<CheckResult> failed = summary.failedChecks();
+      message
+          .append("Cannot materialize feature view '")
+          .append(summary.view())
+          .append("': ")
+          .append(failed.size() == 1 ? "check failed: " : "checks failed: ")
+          .append(failed.stream().map(CheckResult::message).collect(Collectors.joining("; ")))
+          .append(". ");
+    }
+    return message
+        .append(heldBack.size() == 1 ? "It wrote" : "They wrote")
+        .append(
+            " nothing and the watermark did not move; fix the data, or change the checks and"
+                + " apply, or write anyway with --allow-failed-checks.")
+        .toString();
   }
 
   /** Every {@code --conf} key must be a materializer setting; checked before Spark starts. */
@@ -318,6 +369,9 @@ public final class MaterializerCli {
               s.view(),
               s.start().map(Instant::toString).orElse("(earliest)"),
               s.end()));
+    }
+    for (ViewSummary s : summaries) {
+      text.append(s.view()).append(": ").append(s.checkLine()).append('\n');
     }
     return text.toString();
   }
