@@ -295,7 +295,7 @@ final class RegistryCommand {
       spec.commandLine()
           .getOut()
           .printf(
-              "Copied %d version(s) with their schemas, watermarks and audit entries from %s to"
+              "Copied %d version(s) with their schemas, watermarks, statistics history and audit entries from %s to"
                   + " %s.%n",
               copied, source.location(), targetRegistry.location());
       return 0;

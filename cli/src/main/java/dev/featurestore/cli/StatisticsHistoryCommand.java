@@ -7,13 +7,16 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.quality.Checks;
 import dev.featurestore.registry.quality.FeatureStatistics;
 import dev.featurestore.registry.quality.QualityJson;
 import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsHistory;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code featurestore stats --history VIEW [--json]}: the statistics runs the registry keeps for a
@@ -69,6 +74,69 @@ public final class StatisticsHistoryCommand {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Runs {@code stats --history VIEW}: a usage error (exit 2) with {@code --views}, {@code --start}
+   * or {@code --end}, which compute statistics.
+   */
+  static int run(
+      CommandSpec spec,
+      FeatureRepo repo,
+      String view,
+      boolean json,
+      List<String> views,
+      Instant start,
+      Instant end) {
+    if (!views.isEmpty() || start != null || end != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--history lists the stored runs of one view; it takes no --views, --start or --end"
+              + " (drop them, or drop --history to compute statistics)");
+    }
+    return print(spec.commandLine().getOut(), repo, view, json);
+  }
+
+  /**
+   * The window of a view's latest {@code materialize} run as the default window of {@code stats};
+   * empty without one (or without a history, {@code runs} null).
+   */
+  static Optional<StatsCommand.Window> lastMaterializedWindow(
+      StatisticsHistory runs, FeatureView view) {
+    if (runs == null) {
+      return Optional.empty();
+    }
+    return runs.latest(view.name(), StatisticsRun.MATERIALIZE)
+        .map(
+            run ->
+                new StatsCommand.Window(
+                    run.statistics().start(),
+                    run.statistics().end(),
+                    "last materialization ("
+                        + run.computedAt().truncatedTo(ChronoUnit.SECONDS)
+                        + ")"));
+  }
+
+  /**
+   * Appends a {@code stats} run per view to the registry's history, with the view's check results,
+   * against the latest applied version.
+   */
+  static void record(FeatureRepo repo, List<FeatureView> views, List<ViewStatistics> statistics) {
+    long version = repo.registry().latest().map(RegistryVersion::number).orElse(0L);
+    Instant computedAt = Instant.now();
+    for (int i = 0; i < views.size(); i++) {
+      repo.registry()
+          .statistics()
+          .append(
+              new StatisticsRun(
+                  StatisticsRun.newRunId(),
+                  views.get(i).name(),
+                  version,
+                  computedAt,
+                  StatisticsRun.STATS,
+                  statistics.get(i),
+                  Checks.evaluate(views.get(i), statistics.get(i))));
+    }
   }
 
   /** The text form: one line per run and one per feature of it. */

@@ -15,6 +15,7 @@ import dev.featurestore.registry.quality.Checks;
 import dev.featurestore.registry.quality.QualityJson;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.store.Watermarks;
 import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SparkSessions;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
  * rows in a window (docs/data-quality.md, "Statistics"), one Spark pass per view.
  *
  * <p>The window: {@code [--start, --end]} when either is given ({@code --start} absent: from the
- * first row; {@code --end} absent: now). Otherwise, per view, the last materialized window {@code
+ * first row; {@code --end} absent: now). Otherwise, per view, the window of its latest {@code
+ * materialize} statistics run in the registry's history; else the last materialized window {@code
  * [watermark - ttl, watermark]} when the view has a watermark ({@code [beginning, watermark]}
  * without a TTL), else every row up to now.
  *
@@ -87,6 +89,17 @@ final class StatsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the statistics as JSON (a list, one per view).")
   boolean json;
 
+  @Option(
+      names = "--history",
+      paramLabel = "VIEW",
+      description =
+          "List the statistics runs the registry keeps for VIEW (materialize and stats add one"
+              + " each time), oldest first, instead of computing statistics.")
+  String history;
+
+  /** The registry's statistics history (set by call; the last materialization's window). */
+  StatisticsHistory runs;
+
   /**
    * A window to compute statistics over.
    *
@@ -97,6 +110,10 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (history != null) {
+      return StatisticsHistoryCommand.run(
+          spec, repoOptions.open(), history, json, views, start, end);
+    }
     Instant now = Instant.now();
     if (start != null && end != null && start.isAfter(end)) {
       throw FeatureStoreException.of(
@@ -109,6 +126,7 @@ final class StatsCommand implements Callable<Integer> {
     Definitions definitions = repo.latestApplied("compute statistics").definitions();
     List<FeatureView> chosen = chosenViews(definitions, views);
     Watermarks watermarks = repo.registry().watermarks();
+    runs = repo.registry().statistics();
     SparkSession spark = SparkSessions.open("featurestore stats", repo.config().sparkMaster());
     List<ViewStatistics> statistics = new ArrayList<>();
     List<StatsTable.Notes> notes = new ArrayList<>();
@@ -139,6 +157,7 @@ final class StatsCommand implements Callable<Integer> {
           new StatsTable.Notes(
               window.basis(), checks, freshness(view, watermarks.read(view.name()), now)));
     }
+    StatisticsHistoryCommand.record(repo, chosen, statistics);
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? QualityJson.write(statistics) + "\n" : StatsTable.of(statistics, notes));
     out.flush();
@@ -149,6 +168,10 @@ final class StatsCommand implements Callable<Integer> {
   Window window(FeatureView view, Watermarks watermarks, Instant now) {
     if (start != null || end != null) {
       return new Window(Optional.ofNullable(start), end == null ? now : end, "--start/--end");
+    }
+    Optional<Window> materialized = StatisticsHistoryCommand.lastMaterializedWindow(runs, view);
+    if (materialized.isPresent()) {
+      return materialized.get();
     }
     Optional<Instant> watermark = watermarks.read(view.name());
     if (watermark.isPresent()) {
