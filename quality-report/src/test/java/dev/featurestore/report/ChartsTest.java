@@ -5,6 +5,10 @@ package dev.featurestore.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChartsTest {
@@ -24,8 +28,7 @@ class ChartsTest {
 
   @Test
   void rendersAHistogramAsAnSvgDataUri() {
-    String uri =
-        Charts.histogram("x: histogram", java.util.List.of("0", "0.5"), java.util.List.of(3L, 4L));
+    String uri = Charts.histogram("x: histogram", List.of("0", "0.5"), List.of(3L, 4L));
 
     assertThat(uri).startsWith("data:image/svg+xml;base64,");
     String svg =
@@ -33,5 +36,26 @@ class ChartsTest {
             java.util.Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1)),
             java.nio.charset.StandardCharsets.UTF_8);
     assertThat(svg).contains("<svg", "viewBox=\"0 0 460 240\"").doesNotContain("DOCTYPE");
+  }
+
+  @Test
+  void drawsDegenerateDataWithoutFailing() {
+    // A constant feature: one bin; a view with no rows: zero counts; a feature in one run only:
+    // a one-point line; a null fraction that is 0 in every run: a flat line.
+    Date first = Date.from(Instant.parse("2026-12-01T00:00:00Z"));
+    Date second = Date.from(Instant.parse("2026-12-02T00:00:00Z"));
+    List<String> uris =
+        List.of(
+            Charts.histogram("constant", List.of("7"), List.of(12L)),
+            Charts.histogram("empty", List.of("0", "1"), List.of(0L, 0L)),
+            Charts.bars("one value", List.of("gold"), List.of(1L), "count"),
+            Charts.lines("one point", Map.of("f", new Charts.Series(List.of(first), List.of(0.5)))),
+            Charts.lines(
+                "flat",
+                Map.of(
+                    "a", new Charts.Series(List.of(first, second), List.of(0.0, 0.0)),
+                    "b", new Charts.Series(List.of(second), List.of(0.0)))));
+
+    assertThat(uris).allSatisfy(uri -> assertThat(uri).startsWith("data:image/svg+xml;base64,"));
   }
 }
