@@ -37,6 +37,7 @@ public final class FeaturestoreCli {
       case "drift" ->
           DriftCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
       case "verify" -> VerifyCommand.run(out, err, args);
+      case "report" -> ReportCommand.run(out, err, args);
       default -> RegistryCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     };
   }
