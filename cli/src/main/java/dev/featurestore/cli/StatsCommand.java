@@ -16,7 +16,6 @@ import dev.featurestore.registry.quality.QualityJson;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.Watermarks;
-import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SparkSessions;
 import dev.featurestore.statistics.SparkStatistics;
 import dev.featurestore.statistics.StatisticsInput;
@@ -123,16 +122,9 @@ final class StatsCommand implements Callable<Integer> {
               window.start(),
               window.end(),
               Checks.allowedSets(view));
-      ViewStatistics computed;
-      try {
-        computed =
-            SparkStatistics.compute(
-                input.rows(), input.columns(), view.name(), window.start(), window.end());
-      } catch (RuntimeException e) { // SparkException is checked, but Scala throws it undeclared.
-        throw SourceReader.unreadableFile(
-                "compute statistics of feature view '" + view.name() + "'", e)
-            .orElseThrow(() -> e);
-      }
+      ViewStatistics computed =
+          SparkStatistics.compute(
+              input.rows(), input.columns(), view.name(), window.start(), window.end());
       statistics.add(computed);
       List<CheckResult> checks = Checks.evaluate(view, computed);
       notes.add(
