@@ -71,7 +71,7 @@ public final class SparkStatistics {
     requireNonNull(end, "end is null");
     Column[] selected = new Column[specs.size()];
     for (int i = 0; i < selected.length; i++) {
-      selected[i] = select(rows.schema(), specs.get(i), view);
+      selected[i] = select(rows.schema(), specs.get(i), view).as("c" + i);
     }
     ViewState zero = new ViewState(specs);
     ViewState state;
@@ -134,7 +134,7 @@ public final class SparkStatistics {
     } else if (type.isArray()) {
       column = array_size(column);
     }
-    return column.as("c" + spec.feature().hashCode()).cast(selectedType(type));
+    return column.cast(selectedType(type));
   }
 
   private static DataType selectedType(ValueType type) {
