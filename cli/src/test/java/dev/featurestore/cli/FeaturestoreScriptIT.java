@@ -46,6 +46,7 @@ class FeaturestoreScriptIT {
               "materialize",
               "materialize-incremental",
               "verify",
+              "stats",
               "serve",
               "redis",
               "generate-example-data",

@@ -8,12 +8,12 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
-import java.io.Serializable;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * One column to compute the statistics of.
+ * One column to compute the statistics of (on the driver: what travels to the executors is {@code
+ * ColumnState}).
  *
  * @param feature the feature name the statistics are reported under
  * @param type the feature's declared type (the column is cast to it when it differs)
@@ -22,10 +22,7 @@ import java.util.Set;
  *     present, the statistics count the non-null values outside it. Not for bytes and arrays.
  */
 public record StatisticsColumn(
-    String feature, ValueType type, String column, Optional<Set<String>> allowed)
-    implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+    String feature, ValueType type, String column, Optional<Set<String>> allowed) {
   public StatisticsColumn {
     requireNonNull(feature, "feature is null");
     requireNonNull(type, "type is null");

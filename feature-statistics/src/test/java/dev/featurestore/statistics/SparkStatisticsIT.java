@@ -15,10 +15,12 @@ import dev.featurestore.registry.quality.Numbers;
 import dev.featurestore.registry.quality.ValueCount;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.spark.testing.SparkTestSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -107,13 +109,13 @@ class SparkStatisticsIT {
     assertThat(numbers.stddev()).isCloseTo(Math.sqrt(5.0 / 3), within(1e-12));
     assertThat(id.quantiles())
         .containsExactly(
-            java.util.Map.entry("p1", 1.0),
-            java.util.Map.entry("p5", 1.0),
-            java.util.Map.entry("p25", 1.0),
-            java.util.Map.entry("p50", 2.0),
-            java.util.Map.entry("p75", 3.0),
-            java.util.Map.entry("p95", 4.0),
-            java.util.Map.entry("p99", 4.0));
+            Map.entry("p1", 1.0),
+            Map.entry("p5", 1.0),
+            Map.entry("p25", 1.0),
+            Map.entry("p50", 2.0),
+            Map.entry("p75", 3.0),
+            Map.entry("p95", 4.0),
+            Map.entry("p99", 4.0));
     // width 0.15: 1 in bin 0, 2 in bin 6 ([1.9, 2.05)), 3 in bin 13 ([2.95, 3.1)), 4 in the last
     assertThat(id.histogram()).hasSize(20);
     assertThat(id.histogram())
@@ -174,6 +176,21 @@ class SparkStatisticsIT {
     assertThat(blob.nulls()).isEqualTo(1);
     assertThat(blob.approxDistinct()).isEqualTo(3);
     assertThat(blob.topValues()).isEmpty();
+  }
+
+  @Test
+  void namesASourceFileThatCannotBeReadDuringThePass() throws Exception {
+    Dataset<Row> rows = smallParquet(); // schema read from the footer: no data yet
+    try (var files = Files.list(dir.resolve("small"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        Files.writeString(file, "not parquet");
+      }
+    }
+
+    assertThatThrownBy(() -> SparkStatistics.compute(rows, COLUMNS, "v", Optional.empty(), END))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessageStartingWith("Cannot compute statistics of feature view 'v': ")
+        .hasMessageContaining("small");
   }
 
   @Test
