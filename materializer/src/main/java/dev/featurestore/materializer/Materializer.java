@@ -6,6 +6,7 @@ package dev.featurestore.materializer;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.materializer.KeyCheck.Totals;
+import dev.featurestore.materializer.internal.LatestRows;
 import dev.featurestore.materializer.internal.PartitionWriter;
 import dev.featurestore.onlinestore.writer.RedisConnections;
 import dev.featurestore.registry.ErrorCode;
@@ -13,12 +14,18 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.onlinestore.OnlineExpiry;
+import dev.featurestore.registry.quality.CheckResult;
+import dev.featurestore.registry.quality.Checks;
+import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.store.Watermarks;
 import dev.featurestore.spark.SourceReader;
+import dev.featurestore.statistics.SparkStatistics;
+import dev.featurestore.statistics.StatisticsColumn;
 import io.lettuce.core.RedisException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,19 +33,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Materializes the latest feature values of online views from their Parquet sources into Redis
  * (layout: docs/online-store-layout.md). For each view: read the rows with an event timestamp in
  * [start, end], drop and count rows with a null join key, keep the latest row per entity key (event
- * timestamp, then created timestamp, then the greatest encoded value), and write it from the
- * executors with the newer-wins script. Nothing but counters reaches the driver.
+ * timestamp, then created timestamp, then the greatest encoded value), compute the statistics of
+ * those rows and evaluate the view's checks on them (a view whose checks fail writes nothing unless
+ * {@link MaterializerOptions#allowFailedChecks}), and write them from the executors with the
+ * newer-wins script. Nothing but counters and sketches reaches the driver.
  */
 public final class Materializer {
   private final SparkSession spark;
@@ -108,7 +122,10 @@ public final class Materializer {
         continue;
       }
       ViewSummary summary = materializeView(view, start, end);
-      watermarks.write(view.name(), end);
+      if (!summary.heldBack()) {
+        // A view whose checks failed wrote nothing: its next run starts from the same watermark.
+        watermarks.write(view.name(), end);
+      }
       summaries.add(summary);
     }
     return summaries;
@@ -184,8 +201,26 @@ public final class Materializer {
             spark.sparkContext().longAccumulator(view.name() + ".keys-written"),
             spark.sparkContext().longAccumulator(view.name() + ".keys-not-newer"),
             spark.sparkContext().longAccumulator(view.name() + ".expired-skipped"));
-    if (rowsToWrite > 0) {
-      write(view, joinKeys, viewRows, rowsToWrite, keysRepeat, counters);
+    Dataset<Row> rows = viewRows.rows().filter(viewRows.keysPresent());
+    if (keysRepeat && rowsToWrite > 0) {
+      rows = latestPerKey(viewRows, rows, rowsToWrite);
+    }
+    // else: every key has one row in the window, so the rows are written as read (no shuffle,
+    // no sort); the writer sees each key once.
+    //
+    // One RDD for the statistics and the write: its shuffle (the repartition by key) runs once, in
+    // the statistics job, and the write job reuses the shuffle files (its map stage is skipped), so
+    // statistics add a shuffle read, a sort and the sketches, not a second read of the source.
+    JavaRDD<InternalRow> toWrite = rows.queryExecution().toRdd().toJavaRDD();
+    Optional<ViewStatistics> statistics = Optional.empty();
+    List<CheckResult> checks = List.of();
+    if (options.statistics() || view.hasChecks()) {
+      statistics = Optional.of(statistics(view, joinKeys, rows.schema(), toWrite, start, end));
+      checks = Checks.evaluate(view, statistics.get());
+    }
+    boolean heldBack = !Checks.failed(checks).isEmpty() && !options.allowFailedChecks();
+    if (rowsToWrite > 0 && !heldBack) {
+      write(view, joinKeys, toWrite, rowsToWrite, counters);
     }
     return new ViewSummary(
         view.name(),
@@ -196,22 +231,55 @@ public final class Materializer {
         counters.keysNotNewer().value(),
         nullKeyRows,
         counters.expiredSkipped().value(),
-        Duration.ofNanos(System.nanoTime() - startNanos));
+        Duration.ofNanos(System.nanoTime() - startNanos),
+        statistics,
+        checks,
+        heldBack);
+  }
+
+  /** The statistics of exactly the rows the write keeps: one per key, chosen as it chooses. */
+  private ViewStatistics statistics(
+      FeatureView view,
+      List<JoinKey> joinKeys,
+      StructType schema,
+      JavaRDD<InternalRow> toWrite,
+      Optional<Instant> start,
+      Instant end) {
+    Map<String, Set<String>> allowed = Checks.allowedSets(view);
+    List<StatisticsColumn> columns = new ArrayList<>();
+    for (int i = 0; i < view.features().size(); i++) {
+      Feature feature = view.features().get(i);
+      columns.add(
+          new StatisticsColumn(
+              feature.name(),
+              feature.type(),
+              "f" + i,
+              Optional.ofNullable(allowed.get(feature.name()))));
+    }
+    spark
+        .sparkContext()
+        .setJobDescription("statistics " + definitions.project() + "/" + view.name());
+    try {
+      Dataset<Row> written =
+          spark.createDataFrame(
+              toWrite.mapPartitions(new LatestRows(definitions.project(), view, joinKeys, schema)),
+              schema);
+      return SparkStatistics.compute(written, columns, view.name(), start, end);
+    } catch (FeatureStoreException e) {
+      throw e;
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw failure(view, e);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
   }
 
   private void write(
       FeatureView view,
       List<JoinKey> joinKeys,
-      ViewRows viewRows,
+      JavaRDD<InternalRow> rows,
       long rowsToWrite,
-      boolean keysRepeat,
       PartitionWriter.Counters counters) {
-    Dataset<Row> rows = viewRows.rows().filter(viewRows.keysPresent());
-    if (keysRepeat) {
-      rows = latestPerKey(viewRows, rows, rowsToWrite);
-    }
-    // else: every key has one row in the window, so the rows are written as read (no shuffle,
-    // no sort); the writer sees each key once.
     Duration grace = options.expiryGrace().orElse(OnlineExpiry.defaultGrace(view));
     PartitionWriter writer =
         new PartitionWriter(
@@ -229,7 +297,7 @@ public final class Materializer {
         .setJobDescription("materialize " + definitions.project() + "/" + view.name());
     try (Progress ignored =
         Progress.start(progress, view.name(), rowsToWrite, counters, options.progressInterval())) {
-      rows.queryExecution().toRdd().toJavaRDD().foreachPartition(writer);
+      rows.foreachPartition(writer);
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
       throw failure(view, e);
     } finally {

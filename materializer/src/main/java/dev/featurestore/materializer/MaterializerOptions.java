@@ -30,6 +30,10 @@ import java.util.Optional;
  *     TTL ({@code OnlineExpiry.defaultGrace})
  * @param progressInterval how often progress is printed; zero: never
  * @param dedupe how the latest row per key is found
+ * @param statistics whether the statistics of what is written are computed for every view (views
+ *     with checks always get them: their checks need them)
+ * @param allowFailedChecks whether a view whose checks fail is written anyway (the failures are
+ *     still reported)
  */
 public record MaterializerOptions(
     int scriptBatchSize,
@@ -38,7 +42,9 @@ public record MaterializerOptions(
     long rowsPerPartition,
     Optional<Duration> expiryGrace,
     Duration progressInterval,
-    Dedupe dedupe) {
+    Dedupe dedupe,
+    boolean statistics,
+    boolean allowFailedChecks) {
   /**
    * How the latest row per entity key is found. The default is {@link #SHUFFLE}: on the 2-core
    * benchmark machine {@link #AUTO} saved 0-7% on one-row-per-key data and costs an extra pass
@@ -92,6 +98,12 @@ public record MaterializerOptions(
 
   public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
+  /** Whether every view's statistics are computed: {@code true} (the default) or {@code false}. */
+  public static final String STATISTICS = "materializer.statistics";
+
+  /** Whether views whose checks fail are written anyway: {@code false} (the default) or true. */
+  public static final String ALLOW_FAILED_CHECKS = "materializer.allow-failed-checks";
+
   private static final List<String> KEYS =
       List.of(
           SCRIPT_BATCH_SIZE,
@@ -100,7 +112,9 @@ public record MaterializerOptions(
           ROWS_PER_PARTITION,
           EXPIRY_GRACE,
           PROGRESS_INTERVAL,
-          DEDUPE);
+          DEDUPE,
+          STATISTICS,
+          ALLOW_FAILED_CHECKS);
 
   public MaterializerOptions {
     positive(SCRIPT_BATCH_SIZE, scriptBatchSize);
@@ -119,6 +133,27 @@ public record MaterializerOptions(
     if (expiryGrace.filter(Duration::isNegative).isPresent()) {
       throw invalid(EXPIRY_GRACE, expiryGrace.get().toString(), "must not be negative");
     }
+  }
+
+  /** Options with statistics on and failed checks stopping their view (the defaults). */
+  public MaterializerOptions(
+      int scriptBatchSize,
+      int flushEvery,
+      int maxInFlight,
+      long rowsPerPartition,
+      Optional<Duration> expiryGrace,
+      Duration progressInterval,
+      Dedupe dedupe) {
+    this(
+        scriptBatchSize,
+        flushEvery,
+        maxInFlight,
+        rowsPerPartition,
+        expiryGrace,
+        progressInterval,
+        dedupe,
+        true,
+        false);
   }
 
   /** The defaults. */
@@ -156,7 +191,21 @@ public record MaterializerOptions(
         Optional.ofNullable(settings.get(PROGRESS_INTERVAL))
             .map(v -> Durations.parse(v, PROGRESS_INTERVAL))
             .orElse(DEFAULT_PROGRESS_INTERVAL),
-        dedupe(settings.getOrDefault(DEDUPE, "shuffle")));
+        dedupe(settings.getOrDefault(DEDUPE, "shuffle")),
+        bool(settings, STATISTICS, true),
+        bool(settings, ALLOW_FAILED_CHECKS, false));
+  }
+
+  private static boolean bool(Map<String, String> settings, String key, boolean defaultValue) {
+    String value = settings.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, value, "expected true or false");
+    };
   }
 
   private static Dedupe dedupe(String value) {
@@ -176,7 +225,9 @@ public record MaterializerOptions(
         rowsPerPartition,
         Optional.of(grace),
         progressInterval,
-        dedupe);
+        dedupe,
+        statistics,
+        allowFailedChecks);
   }
 
   private static long number(Map<String, String> settings, String key, long defaultValue) {

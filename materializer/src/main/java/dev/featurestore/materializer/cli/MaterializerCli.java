@@ -15,7 +15,11 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.quality.CheckResult;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.spark.SparkSessions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -29,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -145,6 +150,20 @@ public final class MaterializerCli {
         description = "A materializer.* setting, e.g. materializer.redis.script-batch-size=16.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(
+        names = "--allow-failed-checks",
+        description =
+            "Write views whose checks fail anyway, and report the failures (default: such a view"
+                + " writes nothing, its watermark stays, and the command exits 1).")
+    boolean allowFailedChecks;
+
+    @Option(
+        names = "--no-statistics",
+        description =
+            "Do not compute the statistics of views without checks (views with checks always get"
+                + " them).")
+    boolean noStatistics;
+
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
   }
@@ -237,21 +256,88 @@ public final class MaterializerCli {
     if (common.expiryGrace != null) {
       settings.put(MaterializerOptions.EXPIRY_GRACE, common.expiryGrace);
     }
+    if (common.allowFailedChecks) {
+      settings.put(MaterializerOptions.ALLOW_FAILED_CHECKS, "true");
+    }
+    if (common.noStatistics) {
+      settings.put(MaterializerOptions.STATISTICS, "false");
+    }
     MaterializerOptions options = MaterializerOptions.fromMap(settings);
     FeatureRepo repo = FeatureRepo.open(common.repo);
-    Definitions definitions = repo.latestApplied("materialize").definitions();
+    RegistryVersion version = repo.latestApplied("materialize");
+    Definitions definitions = version.definitions();
     RedisConfig redis = redisSource.redisOf(repo);
     SparkSession spark =
         SparkSessions.open("featurestore materialize", repo.config().sparkMaster());
     Materializer materializer =
         new Materializer(spark, definitions, redis, p -> repo.resolve(p).toString(), options, err);
     List<ViewSummary> summaries = run.apply(new Context(repo, materializer));
+    record(repo.registry().statistics(), version.number(), summaries);
     if (common.json) {
       out.println(json(definitions.project(), redis, summaries));
     } else {
       out.print(table(summaries));
     }
+    out.flush();
+    List<ViewSummary> heldBack = summaries.stream().filter(ViewSummary::heldBack).toList();
+    if (!heldBack.isEmpty()) {
+      throw FeatureStoreException.of(ErrorCode.INVALID_DATA, "%s", heldBackMessage(heldBack));
+    }
     return 0;
+  }
+
+  /**
+   * One paragraph naming each view held back by its checks, e.g. {@code Cannot materialize feature
+   * view 'driver_hourly_stats': check failed: conv_rate: 7.3% nulls, max_null_fraction 5%.}
+   */
+  static String heldBackMessage(List<ViewSummary> heldBack) {
+    StringBuilder message = new StringBuilder();
+    for (ViewSummary summary : heldBack) {
+      List<CheckResult> failed = summary.failedChecks();
+      message
+          .append("Cannot materialize feature view '")
+          .append(summary.view())
+          .append("': ")
+          .append(failed.size() == 1 ? "check failed: " : "checks failed: ")
+          .append(failed.stream().map(CheckResult::message).collect(Collectors.joining("; ")))
+          .append(". ");
+    }
+    return message
+        .append(heldBack.size() == 1 ? "It wrote" : "They wrote")
+        .append(
+            " nothing and the watermark did not move; fix the data, or change the checks and"
+                + " apply, or write anyway with --allow-failed-checks.")
+        .toString();
+  }
+
+  /**
+   * Appends the statistics of each view written to its history (origin {@code materialize}); a view
+   * held back by its checks wrote nothing and records nothing. The values are in Redis already, so
+   * a history that cannot be written is reported on stderr, and does not fail the command.
+   */
+  private void record(StatisticsHistory history, long version, List<ViewSummary> summaries) {
+    for (ViewSummary summary : summaries) {
+      if (summary.heldBack() || summary.statistics().isEmpty()) {
+        continue;
+      }
+      try {
+        history.append(
+            new StatisticsRun(
+                StatisticsRun.newRunId(),
+                summary.view(),
+                version,
+                Instant.now(),
+                StatisticsRun.MATERIALIZE,
+                summary.statistics().get(),
+                summary.checks()));
+      } catch (FeatureStoreException e) {
+        err.println(
+            "Warning: the statistics of feature view '"
+                + summary.view()
+                + "' were not recorded in its history: "
+                + e.getMessage());
+      }
+    }
   }
 
   /** Every {@code --conf} key must be a materializer setting; checked before Spark starts. */
@@ -318,6 +404,9 @@ public final class MaterializerCli {
               s.view(),
               s.start().map(Instant::toString).orElse("(earliest)"),
               s.end()));
+    }
+    for (ViewSummary s : summaries) {
+      text.append(s.view()).append(": ").append(s.checkLine()).append('\n');
     }
     return text.toString();
   }
