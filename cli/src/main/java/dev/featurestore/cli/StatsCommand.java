@@ -8,21 +8,25 @@ import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.quality.CheckResult;
+import dev.featurestore.registry.quality.Checks;
 import dev.featurestore.registry.quality.QualityJson;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.store.Watermarks;
-import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SparkSessions;
 import dev.featurestore.statistics.SparkStatistics;
 import dev.featurestore.statistics.StatisticsInput;
 import dev.featurestore.statistics.ViewStatisticsSource;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -41,6 +45,12 @@ import picocli.CommandLine.Spec;
  * materialize} statistics run in the registry's history; else the last materialized window {@code
  * [watermark - ttl, watermark]} when the view has a watermark ({@code [beginning, watermark]}
  * without a TTL), else every row up to now.
+ *
+ * <p>The table also shows each view's check results ({@code checks:} in the definitions; the {@code
+ * allowed} sets are counted in the same pass) and, for a view with a {@code freshness}, how old its
+ * watermark is. {@code --json} prints the statistics only ({@link QualityJson} of a list of {@link
+ * ViewStatistics}). The exit code is 0 even when a check fails: {@code stats} reports; {@code
+ * materialize} enforces.
  */
 @Command(
     name = "stats",
@@ -118,7 +128,7 @@ final class StatsCommand implements Callable<Integer> {
     runs = repo.registry().statistics();
     SparkSession spark = SparkSessions.open("featurestore stats", repo.config().sparkMaster());
     List<ViewStatistics> statistics = new ArrayList<>();
-    List<String> bases = new ArrayList<>();
+    List<StatsTable.Notes> notes = new ArrayList<>();
     for (FeatureView view : chosen) {
       Window window = window(view, watermarks, now);
       StatisticsInput input =
@@ -128,21 +138,20 @@ final class StatsCommand implements Callable<Integer> {
               view,
               p -> repo.resolve(p).toString(),
               window.start(),
-              window.end());
-      try {
-        statistics.add(
-            SparkStatistics.compute(
-                input.rows(), input.columns(), view.name(), window.start(), window.end()));
-      } catch (RuntimeException e) { // SparkException is checked, but Scala throws it undeclared.
-        throw SourceReader.unreadableFile(
-                "compute statistics of feature view '" + view.name() + "'", e)
-            .orElseThrow(() -> e);
-      }
-      bases.add(window.basis());
+              window.end(),
+              Checks.allowedSets(view));
+      ViewStatistics computed =
+          SparkStatistics.compute(
+              input.rows(), input.columns(), view.name(), window.start(), window.end());
+      statistics.add(computed);
+      List<CheckResult> checks = Checks.evaluate(view, computed);
+      notes.add(
+          new StatsTable.Notes(
+              window.basis(), checks, freshness(view, watermarks.read(view.name()), now)));
     }
     StatisticsHistoryCommand.record(repo, chosen, statistics);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? QualityJson.write(statistics) + "\n" : StatsTable.of(statistics, bases));
+    out.print(json ? QualityJson.write(statistics) + "\n" : StatsTable.of(statistics, notes));
     out.flush();
     return 0;
   }
@@ -166,6 +175,41 @@ final class StatsCommand implements Callable<Integer> {
           .orElseGet(() -> new Window(Optional.empty(), watermark.get(), "up to the watermark"));
     }
     return new Window(Optional.empty(), now, "all data (no watermark)");
+  }
+
+  /**
+   * The view's freshness as a note for the table: {@code STALE: watermark 3h old, freshness 2h}, or
+   * empty when the view declares no freshness.
+   */
+  static Optional<String> freshness(FeatureView view, Optional<Instant> watermark, Instant now) {
+    if (view.freshness().isEmpty()) {
+      return Optional.empty();
+    }
+    String limit = Durations.format(view.freshness().get());
+    if (watermark.isEmpty()) {
+      return Optional.of("STALE: never materialized (freshness " + limit + ")");
+    }
+    Duration age = Duration.between(watermark.get(), now);
+    String ageText = age(age);
+    return Optional.of(
+        (age.compareTo(view.freshness().get()) > 0 ? "STALE: " : "fresh: ")
+            + "watermark "
+            + ageText
+            + " old, freshness "
+            + limit);
+  }
+
+  /** An age as people read it: {@code 45s}, {@code 12m}, {@code 3.2h}, {@code 4.5d}. */
+  static String age(Duration age) {
+    long seconds = age.getSeconds();
+    if (seconds < 120) {
+      return seconds + "s";
+    } else if (seconds < 7_200) {
+      return seconds / 60 + "m";
+    } else if (seconds < 172_800) {
+      return String.format(Locale.ROOT, "%.1fh", seconds / 3600.0);
+    }
+    return String.format(Locale.ROOT, "%.1fd", seconds / 86400.0);
   }
 
   static List<FeatureView> chosenViews(Definitions definitions, List<String> names) {

@@ -4,6 +4,7 @@
 package dev.featurestore.cli;
 
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.quality.CheckResult;
 import dev.featurestore.registry.quality.FeatureStatistics;
 import dev.featurestore.registry.quality.Numbers;
 import dev.featurestore.registry.quality.ValueCount;
@@ -27,20 +28,29 @@ final class StatsTable {
   private StatsTable() {}
 
   /**
-   * @param bases how each view's window was chosen, in the order of {@code statistics}
+   * What the table says of a view besides its statistics.
+   *
+   * @param basis how the window was chosen
+   * @param checks the results of the view's checks on the statistics
+   * @param freshness the freshness note, when the view declares a freshness
    */
-  static String of(List<ViewStatistics> statistics, List<String> bases) {
+  record Notes(String basis, List<CheckResult> checks, Optional<String> freshness) {}
+
+  /**
+   * @param notes per view, in the order of {@code statistics}
+   */
+  static String of(List<ViewStatistics> statistics, List<Notes> notes) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < statistics.size(); i++) {
       if (i > 0) {
         text.append('\n');
       }
-      view(text, statistics.get(i), bases.get(i));
+      view(text, statistics.get(i), notes.get(i));
     }
     return text.toString();
   }
 
-  private static void view(StringBuilder text, ViewStatistics view, String basis) {
+  private static void view(StringBuilder text, ViewStatistics view, Notes notes) {
     text.append(
         String.format(
             Locale.ROOT,
@@ -49,7 +59,8 @@ final class StatsTable {
             view.rows(),
             view.start().map(Instant::toString).orElse("(earliest)"),
             view.end(),
-            basis));
+            notes.basis()));
+    notes.freshness().ifPresent(f -> text.append("  ").append(f).append('\n'));
     List<String[]> lines = new ArrayList<>();
     lines.add(
         new String[] {
@@ -83,16 +94,17 @@ final class StatsTable {
       }
       text.append(row.toString().stripTrailing()).append('\n');
     }
-    for (FeatureStatistics feature : view.features()) {
-      if (feature.disallowed().isPresent() && feature.disallowed().getAsLong() > 0) {
-        text.append(
-            String.format(
-                Locale.ROOT,
-                "  %s: %,d values not allowed, e.g. %s%n",
-                feature.feature(),
-                feature.disallowed().getAsLong(),
-                String.join(", ", feature.disallowedExamples())));
-      }
+    List<CheckResult> failed = notes.checks().stream().filter(c -> !c.passed()).toList();
+    if (!notes.checks().isEmpty()) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  checks: %d passed, %d failed%n",
+              notes.checks().size() - failed.size(),
+              failed.size()));
+    }
+    for (CheckResult check : failed) {
+      text.append("  FAILED ").append(check.message()).append('\n');
     }
   }
 

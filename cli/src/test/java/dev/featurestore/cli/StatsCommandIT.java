@@ -60,9 +60,10 @@ class StatsCommandIT {
             entities: [driver]
             source: trips_src
             ttl: 4h
+            freshness: 2h
             features:
-              - {name: trips, type: int64}
-              - {name: segment, type: string}
+              - {name: trips, type: int64, checks: {min: 0, max_null_fraction: 0.05}}
+              - {name: segment, type: string, checks: {allowed: [gold]}}
           - name: driver_segment
             entities: [driver]
             source: trips_src
@@ -177,9 +178,13 @@ class StatsCommandIT {
         .isEqualTo(
             """
             driver_trips: 10 rows, (earliest) .. 2026-12-01T09:00:00Z (--start/--end)
+              STALE: never materialized (freshness 2h)
             FEATURE  TYPE    ROWS  NULL %  DISTINCT  MIN  P50  MAX    MEAN  STDDEV  TOP VALUES
             trips    int64     10   10.0%         9    0    5    9  4.6667  3.1623
             segment  string    10    0.0%         2    -    -    -       -       -  gold 60%, silver 40%
+              checks: 1 passed, 2 failed
+              FAILED trips: 10% nulls (1 of 10 rows), max_null_fraction 5%
+              FAILED segment: 4 values not allowed (e.g. 'silver'), allowed [gold]
             """);
   }
 
