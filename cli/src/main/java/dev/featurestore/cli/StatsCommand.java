@@ -24,6 +24,7 @@ import dev.featurestore.statistics.ViewStatisticsSource;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,7 +114,7 @@ final class StatsCommand implements Callable<Integer> {
       return StatisticsHistoryCommand.run(
           spec, repoOptions.open(), history, json, views, start, end);
     }
-    Instant now = Instant.now();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     if (start != null && end != null && start.isAfter(end)) {
       throw FeatureStoreException.of(
           ErrorCode.INVALID_ARGUMENT,
@@ -174,7 +175,7 @@ final class StatsCommand implements Callable<Integer> {
                       Optional.of(watermark.get().minus(ttl)), watermark.get(), "watermark - ttl"))
           .orElseGet(() -> new Window(Optional.empty(), watermark.get(), "up to the watermark"));
     }
-    return new Window(Optional.empty(), now, "all data (no watermark)");
+    return new Window(Optional.empty(), now, "all data: no watermark");
   }
 
   /**
