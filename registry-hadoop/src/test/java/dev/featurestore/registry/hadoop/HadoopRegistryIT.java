@@ -23,6 +23,7 @@ import dev.featurestore.registry.store.Registry.ApplyRequest;
 import dev.featurestore.registry.store.Registry.ApplyResult;
 import dev.featurestore.registry.store.RegistryLocation;
 import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.testing.StatisticsRuns;
 import dev.featurestore.registry.testing.TestDefinitions;
 import dev.featurestore.registry.testing.TestRepos;
 import java.io.IOException;
@@ -125,6 +126,12 @@ class HadoopRegistryIT {
     assertThat(names(fs, uri, "versions")).containsExactly("v000001.json", "v000002.json");
     assertThat(names(fs, uri, "watermarks")).containsExactly("driver_daily.json");
     assertThat(names(fs, uri, "schemas")).allMatch(n -> n.matches("[0-9a-f]{16}\\.avsc"));
+
+    reopened
+        .statistics()
+        .append(StatisticsRuns.run("driver_daily", "r1", Instant.parse("2026-12-02T05:50:28Z"), 3));
+    assertThat(names(fs, uri, "statistics/driver_daily"))
+        .containsExactly("20261202T055028.000000000Z-r1.json");
   }
 
   @Test
