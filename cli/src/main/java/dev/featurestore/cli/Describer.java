@@ -140,6 +140,7 @@ final class Describer {
     ParquetSource source = definitions.sourceOf(view);
     row("source", source.name() + " (" + source.path() + ")");
     row("ttl", Durations.format(view.ttl()) + (view.ttl().isZero() ? " (no limit)" : ""));
+    row("freshness", view.freshness().map(Durations::format).orElse(""));
     row("online", String.valueOf(view.online()));
     row(
         "tags",
@@ -159,6 +160,9 @@ final class Describer {
                   "    %-24s %-15s %s%s",
                   feature.name(), feature.type(), column, feature.description())
               .stripTrailing());
+      if (!feature.checks().isEmpty()) {
+        out.println("      checks: " + feature.checks().describe());
+      }
     }
     row("avro schema fingerprint", fingerprint);
     out.println("  avro schema:");

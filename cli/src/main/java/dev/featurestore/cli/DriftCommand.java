@@ -4,7 +4,7 @@
 package dev.featurestore.cli;
 
 import dev.featurestore.commandrunner.CommandRunner;
-import dev.featurestore.materializer.cli.MaterializerCli.InstantConverter;
+import dev.featurestore.commandrunner.InstantConverter;
 import dev.featurestore.offline.cli.Manifest;
 import dev.featurestore.offline.cli.TrainingSetRunner;
 import dev.featurestore.online.store.OnlineSample;

@@ -36,6 +36,7 @@ public final class FeaturestoreCli {
       case "drift" ->
           DriftCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
       case "verify" -> VerifyCommand.run(out, err, args);
+      case "stats" -> StatsCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
       default -> RegistryCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     };
   }

@@ -118,10 +118,23 @@ class RegistryCliTest {
         .startsWith("feature_view driver_daily (version 2)\n")
         .contains(
             "  entities:                driver (driver_id int64)\n",
-            "    rating                   float64         (column driver_rating)\n",
+            "    rating                   float64         (column driver_rating)\n"
+                + "      checks: min 1, max 5, max_null_fraction 0.05\n",
             "    embedding                array<float32>  8-dimensional driver embedding\n",
             "  avro schema fingerprint: " + FileRegistry.hex(fingerprint) + "\n",
             "\"name\" : \"driver_daily\"");
+
+    assertThat(run("registry", "describe", "driver_hourly_stats", "--repo", repo).out())
+        .contains(
+            "  ttl:                     1h\n  freshness:               2h\n",
+            "    avg_daily_trips          int64\n      checks: min 0\n");
+    JsonNode hourly =
+        new ObjectMapper()
+            .readTree(
+                run("registry", "describe", "driver_hourly_stats", "--repo", repo, "--json").out());
+    assertThat(hourly.path("definition").path("freshness").asText()).isEqualTo("2h");
+    assertThat(hourly.path("definition").path("features").get(0).path("checks").toString())
+        .isEqualTo("{\"min\":0.0,\"max\":1.0,\"max_null_fraction\":0.01}");
 
     Result json =
         run("registry", "describe", "driver_ranking", "--repo", repo, "--version", "1", "--json");

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param features the features, in declaration order
  * @param tags free-form labels
  * @param description free text, empty when absent
+ * @param freshness how old the view's newest materialized data may get before it counts as stale
+ *     (compared with its watermark); empty when the view declares no expectation
  */
 public record FeatureView(
     String name,
@@ -33,7 +35,8 @@ public record FeatureView(
     boolean online,
     List<Feature> features,
     Map<String, String> tags,
-    String description)
+    String description,
+    Optional<Duration> freshness)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -45,6 +48,64 @@ public record FeatureView(
     features = List.copyOf(requireNonNull(features, "features is null"));
     tags = Map.copyOf(requireNonNull(tags, "tags is null"));
     description = description == null ? "" : description;
+    requireNonNull(freshness, "freshness is null");
+  }
+
+  /** Creates a view without a freshness expectation. */
+  public FeatureView(
+      String name,
+      List<String> entities,
+      String source,
+      Duration ttl,
+      boolean online,
+      List<Feature> features,
+      Map<String, String> tags,
+      String description) {
+    this(name, entities, source, ttl, online, features, tags, description, Optional.empty());
+  }
+
+  /** Returns this view with another freshness expectation. */
+  public FeatureView withFreshness(Optional<Duration> newFreshness) {
+    return new FeatureView(
+        name, entities, source, ttl, online, features, tags, description, newFreshness);
+  }
+
+  /** Returns true when a feature of this view declares checks. */
+  public boolean hasChecks() {
+    return features.stream().anyMatch(f -> !f.checks().isEmpty());
+  }
+
+  private Object writeReplace() {
+    return new Form(
+        name, entities, source, ttl, online, features, tags, description, freshness.orElse(null));
+  }
+
+  /** The serialized form: a nullable freshness, as {@link Optional} is not serializable. */
+  private record Form(
+      String name,
+      List<String> entities,
+      String source,
+      Duration ttl,
+      boolean online,
+      List<Feature> features,
+      Map<String, String> tags,
+      String description,
+      Duration freshness)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private Object readResolve() {
+      return new FeatureView(
+          name,
+          entities,
+          source,
+          ttl,
+          online,
+          features,
+          tags,
+          description,
+          Optional.ofNullable(freshness));
+    }
   }
 
   /** Returns the TTL when the view has one; empty when values never expire. */

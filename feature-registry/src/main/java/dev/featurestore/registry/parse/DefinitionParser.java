@@ -8,6 +8,7 @@ import dev.featurestore.registry.Names;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureReference;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
@@ -46,16 +47,28 @@ final class DefinitionParser {
       List.of(
           "name", "parquet", "timestamp_field", "created_timestamp_field", "push", "description");
   static final List<String> VIEW_KEYS =
-      List.of("name", "entities", "source", "ttl", "online", "features", "tags", "description");
-  static final List<String> FEATURE_KEYS = List.of("name", "type", "source_column", "description");
+      List.of(
+          "name",
+          "entities",
+          "source",
+          "ttl",
+          "online",
+          "features",
+          "tags",
+          "description",
+          "freshness");
+  static final List<String> FEATURE_KEYS =
+      List.of("name", "type", "source_column", "description", "checks");
   static final List<String> SERVICE_KEYS = List.of("name", "features", "description");
 
   private final NodeReader reader;
   private final ParsedFiles into;
+  private final ChecksParser checks;
 
   private DefinitionParser(NodeReader reader, ParsedFiles into) {
     this.reader = reader;
     this.into = into;
+    this.checks = new ChecksParser(reader);
   }
 
   /** Parses one file's root node (null for an empty file). */
@@ -342,6 +355,7 @@ final class DefinitionParser {
             });
     Map<String, String> tags = tags(f, what);
     Optional<String> description = f.string("description");
+    Optional<Duration> freshness = checks.freshness(f, what, at);
     Optional<String> label = name.or(() -> peekName(node));
     if (label.isEmpty()) {
       return Optional.empty();
@@ -355,7 +369,8 @@ final class DefinitionParser {
             online,
             features,
             tags,
-            description.orElse(""));
+            description.orElse(""),
+            freshness);
     if (name.isEmpty() || source.isEmpty()) {
       // Not a definition, but its references to entities and its features are still checked.
       into.unfinishedViews().add(new Parsed<>(view, reader.at(node), at));
@@ -402,15 +417,25 @@ final class DefinitionParser {
     Optional<ValueType> type = f.required("type").flatMap(v -> type(v, label));
     Optional<String> sourceColumn = f.string("source_column");
     Optional<String> description = f.string("description");
+    String prefix = "features." + name.orElse(peeked.orElse(""));
+    // A feature reported as a duplicate must not overwrite the locations of the first one.
+    Map<String, Location> checksAt = name.isPresent() ? at : new HashMap<>();
+    FeatureChecks featureChecks =
+        f.value("checks")
+            .map(v -> checks.checks(v, label, type, checksAt, prefix))
+            .orElse(FeatureChecks.NONE);
     if (name.isEmpty() || type.isEmpty()) {
       return Optional.empty();
     }
-    String prefix = "features." + name.get();
     f.value("type").ifPresent(v -> at.put(prefix + ".type", reader.at(v)));
     f.value("source_column").ifPresent(v -> at.put(prefix + ".source_column", reader.at(v)));
     return Optional.of(
         new Feature(
-            name.get(), type.get(), sourceColumn.orElse(name.get()), description.orElse("")));
+            name.get(),
+            type.get(),
+            sourceColumn.orElse(name.get()),
+            description.orElse(""),
+            featureChecks));
   }
 
   private Map<String, String> tags(Fields f, String what) {

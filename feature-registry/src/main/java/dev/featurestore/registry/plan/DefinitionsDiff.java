@@ -7,6 +7,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureReference;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
@@ -273,9 +274,22 @@ public final class DefinitionsDiff {
         fields.put(prefix + ".source_column", feature.sourceColumn());
       }
       optional(fields, prefix + ".description", feature.description());
+      // A check is one field each: a changed limit is listed as such, and never breaking (it
+      // changes what a materialization accepts, not what consumers read).
+      FeatureChecks checks = feature.checks();
+      checks.min().ifPresent(v -> fields.put(prefix + ".checks.min", FeatureChecks.number(v)));
+      checks.max().ifPresent(v -> fields.put(prefix + ".checks.max", FeatureChecks.number(v)));
+      checks
+          .maxNullFraction()
+          .ifPresent(
+              v -> fields.put(prefix + ".checks.max_null_fraction", FeatureChecks.number(v)));
+      if (!checks.allowed().isEmpty()) {
+        fields.put(prefix + ".checks.allowed", checks.allowed().toString());
+      }
     }
     view.tags().forEach((k, v) -> fields.put("tags." + k, v));
     optional(fields, "description", view.description());
+    view.freshness().ifPresent(f -> fields.put("freshness", Durations.format(f)));
     return fields;
   }
 

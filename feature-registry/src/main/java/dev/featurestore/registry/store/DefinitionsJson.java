@@ -14,6 +14,7 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureReference;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
@@ -99,16 +101,57 @@ public final class DefinitionsJson {
     node.put("online", view.online());
     ArrayNode features = node.putArray("features");
     for (Feature feature : view.features()) {
-      features
-          .addObject()
-          .put("name", feature.name())
-          .put("type", feature.type().typeName())
-          .put("source_column", feature.sourceColumn())
-          .put("description", feature.description());
+      ObjectNode featureNode =
+          features
+              .addObject()
+              .put("name", feature.name())
+              .put("type", feature.type().typeName())
+              .put("source_column", feature.sourceColumn())
+              .put("description", feature.description());
+      if (!feature.checks().isEmpty()) {
+        // Only when set (like freshness below), so versions stored before checks existed keep
+        // their bytes and digests.
+        featureNode.set("checks", checks(feature.checks()));
+      }
     }
     ObjectNode tags = node.putObject("tags");
     new TreeMap<>(view.tags()).forEach(tags::put);
-    return node.put("description", view.description());
+    node.put("description", view.description());
+    view.freshness().ifPresent(f -> node.put("freshness", Durations.format(f)));
+    return node;
+  }
+
+  private static ObjectNode checks(FeatureChecks checks) {
+    ObjectNode node = MAPPER.createObjectNode();
+    checks.min().ifPresent(v -> node.put("min", v));
+    checks.max().ifPresent(v -> node.put("max", v));
+    checks.maxNullFraction().ifPresent(v -> node.put("max_null_fraction", v));
+    if (!checks.allowed().isEmpty()) {
+      ArrayNode allowed = node.putArray("allowed");
+      checks.allowed().forEach(allowed::add);
+    }
+    return node;
+  }
+
+  private static FeatureChecks checks(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return FeatureChecks.NONE;
+    }
+    List<String> allowed = new ArrayList<>();
+    node.path("allowed").forEach(v -> allowed.add(v.asText()));
+    return new FeatureChecks(
+        number(node, "min"), number(node, "max"), number(node, "max_null_fraction"), allowed);
+  }
+
+  private static OptionalDouble number(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return OptionalDouble.empty();
+    }
+    if (!value.isNumber()) {
+      throw corrupt("check '" + field + "' is not a number in " + node);
+    }
+    return OptionalDouble.of(value.asDouble());
   }
 
   /** Returns the JSON of one feature service. */
@@ -151,7 +194,8 @@ public final class DefinitionsJson {
                 text(f, "name"),
                 type(text(f, "type")),
                 text(f, "source_column"),
-                text(f, "description")));
+                text(f, "description"),
+                checks(f.path("checks"))));
       }
       Map<String, String> tags = new LinkedHashMap<>();
       node.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
@@ -165,7 +209,12 @@ public final class DefinitionsJson {
               node.path("online").asBoolean(true),
               features,
               tags,
-              text(node, "description")));
+              text(node, "description"),
+              node.hasNonNull("freshness")
+                  ? Optional.of(
+                      Durations.parse(text(node, "freshness"))
+                          .orElseThrow(() -> corrupt("freshness " + node.path("freshness"))))
+                  : Optional.empty()));
     }
     List<FeatureService> services = new ArrayList<>();
     for (JsonNode node : root.path("feature_services")) {

@@ -63,7 +63,7 @@ class FileFeatureRepoTest {
     ParsedDefinitions parsed = FileFeatureRepo.open(RIDES).parse();
 
     assertThat(parsed.location("feature_views.driver_daily.features.rating.source_column"))
-        .contains(new Location("features/driver.yaml", 28, 54));
+        .contains(new Location("features/driver.yaml", 29, 54));
     assertThat(parsed.location("sources.driver_daily_src.parquet"))
         .contains(new Location("features/driver.yaml", 8, 14));
     assertThat(parsed.location("entities.customer.join_keys.customer_id"))

@@ -37,7 +37,15 @@ class DefinitionsDiffTest {
   static FeatureView copy(
       FeatureView v, Duration ttl, List<Feature> features, String source, List<String> entities) {
     return new FeatureView(
-        v.name(), entities, source, ttl, v.online(), features, v.tags(), v.description());
+        v.name(),
+        entities,
+        source,
+        ttl,
+        v.online(),
+        features,
+        v.tags(),
+        v.description(),
+        v.freshness());
   }
 
   static List<String> lines(Definitions before, Definitions after) {
@@ -119,8 +127,9 @@ class DefinitionsDiffTest {
                     v,
                     v.ttl(),
                     List.of(
-                        Feature.of("conv_rate", ValueType.FLOAT32),
-                        Feature.of("avg_daily_trips", ValueType.INT64),
+                        Feature.of("conv_rate", ValueType.FLOAT32)
+                            .withChecks(v.features().get(0).checks()),
+                        v.features().get(2),
                         Feature.of("new_one", ValueType.STRING)),
                     v.source(),
                     v.entities()));
@@ -291,7 +300,12 @@ class DefinitionsDiffTest {
                     false,
                     List.of(
                         v.features().get(0),
-                        new Feature("rating", ValueType.FLOAT64, "rating", "stars"),
+                        new Feature(
+                            "rating",
+                            ValueType.FLOAT64,
+                            "rating",
+                            "stars",
+                            v.features().get(1).checks()),
                         v.features().get(2)),
                     Map.of("owner", "growth-team", "tier", "1"),
                     "daily"));
@@ -336,5 +350,41 @@ class DefinitionsDiffTest {
   @SuppressWarnings("MethodName")
   private static FeatureService FeatureService_of(String name, String... references) {
     return TestDefinitions.service(name, references);
+  }
+
+  @Test
+  void aChangedCheckOrFreshnessIsANonBreakingFieldChange() {
+    Definitions after =
+        withView(
+            "driver_hourly_stats",
+            v -> {
+              List<Feature> features = new ArrayList<>();
+              for (Feature f : v.features()) {
+                features.add(
+                    f.name().equals("conv_rate")
+                        ? f.withChecks(TestDefinitions.checks(0.0, 0.95, null))
+                        : f.name().equals("avg_daily_trips")
+                            ? f.withChecks(
+                                new dev.featurestore.registry.definition.FeatureChecks(
+                                    java.util.OptionalDouble.of(0),
+                                    java.util.OptionalDouble.empty(),
+                                    java.util.OptionalDouble.empty(),
+                                    List.of("1", "2")))
+                            : f);
+              }
+              return copy(v, v.ttl(), features, v.source(), v.entities())
+                  .withFreshness(Optional.of(Duration.ofMinutes(30)));
+            });
+
+    assertThat(lines(RIDES, after))
+        .containsExactly(
+            "~ feature_views.driver_hourly_stats",
+            "    feature_views.driver_hourly_stats.features.avg_daily_trips.checks.allowed: added"
+                + " [1, 2]",
+            "    feature_views.driver_hourly_stats.features.conv_rate.checks.max: 1 -> 0.95",
+            "    feature_views.driver_hourly_stats.features.conv_rate.checks.max_null_fraction:"
+                + " removed (was 0.01)",
+            "    feature_views.driver_hourly_stats.freshness: 2h -> 30m");
+    assertThat(DefinitionsDiff.diff(Optional.of(RIDES), after)).noneMatch(Change::isBreaking);
   }
 }

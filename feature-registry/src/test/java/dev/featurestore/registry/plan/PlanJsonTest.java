@@ -43,7 +43,8 @@ class PlanJsonTest {
                   v.online(),
                   v.features(),
                   v.tags(),
-                  "Hourly stats")
+                  "Hourly stats",
+                  v.freshness())
               : v);
     }
     Definitions after = new Definitions("rides", entities, RIDES.sources(), views, List.of());

@@ -78,7 +78,7 @@ class SourceCheckBesideInvalidDefinitionsTest {
                     + " (data/driver_hourly_stats) has no column 'conv_rate' for feature"
                     + " 'conv_rate' of feature view 'driver_hourly_stats' (columns: acc_rate,"
                     + " avg_daily_trips, created, driver_id, event_timestamp)",
-                "features/driver.yaml:23:16: feature view 'driver_daily' references unknown"
+                "features/driver.yaml:24:16: feature view 'driver_daily' references unknown"
                     + " entity 'drivr' (did you mean 'driver'?)"));
   }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.onlinestore.FeatureViewSchemas;
@@ -335,6 +336,48 @@ class FileRegistryTest {
     assertThat(DefinitionsJson.fromJson(DefinitionsJson.toJson(pushed))).isEqualTo(pushed);
     assertThat(DefinitionsJson.toJson(pushed).toString()).containsOnlyOnce("\"push\":true");
     assertThat(DefinitionsJson.toJson(rides).toString()).doesNotContain("\"push\"");
+  }
+
+  @Test
+  void checksAndFreshnessRoundTripAndAreLeftOutWhereNoneIsDeclared() {
+    Definitions rides = TestDefinitions.rides();
+    String json = DefinitionsJson.toJson(rides).toString();
+
+    assertThat(DefinitionsJson.fromJson(DefinitionsJson.toJson(rides))).isEqualTo(rides);
+    assertThat(json)
+        .contains(
+            "{\"name\":\"conv_rate\",\"type\":\"float64\",\"source_column\":\"conv_rate\","
+                + "\"description\":\"Share of offers the driver accepted\",\"checks\":"
+                + "{\"min\":0.0,\"max\":1.0,\"max_null_fraction\":0.01}}")
+        .contains(
+            "\"checks\":{\"max_null_fraction\":0.0,\"allowed\":[\"new\",\"regular\",\"premium\"]}")
+        .containsOnlyOnce("\"freshness\":\"2h\"")
+        // A feature without checks is written as before checks existed (same bytes, same digest).
+        .contains(
+            "{\"name\":\"embedding\",\"type\":\"array<float32>\",\"source_column\":"
+                + "\"embedding\",\"description\":\"8-dimensional driver embedding\"}");
+  }
+
+  @Test
+  void readsAVersionStoredBeforeChecksExisted() throws Exception {
+    String old =
+        "{\"project\":\"p\",\"entities\":[],\"sources\":[],\"feature_views\":[{\"name\":\"v\","
+            + "\"entities\":[\"driver\"],\"source\":\"s\",\"ttl\":\"2h\",\"online\":true,"
+            + "\"features\":[{\"name\":\"f\",\"type\":\"float64\",\"source_column\":\"f\","
+            + "\"description\":\"\"}],\"tags\":{},\"description\":\"\"}],\"feature_services\":[]}";
+
+    FeatureView view =
+        DefinitionsJson.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(old))
+            .featureViews()
+            .get(0);
+
+    assertThat(view.freshness()).isEmpty();
+    assertThat(view.features().get(0).checks()).isEqualTo(FeatureChecks.NONE);
+    assertThat(
+            DefinitionsJson.toJson(
+                    new Definitions("p", List.of(), List.of(), List.of(view), List.of()))
+                .toString())
+        .isEqualTo(old);
   }
 
   private static <T> List<T> reversed(List<T> list) {

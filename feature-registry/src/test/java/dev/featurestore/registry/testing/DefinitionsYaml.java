@@ -7,10 +7,13 @@ import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ParquetSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** Renders definitions in the definition file format (for tests that need a repo on disk). */
@@ -59,6 +62,7 @@ public final class DefinitionsYaml {
         if (!feature.description().isEmpty()) {
           yaml.append("        description: \"").append(feature.description()).append("\"\n");
         }
+        checks(yaml, feature.checks());
       }
       if (!view.tags().isEmpty()) {
         yaml.append("    tags:\n");
@@ -67,6 +71,8 @@ public final class DefinitionsYaml {
                 (k, v) -> yaml.append("      ").append(k).append(": \"").append(v).append("\"\n"));
       }
       description(yaml, view.description());
+      view.freshness()
+          .ifPresent(f -> yaml.append("    freshness: ").append(Durations.format(f)).append('\n'));
     }
     yaml.append("feature_services:\n");
     for (FeatureService service : definitions.featureServices()) {
@@ -76,6 +82,27 @@ public final class DefinitionsYaml {
       description(yaml, service.description());
     }
     return yaml.toString();
+  }
+
+  private static void checks(StringBuilder yaml, FeatureChecks checks) {
+    if (checks.isEmpty()) {
+      return;
+    }
+    List<String> parts = new ArrayList<>();
+    checks.min().ifPresent(v -> parts.add("min: " + FeatureChecks.number(v)));
+    checks.max().ifPresent(v -> parts.add("max: " + FeatureChecks.number(v)));
+    checks
+        .maxNullFraction()
+        .ifPresent(v -> parts.add("max_null_fraction: " + FeatureChecks.number(v)));
+    if (!checks.allowed().isEmpty()) {
+      parts.add(
+          "allowed: ["
+              + checks.allowed().stream()
+                  .map(a -> "\"" + a + "\"")
+                  .collect(Collectors.joining(", "))
+              + "]");
+    }
+    yaml.append("        checks: {").append(String.join(", ", parts)).append("}\n");
   }
 
   private static void description(StringBuilder yaml, String description) {

@@ -6,6 +6,7 @@ package dev.featurestore.registry.testing;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
+import dev.featurestore.registry.definition.FeatureChecks;
 import dev.featurestore.registry.definition.FeatureReference;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -154,7 +156,8 @@ public final class TestDefinitions {
                   v.online(),
                   v.features(),
                   v.tags(),
-                  v.description())
+                  v.description(),
+                  v.freshness())
               : v);
     }
     return new Definitions(
@@ -189,11 +192,13 @@ public final class TestDefinitions {
                     "conv_rate",
                     ValueType.FLOAT64,
                     "conv_rate",
-                    "Share of offers the driver accepted"),
-                Feature.of("acc_rate", ValueType.FLOAT32),
-                Feature.of("avg_daily_trips", ValueType.INT64)),
+                    "Share of offers the driver accepted",
+                    checks(0.0, 1.0, 0.01)),
+                Feature.of("acc_rate", ValueType.FLOAT32).withChecks(checks(0.0, 1.0, 0.01)),
+                Feature.of("avg_daily_trips", ValueType.INT64).withChecks(checks(0.0, null, null))),
             Map.of("owner", "growth-team"),
-            "");
+            "",
+            Optional.of(Duration.ofHours(2)));
     FeatureView daily =
         new FeatureView(
             "driver_daily",
@@ -202,8 +207,9 @@ public final class TestDefinitions {
             Duration.ofDays(7),
             true,
             List.of(
-                Feature.of("trips_last_7d", ValueType.INT64),
-                new Feature("rating", ValueType.FLOAT64, "driver_rating", ""),
+                Feature.of("trips_last_7d", ValueType.INT64).withChecks(checks(0.0, null, null)),
+                new Feature(
+                    "rating", ValueType.FLOAT64, "driver_rating", "", checks(1.0, 5.0, 0.05)),
                 new Feature(
                     "embedding",
                     ValueType.ARRAY_FLOAT32,
@@ -219,10 +225,19 @@ public final class TestDefinitions {
             Duration.ofDays(30),
             true,
             List.of(
-                Feature.of("current_balance", ValueType.FLOAT64),
-                Feature.of("avg_passenger_count", ValueType.FLOAT64),
-                Feature.of("lifetime_trip_count", ValueType.INT64),
-                Feature.of("segment", ValueType.STRING)),
+                Feature.of("current_balance", ValueType.FLOAT64)
+                    .withChecks(checks(0.0, null, null)),
+                Feature.of("avg_passenger_count", ValueType.FLOAT64)
+                    .withChecks(checks(1.0, 8.0, null)),
+                Feature.of("lifetime_trip_count", ValueType.INT64)
+                    .withChecks(checks(0.0, null, null)),
+                Feature.of("segment", ValueType.STRING)
+                    .withChecks(
+                        new FeatureChecks(
+                            OptionalDouble.empty(),
+                            OptionalDouble.empty(),
+                            OptionalDouble.of(0),
+                            List.of("new", "regular", "premium")))),
             Map.of(),
             "Slowly changing customer attributes");
     FeatureService ranking =
@@ -240,6 +255,15 @@ public final class TestDefinitions {
         List.of(hourlySource, dailySource, customerSource),
         List.of(hourly, daily, customerProfile),
         List.of(ranking));
+  }
+
+  /** Checks with these bounds and null fraction (null for none) and no allowed values. */
+  public static FeatureChecks checks(Double min, Double max, Double maxNullFraction) {
+    return new FeatureChecks(
+        min == null ? OptionalDouble.empty() : OptionalDouble.of(min),
+        max == null ? OptionalDouble.empty() : OptionalDouble.of(max),
+        maxNullFraction == null ? OptionalDouble.empty() : OptionalDouble.of(maxNullFraction),
+        List.of());
   }
 
   /**
