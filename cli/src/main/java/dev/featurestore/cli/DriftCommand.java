@@ -157,13 +157,7 @@ final class DriftCommand implements Callable<Integer> {
             Drift.againstServed(spark, served.definitions(), training, served, lookupTime, options);
       }
     } else {
-      if (!rangeStart.isBefore(rangeEnd)) {
-        throw FeatureStoreException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            "Invalid range: --start %s is not before --end %s; give a start before the end",
-            rangeStart,
-            rangeEnd);
-      }
+      Drift.checkRange(rangeStart, rangeEnd); // before Spark starts
       spark = SparkSessions.open("featurestore drift", featureRepo.config().sparkMaster());
       report =
           Drift.againstSources(
