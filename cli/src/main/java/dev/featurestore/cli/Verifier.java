@@ -8,11 +8,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.offline.HistoricalFeatures;
 import dev.featurestore.offline.TrainingSetOptions;
 import dev.featurestore.online.OnlineMetrics;
-import dev.featurestore.online.lookup.GetOnlineFeaturesRequest;
-import dev.featurestore.online.lookup.GetOnlineFeaturesResponse;
-import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
 import dev.featurestore.online.lookup.OnlineFeatureService;
-import dev.featurestore.online.lookup.ValueEncoding;
 import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.snapshot.ServingSnapshot;
 import dev.featurestore.online.store.LettuceOnlineStoreReader;
@@ -42,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -65,20 +60,7 @@ final class Verifier {
   private static final String ROW = "__verify_row";
   private static final String LOOKUP_TIME = "__verify_lookup_time";
   private static final String EVENT = "__verify_event_timestamp";
-  private static final int BATCH = 1_000;
-
-  private static final ValueEncoding DECODED =
-      new ValueEncoding() {
-        @Override
-        public List<Object> joinKey(String name, List<Object> values) {
-          return values;
-        }
-
-        @Override
-        public Object feature(ValueType type, Object value) {
-          return value;
-        }
-      };
+  static final int BATCH = 1_000;
 
   private final FeatureRepo repo;
   private final RedisConfig redis;
@@ -125,7 +107,7 @@ final class Verifier {
         Map<Integer, Row> offline =
             offline(definitions, group.getValue(), joinKeys, entities, lookupTime);
         for (FeatureView view : group.getValue()) {
-          Online online = online(service, view, joinKeys, entities);
+          VerifyOnline online = VerifyOnline.lookup(service, view, joinKeys, entities);
           results.add(
               compare(
                   snapshot,
@@ -162,58 +144,6 @@ final class Verifier {
       }
     }
     return views;
-  }
-
-  /** What the online service answered per sampled entity. */
-  private record Online(boolean[] served, long[] eventMicros, List<List<Object>> values) {}
-
-  private static Online online(
-      OnlineFeatureService service,
-      FeatureView view,
-      List<JoinKey> joinKeys,
-      List<List<Object>> entities) {
-    int rows = entities.size();
-    boolean[] served = new boolean[rows];
-    long[] eventMicros = new long[rows];
-    List<List<Object>> values = new ArrayList<>(rows);
-    List<String> references =
-        view.features().stream().map(f -> view.name() + ":" + f.name()).toList();
-    for (int from = 0; from < rows; from += BATCH) {
-      int to = Math.min(rows, from + BATCH);
-      Map<String, List<Object>> columns = new LinkedHashMap<>();
-      for (int k = 0; k < joinKeys.size(); k++) {
-        List<Object> column = new ArrayList<>(to - from);
-        for (List<Object> entity : entities.subList(from, to)) {
-          Object value = entity.get(k);
-          column.add(
-              value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes) : value);
-        }
-        columns.put(joinKeys.get(k).name(), column);
-      }
-      GetOnlineFeaturesResponse response;
-      try {
-        response =
-            service
-                .lookup(new GetOnlineFeaturesRequest(references, null, columns, true), DECODED)
-                .join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof FeatureStoreException f ? f : e;
-      }
-      List<GetOnlineFeaturesResponse.FeatureVector> results = response.results();
-      int first = joinKeys.size();
-      for (int r = 0; r < to - from; r++) {
-        FieldStatus status = results.get(first).statuses().get(r);
-        served[from + r] = status == FieldStatus.PRESENT || status == FieldStatus.NULL_VALUE;
-        eventMicros[from + r] =
-            VerifyValues.micros(Instant.parse(results.get(first).eventTimestamps().get(r)));
-        List<Object> row = new ArrayList<>(view.features().size());
-        for (int f = 0; f < view.features().size(); f++) {
-          row.add(results.get(first + f).values().get(r));
-        }
-        values.add(row);
-      }
-    }
-    return new Online(served, eventMicros, values);
   }
 
   /**
@@ -294,7 +224,7 @@ final class Verifier {
       FeatureView view,
       List<JoinKey> joinKeys,
       List<List<Object>> entities,
-      Online online,
+      VerifyOnline online,
       Map<Integer, Row> offline,
       Optional<Instant> watermark) {
     OnlineValueCodec codec = new OnlineValueCodec(snapshot.project(), view);

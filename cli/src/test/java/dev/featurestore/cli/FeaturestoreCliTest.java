@@ -41,7 +41,13 @@ class FeaturestoreCliTest {
     assertThat(version.out()).startsWith("featurestore ").hasLineCount(1);
     for (String command :
         new String[] {
-          "plan", "registry", "redis", "training-set", "materialize", "generate-example-data"
+          "plan",
+          "registry",
+          "redis",
+          "training-set",
+          "materialize",
+          "generate-example-data",
+          "verify"
         }) {
       assertThat(run(command, "--version")).as(command).isEqualTo(version);
     }
@@ -49,7 +55,7 @@ class FeaturestoreCliTest {
 
   @Test
   void everyCommandReportsBadUsageWithExitTwo() {
-    for (String command : new String[] {"apply", "training-set", "materialize", "show"}) {
+    for (String command : new String[] {"apply", "training-set", "materialize", "show", "verify"}) {
       Result result = run(command, "--bogus");
       assertThat(result.exitCode()).as(command).isEqualTo(2);
       assertThat(result.err())
@@ -70,7 +76,8 @@ class FeaturestoreCliTest {
     for (String[] args :
         new String[][] {
           {"plan", "--repo", "/nonexistent/repo"},
-          {"materialize-incremental", "--repo", "/nonexistent/repo", "--end", "now"}
+          {"materialize-incremental", "--repo", "/nonexistent/repo", "--end", "now"},
+          {"verify", "--repo", "/nonexistent/repo"}
         }) {
       Result plain = run(args);
       assertThat(plain.exitCode()).as(args[0]).isEqualTo(1);

@@ -45,6 +45,7 @@ class FeaturestoreScriptIT {
               "training-set",
               "materialize",
               "materialize-incremental",
+              "verify",
               "serve",
               "redis",
               "generate-example-data",
