@@ -4,7 +4,7 @@
 package dev.featurestore.cli;
 
 import dev.featurestore.commandrunner.CommandRunner;
-import dev.featurestore.materializer.cli.MaterializerCli.InstantConverter;
+import dev.featurestore.commandrunner.InstantConverter;
 import dev.featurestore.offline.cli.Manifest;
 import dev.featurestore.offline.cli.TrainingSetRunner;
 import dev.featurestore.online.store.OnlineSample;
@@ -157,13 +157,7 @@ final class DriftCommand implements Callable<Integer> {
             Drift.againstServed(spark, served.definitions(), training, served, lookupTime, options);
       }
     } else {
-      if (!rangeStart.isBefore(rangeEnd)) {
-        throw FeatureStoreException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            "Invalid range: --start %s is not before --end %s; give a start before the end",
-            rangeStart,
-            rangeEnd);
-      }
+      Drift.checkRange(rangeStart, rangeEnd); // before Spark starts
       spark = SparkSessions.open("featurestore drift", featureRepo.config().sparkMaster());
       report =
           Drift.againstSources(

@@ -64,6 +64,21 @@ public final class Drift {
   }
 
   /**
+   * Checks a range of source rows to compare, before anything is read.
+   *
+   * @throws FeatureStoreException INVALID_ARGUMENT when {@code start} is not before {@code end}
+   */
+  public static void checkRange(Instant start, Instant end) {
+    if (!start.isBefore(end)) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "Invalid range: --start %s is not before --end %s; give a start before the end",
+          start,
+          end);
+    }
+  }
+
+  /**
    * Compares a training set with the values an online store serves now for sampled entities.
    *
    * @param lookupTime when the values were looked up (the report's end)

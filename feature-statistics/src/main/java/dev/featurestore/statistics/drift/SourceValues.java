@@ -46,13 +46,7 @@ final class SourceValues implements CurrentValues {
     this.pathResolver = requireNonNull(pathResolver, "pathResolver is null");
     this.start = requireNonNull(start, "start is null");
     this.end = requireNonNull(end, "end is null");
-    if (!start.isBefore(end)) {
-      throw FeatureStoreException.of(
-          ErrorCode.INVALID_ARGUMENT,
-          "Invalid range: --start %s is not before --end %s; give a start before the end",
-          start,
-          end);
-    }
+    Drift.checkRange(start, end);
   }
 
   @Override

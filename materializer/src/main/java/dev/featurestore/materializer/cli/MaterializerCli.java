@@ -228,14 +228,8 @@ public final class MaterializerCli {
     }
   }
 
-  /**
-   * Parses an ISO-8601 instant or {@code now}: the one time option parser of the command line
-   * ({@code materialize}, {@code drift}, ...).
-   */
-  public static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
-    /** Creates the converter (picocli instantiates it). */
-    public InstantConverter() {}
-
+  /** Parses an ISO-8601 instant or {@code now}. */
+  static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
     @Override
     public Instant convert(String value) {
       if (value.equalsIgnoreCase("now")) {
