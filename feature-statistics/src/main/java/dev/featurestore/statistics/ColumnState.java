@@ -18,7 +18,7 @@ import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * The partial statistics of one column over some rows: exact counters and {@link Moments}, plus the
@@ -27,7 +27,8 @@ import org.apache.spark.sql.Row;
  * executors and the driver in Java serialization, the sketches as their compact bytes.
  *
  * <p>The row holds the column as {@link SparkStatistics} selects it: a number as its declared type,
- * a timestamp as epoch microseconds ({@code bigint}), an array as its length ({@code int}).
+ * a timestamp as epoch microseconds ({@code bigint}), an array as its length ({@code int}). It is
+ * Spark's internal row, read with its typed getters: no object per value but a string's.
  */
 final class ColumnState implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -65,7 +66,7 @@ final class ColumnState implements Serializable {
     return allowed != null;
   }
 
-  void add(Row row, int i) {
+  void add(InternalRow row, int i) {
     if (row.isNullAt(i)) {
       nulls++;
       return;
@@ -76,9 +77,9 @@ final class ColumnState implements Serializable {
       case FLOAT32 -> addFloating(row.getFloat(i), true);
       case FLOAT64 -> addFloating(row.getDouble(i), false);
       case TIMESTAMP -> addMicros(row.getLong(i));
-      case STRING -> addString(row.getString(i));
+      case STRING -> addString(row.getUTF8String(i).toString());
       case BOOL -> addBool(row.getBoolean(i));
-      case BYTES -> addBytes((byte[]) row.get(i));
+      case BYTES -> addBytes(row.getBinary(i));
       case ARRAY_INT32, ARRAY_INT64, ARRAY_FLOAT32, ARRAY_FLOAT64, ARRAY_STRING ->
           moments.add(row.getInt(i));
     }

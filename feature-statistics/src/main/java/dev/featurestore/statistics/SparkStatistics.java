@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * "Statistics"). Each partition folds its rows into one small state per column (exact counters,
  * Welford moments, and DataSketches sketches: KLL for quantiles and the histogram, HLL for the
  * distinct count, frequent items for top values); the states are merged in a tree ({@code
- * treeAggregate}) and only they reach the driver, never rows.
+ * treeAggregate}) and only they reach the driver, never rows. The rows are Spark's internal rows of
+ * the projection (no conversion to {@code Row}, no boxing: typed getters on the binary row).
  *
  * <p>What each type gets: numbers ({@code int32}, {@code int64}, {@code float32}, {@code float64})
  * and timestamps (as epoch seconds, with microseconds as the fraction): min/max/mean/stddev,
@@ -74,7 +75,9 @@ public final class SparkStatistics {
     ViewState zero = new ViewState(specs);
     ViewState state =
         rows.select(selected)
-            .javaRDD()
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
             .treeAggregate(zero, ViewState::add, ViewState::merge, TREE_DEPTH);
     List<FeatureStatistics> features = new ArrayList<>(specs.size());
     for (int i = 0; i < specs.size(); i++) {

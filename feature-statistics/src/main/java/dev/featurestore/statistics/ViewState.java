@@ -5,7 +5,7 @@ package dev.featurestore.statistics;
 
 import java.io.Serializable;
 import java.util.List;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /** The partial statistics of every column of a view over some rows: what a partition sends. */
 final class ViewState implements Serializable {
@@ -23,7 +23,7 @@ final class ViewState implements Serializable {
   }
 
   /** Adds one row holding the columns in order (as {@link SparkStatistics} selects them). */
-  ViewState add(Row row) {
+  ViewState add(InternalRow row) {
     rows++;
     for (int i = 0; i < columns.length; i++) {
       columns[i].add(row, i);

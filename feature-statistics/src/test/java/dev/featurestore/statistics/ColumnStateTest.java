@@ -21,7 +21,9 @@ import java.io.ObjectOutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 class ColumnStateTest {
@@ -58,9 +60,9 @@ class ColumnStateTest {
   void survivesJavaSerializationWithItsSketches() throws Exception {
     ColumnState state = new ColumnState(ValueType.STRING, Set.of("a"));
     for (String value : List.of("a", "b", "b", "", "c")) {
-      state.add(RowFactory.create(value), 0);
+      state.add(row(UTF8String.fromString(value)), 0);
     }
-    state.add(RowFactory.create((Object) null), 0);
+    state.add(row(null), 0);
 
     ColumnState copy = roundTrip(state);
     copy.merge(roundTrip(new ColumnState(ValueType.STRING, Set.of("a"))));
@@ -83,7 +85,7 @@ class ColumnStateTest {
     ColumnState left = new ColumnState(ValueType.INT32, Set.of("0"));
     ColumnState right = new ColumnState(ValueType.INT32, Set.of("0"));
     for (int i = 9; i >= 0; i--) {
-      (i % 2 == 0 ? left : right).add(RowFactory.create(i), 0);
+      (i % 2 == 0 ? left : right).add(row(i), 0);
     }
 
     FeatureStatistics statistics = Summaries.of("n", 10, left.merge(right));
@@ -96,7 +98,7 @@ class ColumnStateTest {
   void equalValuesMakeOneBin() {
     ColumnState state = new ColumnState(ValueType.FLOAT64, null);
     for (int i = 0; i < 3; i++) {
-      state.add(RowFactory.create(2.5), 0);
+      state.add(row(2.5), 0);
     }
 
     FeatureStatistics statistics = Summaries.of("x", 3, state);
@@ -115,6 +117,10 @@ class ColumnStateTest {
         .hasMessage(
             "Cannot compute statistics of feature 'tags': an allowed set applies to string, bool,"
                 + " number and timestamp features, not array<string>");
+  }
+
+  private static InternalRow row(Object value) {
+    return new GenericInternalRow(new Object[] {value});
   }
 
   private static ColumnState roundTrip(ColumnState state)
