@@ -16,7 +16,10 @@ import dev.featurestore.registry.Names;
 import dev.featurestore.registry.config.RedisConfig;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.quality.CheckResult;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.store.RegistryVersion;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.spark.SparkSessions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -261,13 +264,15 @@ public final class MaterializerCli {
     }
     MaterializerOptions options = MaterializerOptions.fromMap(settings);
     FeatureRepo repo = FeatureRepo.open(common.repo);
-    Definitions definitions = repo.latestApplied("materialize").definitions();
+    RegistryVersion version = repo.latestApplied("materialize");
+    Definitions definitions = version.definitions();
     RedisConfig redis = redisSource.redisOf(repo);
     SparkSession spark =
         SparkSessions.open("featurestore materialize", repo.config().sparkMaster());
     Materializer materializer =
         new Materializer(spark, definitions, redis, p -> repo.resolve(p).toString(), options, err);
     List<ViewSummary> summaries = run.apply(new Context(repo, materializer));
+    record(repo.registry().statistics(), version.number(), summaries);
     if (common.json) {
       out.println(json(definitions.project(), redis, summaries));
     } else {
@@ -303,6 +308,36 @@ public final class MaterializerCli {
             " nothing and the watermark did not move; fix the data, or change the checks and"
                 + " apply, or write anyway with --allow-failed-checks.")
         .toString();
+  }
+
+  /**
+   * Appends the statistics of each view written to its history (origin {@code materialize}); a view
+   * held back by its checks wrote nothing and records nothing. The values are in Redis already, so
+   * a history that cannot be written is reported on stderr, and does not fail the command.
+   */
+  private void record(StatisticsHistory history, long version, List<ViewSummary> summaries) {
+    for (ViewSummary summary : summaries) {
+      if (summary.heldBack() || summary.statistics().isEmpty()) {
+        continue;
+      }
+      try {
+        history.append(
+            new StatisticsRun(
+                StatisticsRun.newRunId(),
+                summary.view(),
+                version,
+                Instant.now(),
+                StatisticsRun.MATERIALIZE,
+                summary.statistics().get(),
+                summary.checks()));
+      } catch (FeatureStoreException e) {
+        err.println(
+            "Warning: the statistics of feature view '"
+                + summary.view()
+                + "' were not recorded in its history: "
+                + e.getMessage());
+      }
+    }
   }
 
   /** Every {@code --conf} key must be a materializer setting; checked before Spark starts. */

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.featurestore.registry.definition.JoinKey;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineKeys;
+import dev.featurestore.registry.quality.CheckResult;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.repo.FeatureRepo;
+import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.testing.RedisFixture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -142,6 +145,22 @@ class MaterializeChecksIT {
         .contains("\"watermark\" : \"" + END + "\"");
     assertThat(Files.readString(watermarks.resolve("plain.json")))
         .contains("\"watermark\" : \"" + END + "\"");
+    // The history records what was written: the views written, not the one held back.
+    StatisticsHistory history = FeatureRepo.open(repo).registry().statistics();
+    assertThat(history.runs("rates_strict")).isEmpty();
+    assertThat(history.runs("plain"))
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.origin()).isEqualTo(StatisticsRun.MATERIALIZE);
+              assertThat(run.registryVersion()).isEqualTo(1);
+              assertThat(run.statistics().rows()).isEqualTo(4);
+              assertThat(run.statistics().end()).isEqualTo(Instant.parse(END));
+              assertThat(run.checks()).isEmpty();
+            });
+    assertThat(history.runs("rates_loose").get(0).checks())
+        .extracting(CheckResult::passed)
+        .containsExactly(true, true, true);
   }
 
   @Test
