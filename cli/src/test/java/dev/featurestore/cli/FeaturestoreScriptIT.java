@@ -45,10 +45,12 @@ class FeaturestoreScriptIT {
               "training-set",
               "materialize",
               "materialize-incremental",
+              "stats",
               "serve",
               "redis",
               "generate-example-data",
-              "show");
+              "show",
+              "report");
     }
   }
 
