@@ -131,17 +131,27 @@ final class ReportPage {
         "muted");
     html.open("table", "class", "drift");
     html.row(
-        true, "view", "feature", "type", "PSI", "KS", "drifted", "training rows", "current rows");
+        true,
+        "view",
+        "feature",
+        "type",
+        "PSI",
+        "KS",
+        "drifted",
+        "training rows",
+        "current rows",
+        "note");
     for (DriftResults.Feature f : drift.features()) {
       html.open("tr", "class", f.drifted() ? "drifted" : "ok");
       html.element("td", f.view());
       html.element("td", f.feature());
       html.element("td", dash(f.type()));
-      html.element("td", Formats.number(f.psi()));
+      html.element("td", f.psi() == null ? "—" : Formats.number(f.psi()));
       html.element("td", f.ks() == null ? "—" : Formats.number(f.ks()));
       html.element("td", f.drifted() ? "DRIFTED" : "no");
       html.element("td", Formats.count(f.trainingRows()));
       html.element("td", Formats.count(f.currentRows()));
+      html.element("td", f.note() == null ? "" : f.note(), "class", "notes");
       html.close("tr");
     }
     html.close("table");
@@ -165,7 +175,10 @@ final class ReportPage {
         true, "view", "entities", "online only", "offline only", "newer offline", "mismatches");
     for (VerifyResults.View v : verify.views()) {
       long mismatches = v.features().stream().mapToLong(VerifyResults.Feature::mismatches).sum();
-      html.open("tr", "class", mismatches > 0 || v.offlineOnly() > 0 ? "failed" : "ok");
+      html.open(
+          "tr",
+          "class",
+          mismatches > 0 || v.onlineOnly() > 0 || v.offlineOnly() > 0 ? "failed" : "ok");
       html.element("td", v.view());
       html.element("td", Formats.count(v.entities()));
       html.element("td", Formats.count(v.onlineOnly()));

@@ -133,7 +133,12 @@ class QualityReportTest {
     assertThat(html)
         .contains(
             "<tr class=\"drifted\"><td>driver_hourly_stats</td><td>conv_rate</td><td>float64</td>"
-                + "<td>0.4113</td><td>0.2871</td><td>DRIFTED</td><td>1,000</td><td>4,800</td>")
+                + "<td>0.4113</td><td>0.2871</td><td>DRIFTED</td><td>1,000</td><td>4,800</td>"
+                + "<td class=\"notes\"></td></tr>")
+        .contains(
+            "<td>driver_daily</td><td>embedding</td><td>array&lt;float32&gt;</td><td>&mdash;</td>"
+                + "<td>&mdash;</td><td>no</td><td>0</td><td>0</td><td class=\"notes\">not"
+                + " compared: arrays have no distribution to compare</td>")
         .contains(
             "<td>customer_profile</td><td>segment</td><td>string</td><td>0.0071</td><td>&mdash;</td>")
         .contains(
