@@ -232,4 +232,38 @@ class QualityReportTest {
                 + "<td>2026-12-02T05:30:00Z</td><td></td>")
         .contains("<img class=\"chart\" alt=\"last_trip\" src=\"data:image/svg+xml;base64,...\">");
   }
+
+  @Test
+  void chartsTheNewestHundredRuns() {
+    FeatureView view =
+        ReportFixtures.definitions().featureView("driver_hourly_stats").orElseThrow();
+    StatisticsRun template = ReportFixtures.hourlyRuns().get(0);
+    List<StatisticsRun> runs = new java.util.ArrayList<>();
+    for (int i = 0; i < 102; i++) {
+      runs.add(
+          new StatisticsRun(
+              "run-" + i,
+              template.view(),
+              1,
+              ReportFixtures.NOW.minusSeconds(3600L * (102 - i)),
+              StatisticsRun.MATERIALIZE,
+              template.statistics(),
+              List.of()));
+    }
+    ReportData data =
+        new ReportData(
+            new RegistryVersion(1, "hash", ReportFixtures.NOW, ReportFixtures.definitions()),
+            "test",
+            ReportFixtures.NOW,
+            List.of(new ViewReport(view, Optional.empty(), runs)),
+            Optional.empty(),
+            Optional.empty());
+
+    String html = text(QualityReport.render(data));
+
+    assertThat(html)
+        .contains(
+            "<p class=\"muted\">The last 100 of 102 runs, 2026-11-28T02:00:00Z to"
+                + " 2026-12-02T05:00:00Z.</p>");
+  }
 }
