@@ -24,7 +24,9 @@ class MaterializerOptionsTest {
                 250_000,
                 Optional.empty(),
                 Duration.ofSeconds(5),
-                MaterializerOptions.Dedupe.SHUFFLE));
+                MaterializerOptions.Dedupe.SHUFFLE,
+                true,
+                false));
   }
 
   @Test
@@ -39,6 +41,8 @@ class MaterializerOptionsTest {
                 "materializer.expiry-grace", "2h",
                 "materializer.progress-interval", "PT1M",
                 "materializer.dedupe", "auto",
+                "materializer.statistics", "false",
+                "materializer.allow-failed-checks", "TRUE",
                 "spark.master", "local[1]"));
 
     assertThat(options)
@@ -50,7 +54,18 @@ class MaterializerOptionsTest {
                 1000,
                 Optional.of(Duration.ofHours(2)),
                 Duration.ofMinutes(1),
-                MaterializerOptions.Dedupe.AUTO));
+                MaterializerOptions.Dedupe.AUTO,
+                false,
+                true));
+  }
+
+  @Test
+  void rejectsABadSwitch() {
+    assertThatThrownBy(
+            () -> MaterializerOptions.fromMap(Map.of("materializer.statistics", "sometimes")))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Invalid value 'sometimes' for materializer.statistics: expected true or false");
   }
 
   @Test
