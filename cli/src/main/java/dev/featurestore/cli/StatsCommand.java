@@ -17,7 +17,6 @@ import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.StatisticsHistory;
 import dev.featurestore.registry.store.Watermarks;
-import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SparkSessions;
 import dev.featurestore.statistics.SparkStatistics;
 import dev.featurestore.statistics.StatisticsInput;
@@ -25,6 +24,7 @@ import dev.featurestore.statistics.ViewStatisticsSource;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -114,7 +114,7 @@ final class StatsCommand implements Callable<Integer> {
       return StatisticsHistoryCommand.run(
           spec, repoOptions.open(), history, json, views, start, end);
     }
-    Instant now = Instant.now();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     if (start != null && end != null && start.isAfter(end)) {
       throw FeatureStoreException.of(
           ErrorCode.INVALID_ARGUMENT,
@@ -141,16 +141,9 @@ final class StatsCommand implements Callable<Integer> {
               window.start(),
               window.end(),
               Checks.allowedSets(view));
-      ViewStatistics computed;
-      try {
-        computed =
-            SparkStatistics.compute(
-                input.rows(), input.columns(), view.name(), window.start(), window.end());
-      } catch (RuntimeException e) { // SparkException is checked, but Scala throws it undeclared.
-        throw SourceReader.unreadableFile(
-                "compute statistics of feature view '" + view.name() + "'", e)
-            .orElseThrow(() -> e);
-      }
+      ViewStatistics computed =
+          SparkStatistics.compute(
+              input.rows(), input.columns(), view.name(), window.start(), window.end());
       statistics.add(computed);
       List<CheckResult> checks = Checks.evaluate(view, computed);
       notes.add(
@@ -182,7 +175,7 @@ final class StatsCommand implements Callable<Integer> {
                       Optional.of(watermark.get().minus(ttl)), watermark.get(), "watermark - ttl"))
           .orElseGet(() -> new Window(Optional.empty(), watermark.get(), "up to the watermark"));
     }
-    return new Window(Optional.empty(), now, "all data (no watermark)");
+    return new Window(Optional.empty(), now, "all data: no watermark");
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.quality.FeatureStatistics;
 import dev.featurestore.registry.quality.ViewStatistics;
+import dev.featurestore.spark.SourceReader;
 import dev.featurestore.spark.SourceRows;
 import dev.featurestore.spark.SparkTypes;
 import java.time.Instant;
@@ -55,7 +56,7 @@ public final class SparkStatistics {
    * @param start the window's start, as reported (rows are not filtered here)
    * @param end the window's end, as reported
    * @throws FeatureStoreException INVALID_ARGUMENT when a column is missing or cannot be read as
-   *     its declared type
+   *     its declared type; INVALID_DATA when a source file cannot be read during the pass
    */
   public static ViewStatistics compute(
       Dataset<Row> rows,
@@ -73,17 +74,41 @@ public final class SparkStatistics {
       selected[i] = select(rows.schema(), specs.get(i), view);
     }
     ViewState zero = new ViewState(specs);
-    ViewState state =
-        rows.select(selected)
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .treeAggregate(zero, ViewState::add, ViewState::merge, TREE_DEPTH);
+    ViewState state;
+    try {
+      state =
+          rows.select(selected)
+              .queryExecution()
+              .toRdd()
+              .toJavaRDD()
+              .treeAggregate(zero, ViewState::add, ViewState::merge, TREE_DEPTH);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw failure(view, e);
+    }
     List<FeatureStatistics> features = new ArrayList<>(specs.size());
     for (int i = 0; i < specs.size(); i++) {
       features.add(Summaries.of(specs.get(i).feature(), state.rows, state.columns[i]));
     }
     return new ViewStatistics(view, start, end, state.rows, features);
+  }
+
+  /**
+   * A failed pass: a source file unreadable while it ran (INVALID_DATA, naming the file), a typed
+   * error from inside the job as it is, anything else INTERNAL_ERROR.
+   */
+  private static FeatureStoreException failure(String view, Exception e) {
+    String action = "compute statistics of feature view '" + view + "'";
+    Optional<FeatureStoreException> unreadable = SourceReader.unreadableFile(action, e);
+    if (unreadable.isPresent()) {
+      return unreadable.get();
+    }
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof FeatureStoreException typed) {
+        return typed;
+      }
+    }
+    return FeatureStoreException.of(
+        ErrorCode.INTERNAL_ERROR, e, "Cannot %s: %s", action, SourceReader.firstLine(e));
   }
 
   /** The column as {@link ColumnState} reads it (see its class comment). */
