@@ -127,7 +127,7 @@ final class ReportCommand {
           version.definitions().project(),
           version.number(),
           data.views().size(),
-          output.toAbsolutePath());
+          output.toAbsolutePath().normalize());
       command.out.printf(
           "  stale views: %s; failed checks in the latest runs: %d%s%s%n",
           stale.isEmpty() ? "none" : String.join(", ", stale),

@@ -50,7 +50,8 @@ class FeaturestoreScriptIT {
               "serve",
               "redis",
               "generate-example-data",
-              "show");
+              "show",
+              "report");
     }
   }
 

@@ -84,12 +84,20 @@ final class Charts {
 
   /** A small line chart of values per run over time: one line per series, by series name. */
   static String lines(String title, Map<String, Series> series) {
+    boolean legend = series.size() > 1;
+    // A legend beside the plot: a wider chart, so the plot keeps the small charts' width.
     XYChart chart =
-        new XYChartBuilder().width(SMALL_WIDTH).height(SMALL_HEIGHT).title(title).build();
+        new XYChartBuilder()
+            .width(legend ? WIDTH : SMALL_WIDTH)
+            .height(SMALL_HEIGHT)
+            .title(title)
+            .build();
     style(chart.getStyler());
-    chart.getStyler().setLegendVisible(series.size() > 1);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setLegendVisible(legend);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+    // Enough digits for small changes between runs, no binary noise (79.41359999999).
+    chart.getStyler().setYAxisDecimalPattern("#,##0.######");
     chart.getStyler().setLegendFont(AXIS);
     chart.getStyler().setLegendBorderColor(Color.WHITE);
     List<Date> all = new ArrayList<>();

@@ -30,17 +30,21 @@ public record DriftResults(
     features = List.copyOf(requireNonNull(features, "features is null"));
   }
 
-  /** One feature's scores; {@code ks} is null for categories. */
+  /**
+   * One feature's scores; {@code psi} is null when the feature was not compared ({@code note} says
+   * why), {@code ks} also for categories.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Feature(
       @JsonProperty(value = "view", required = true) String view,
       @JsonProperty(value = "feature", required = true) String feature,
       @JsonProperty("type") String type,
-      @JsonProperty(value = "psi", required = true) double psi,
+      @JsonProperty("psi") Double psi,
       @JsonProperty("ks") Double ks,
       @JsonProperty(value = "drifted", required = true) boolean drifted,
       @JsonProperty("training_rows") long trainingRows,
-      @JsonProperty("current_rows") long currentRows) {
+      @JsonProperty("current_rows") long currentRows,
+      @JsonProperty("note") String note) {
     public Feature {
       requireNonNull(view, "view is null");
       requireNonNull(feature, "feature is null");

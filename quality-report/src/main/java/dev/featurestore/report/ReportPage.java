@@ -93,20 +93,24 @@ final class ReportPage {
       html.element("td", freshness.status().label);
       html.element("td", freshness.age().map(Formats::age).orElse("—"));
       html.element("td", latest.map(r -> Formats.count(r.statistics().rows())).orElse("—"));
-      html.element(
-          "td",
-          latest
-              .map(
-                  r ->
-                      r.checks().isEmpty()
-                          ? "none"
-                          : r.checksFailed() + " failed of " + r.checks().size())
-              .orElse("—"));
+      html.element("td", latest.map(ReportPage::checks).orElse("—"));
       html.element("td", Integer.toString(view.runs().size()));
       html.close("tr");
     }
     html.close("table");
     html.close("section");
+  }
+
+  /**
+   * The checks of a run in a few words: {@code none}, {@code all 6 passed}, {@code 1 failed of 2}.
+   */
+  private static String checks(StatisticsRun run) {
+    if (run.checks().isEmpty()) {
+      return "none";
+    }
+    return run.checksFailed() == 0
+        ? "all " + run.checks().size() + " passed"
+        : run.checksFailed() + " failed of " + run.checks().size();
   }
 
   private void drift(DriftResults drift) {
@@ -127,17 +131,27 @@ final class ReportPage {
         "muted");
     html.open("table", "class", "drift");
     html.row(
-        true, "view", "feature", "type", "PSI", "KS", "drifted", "training rows", "current rows");
+        true,
+        "view",
+        "feature",
+        "type",
+        "PSI",
+        "KS",
+        "drifted",
+        "training rows",
+        "current rows",
+        "note");
     for (DriftResults.Feature f : drift.features()) {
       html.open("tr", "class", f.drifted() ? "drifted" : "ok");
       html.element("td", f.view());
       html.element("td", f.feature());
       html.element("td", dash(f.type()));
-      html.element("td", Formats.number(f.psi()));
+      html.element("td", f.psi() == null ? "—" : Formats.number(f.psi()));
       html.element("td", f.ks() == null ? "—" : Formats.number(f.ks()));
       html.element("td", f.drifted() ? "DRIFTED" : "no");
       html.element("td", Formats.count(f.trainingRows()));
       html.element("td", Formats.count(f.currentRows()));
+      html.element("td", f.note() == null ? "" : f.note(), "class", "notes");
       html.close("tr");
     }
     html.close("table");
@@ -161,7 +175,10 @@ final class ReportPage {
         true, "view", "entities", "online only", "offline only", "newer offline", "mismatches");
     for (VerifyResults.View v : verify.views()) {
       long mismatches = v.features().stream().mapToLong(VerifyResults.Feature::mismatches).sum();
-      html.open("tr", "class", mismatches > 0 || v.offlineOnly() > 0 ? "failed" : "ok");
+      html.open(
+          "tr",
+          "class",
+          mismatches > 0 || v.onlineOnly() > 0 || v.offlineOnly() > 0 ? "failed" : "ok");
       html.element("td", v.view());
       html.element("td", Formats.count(v.entities()));
       html.element("td", Formats.count(v.onlineOnly()));

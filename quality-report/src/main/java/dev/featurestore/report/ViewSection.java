@@ -25,6 +25,9 @@ import java.util.Optional;
 
 /** One feature view's section of the report: freshness, latest statistics, checks, history. */
 final class ViewSection {
+  /** The history charts show at most this many runs, the newest. */
+  static final int HISTORY_RUNS = 100;
+
   private final Html html;
   private final ViewReport report;
   private final Instant now;
@@ -252,7 +255,8 @@ final class ViewSection {
   }
 
   private void history() {
-    List<StatisticsRun> runs = report.runs();
+    List<StatisticsRun> all = report.runs();
+    List<StatisticsRun> runs = all.subList(Math.max(0, all.size() - HISTORY_RUNS), all.size());
     html.element("h3", "History");
     if (runs.size() < 2) {
       html.element(
@@ -261,7 +265,7 @@ final class ViewSection {
     }
     html.element(
         "p",
-        runs.size()
+        (runs.size() < all.size() ? "The last " + runs.size() + " of " + all.size() : runs.size())
             + " runs, "
             + runs.get(0).computedAt()
             + " to "
@@ -289,7 +293,9 @@ final class ViewSection {
             .ifPresent(
                 f -> {
                   nullSeries.add(time, f.nullFraction());
-                  f.numbers().ifPresent(n -> meanSeries.add(time, n.mean()));
+                  if (f.type() != ValueType.TIMESTAMP) {
+                    f.numbers().ifPresent(n -> meanSeries.add(time, n.mean()));
+                  }
                 });
       }
       if (!nullSeries.times().isEmpty()) {

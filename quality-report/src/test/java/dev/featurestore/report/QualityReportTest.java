@@ -133,7 +133,12 @@ class QualityReportTest {
     assertThat(html)
         .contains(
             "<tr class=\"drifted\"><td>driver_hourly_stats</td><td>conv_rate</td><td>float64</td>"
-                + "<td>0.4113</td><td>0.2871</td><td>DRIFTED</td><td>1,000</td><td>4,800</td>")
+                + "<td>0.4113</td><td>0.2871</td><td>DRIFTED</td><td>1,000</td><td>4,800</td>"
+                + "<td class=\"notes\"></td></tr>")
+        .contains(
+            "<td>driver_daily</td><td>embedding</td><td>array&lt;float32&gt;</td><td>&mdash;</td>"
+                + "<td>&mdash;</td><td>no</td><td>0</td><td>0</td><td class=\"notes\">not"
+                + " compared: arrays have no distribution to compare</td>")
         .contains(
             "<td>customer_profile</td><td>segment</td><td>string</td><td>0.0071</td><td>&mdash;</td>")
         .contains(
@@ -226,5 +231,39 @@ class QualityReportTest {
                 + "<td>2026-12-02T05:30:00Z</td><td>15m 0s</td><td></td>"
                 + "<td>2026-12-02T05:30:00Z</td><td></td>")
         .contains("<img class=\"chart\" alt=\"last_trip\" src=\"data:image/svg+xml;base64,...\">");
+  }
+
+  @Test
+  void chartsTheNewestHundredRuns() {
+    FeatureView view =
+        ReportFixtures.definitions().featureView("driver_hourly_stats").orElseThrow();
+    StatisticsRun template = ReportFixtures.hourlyRuns().get(0);
+    List<StatisticsRun> runs = new java.util.ArrayList<>();
+    for (int i = 0; i < 102; i++) {
+      runs.add(
+          new StatisticsRun(
+              "run-" + i,
+              template.view(),
+              1,
+              ReportFixtures.NOW.minusSeconds(3600L * (102 - i)),
+              StatisticsRun.MATERIALIZE,
+              template.statistics(),
+              List.of()));
+    }
+    ReportData data =
+        new ReportData(
+            new RegistryVersion(1, "hash", ReportFixtures.NOW, ReportFixtures.definitions()),
+            "test",
+            ReportFixtures.NOW,
+            List.of(new ViewReport(view, Optional.empty(), runs)),
+            Optional.empty(),
+            Optional.empty());
+
+    String html = text(QualityReport.render(data));
+
+    assertThat(html)
+        .contains(
+            "<p class=\"muted\">The last 100 of 102 runs, 2026-11-28T02:00:00Z to"
+                + " 2026-12-02T05:00:00Z.</p>");
   }
 }

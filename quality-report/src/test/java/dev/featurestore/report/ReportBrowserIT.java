@@ -87,8 +87,10 @@ class ReportBrowserIT {
     }
     assertThat(sizes)
         .hasSize(QualityReportTest.EXPECTED_CHARTS)
-        .allSatisfy(size -> assertThat(size).isIn("460x240", "300x170"));
+        .allSatisfy(size -> assertThat(size).isIn("460x240", "460x170", "300x170"));
+    // 7 histograms and top values, 1 null-fraction history with its legend, 4 one-line histories
     assertThat(sizes).filteredOn("460x240"::equals).hasSize(7);
+    assertThat(sizes).filteredOn("460x170"::equals).hasSize(1);
     assertThat(dom).contains("<h1>Data quality report: rides</h1>");
   }
 
