@@ -45,13 +45,14 @@ class FeaturestoreScriptIT {
               "training-set",
               "materialize",
               "materialize-incremental",
-              "verify",
               "stats",
+              "drift",
+              "verify",
+              "report",
               "serve",
               "redis",
               "generate-example-data",
-              "show",
-              "report");
+              "show");
     }
   }
 
