@@ -193,7 +193,7 @@ final class StatsCommand implements Callable<Integer> {
     Duration age = Duration.between(watermark.get(), now);
     String ageText = age(age);
     return Optional.of(
-        (age.compareTo(view.freshness().get()) > 0 ? "STALE: " : "fresh: ")
+        (view.isStaleAt(watermark, now) ? "STALE: " : "fresh: ")
             + "watermark "
             + ageText
             + " old, freshness "

@@ -5,6 +5,7 @@ package dev.featurestore.report;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.registry.definition.FeatureView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -47,13 +48,13 @@ record Freshness(Optional<Instant> watermark, Optional<Duration> expected, Insta
    * materialized.
    */
   Status status() {
+    if (FeatureView.isStale(expected, watermark, now)) {
+      return Status.STALE;
+    }
     if (watermark.isEmpty()) {
-      return expected.isPresent() ? Status.STALE : Status.NEVER_MATERIALIZED;
+      return Status.NEVER_MATERIALIZED;
     }
-    if (expected.isEmpty()) {
-      return Status.NO_EXPECTATION;
-    }
-    return age().orElseThrow().compareTo(expected.get()) > 0 ? Status.STALE : Status.FRESH;
+    return expected.isEmpty() ? Status.NO_EXPECTATION : Status.FRESH;
   }
 
   boolean stale() {

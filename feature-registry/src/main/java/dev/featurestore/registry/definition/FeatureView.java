@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,25 @@ public record FeatureView(
   public FeatureView withFreshness(Optional<Duration> newFreshness) {
     return new FeatureView(
         name, entities, source, ttl, online, features, tags, description, newFreshness);
+  }
+
+  /**
+   * The one staleness rule (the online service's freshness gauges, {@code stats} and the report use
+   * it): a view is stale at {@code now} when it declares a freshness and its watermark is missing
+   * or older than that.
+   *
+   * @param watermark the end of the view's last incremental materialization; empty before one
+   */
+  public boolean isStaleAt(Optional<Instant> watermark, Instant now) {
+    return isStale(freshness, watermark, now);
+  }
+
+  /** {@link #isStaleAt} for a freshness expectation held apart from its view. */
+  public static boolean isStale(
+      Optional<Duration> freshness, Optional<Instant> watermark, Instant now) {
+    return freshness.isPresent()
+        && (watermark.isEmpty()
+            || Duration.between(watermark.get(), now).compareTo(freshness.get()) > 0);
   }
 
   /** Returns true when a feature of this view declares checks. */

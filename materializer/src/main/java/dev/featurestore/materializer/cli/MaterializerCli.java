@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.featurestore.commandrunner.CommandRunner;
+import dev.featurestore.commandrunner.InstantConverter;
 import dev.featurestore.materializer.Materializer;
 import dev.featurestore.materializer.MaterializerOptions;
 import dev.featurestore.materializer.ViewSummary;
@@ -25,7 +26,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -225,22 +225,6 @@ public final class MaterializerCli {
           m ->
               m.materializer()
                   .materializeIncremental(common.views, end, m.repo().registry().watermarks()));
-    }
-  }
-
-  /** Parses an ISO-8601 instant or {@code now}. */
-  static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
-    @Override
-    public Instant convert(String value) {
-      if (value.equalsIgnoreCase("now")) {
-        return Instant.now();
-      }
-      try {
-        return Instant.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not an ISO-8601 instant such as 2026-11-22T07:00:00Z, or 'now'");
-      }
     }
   }
 

@@ -6,6 +6,7 @@ package dev.featurestore.online.freshness;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.definition.Durations;
+import dev.featurestore.registry.definition.FeatureView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -77,8 +78,7 @@ public record FreshnessReport(
         Optional<Instant> newestServed,
         Instant now) {
       Optional<Duration> age = watermark.map(w -> Duration.between(w, now));
-      boolean violated =
-          freshness.isPresent() && (age.isEmpty() || age.get().compareTo(freshness.get()) > 0);
+      boolean violated = FeatureView.isStale(freshness, watermark, now);
       return new ViewFreshness(
           view,
           watermark,
