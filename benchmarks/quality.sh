@@ -75,7 +75,8 @@ timed() {
   local name=$1 code=0
   shift
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || code=$?
-  read -r wall kb <"$WORK/time.txt" || true
+  # GNU time writes "Command exited with non-zero status N" first when the command fails.
+  read -r wall kb < <(tail -1 "$WORK/time.txt") || true
   WALL[$name]=${wall:-?}
   RSS[$name]=$(( ${kb:-0} / 1024 ))
   CODE[$name]=$code
