@@ -67,6 +67,14 @@ final class ColumnState implements Serializable {
   }
 
   void add(InternalRow row, int i) {
+    add(row, i, false);
+  }
+
+  /**
+   * Adds column {@code i} of a row; {@code arraysAsArrays} when an array column holds the array
+   * itself (rows in the exact Spark types of their value types) rather than its length.
+   */
+  void add(InternalRow row, int i, boolean arraysAsArrays) {
     if (row.isNullAt(i)) {
       nulls++;
       return;
@@ -81,7 +89,7 @@ final class ColumnState implements Serializable {
       case BOOL -> addBool(row.getBoolean(i));
       case BYTES -> addBytes(row.getBinary(i));
       case ARRAY_INT32, ARRAY_INT64, ARRAY_FLOAT32, ARRAY_FLOAT64, ARRAY_STRING ->
-          moments.add(row.getInt(i));
+          moments.add(arraysAsArrays ? row.getArray(i).numElements() : row.getInt(i));
     }
   }
 

@@ -21,9 +21,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -82,6 +84,60 @@ public final class SparkStatistics {
               .toRdd()
               .toJavaRDD()
               .treeAggregate(zero, ViewState::add, ViewState::merge, TREE_DEPTH);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw failure(view, e);
+    }
+    List<FeatureStatistics> features = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      features.add(Summaries.of(specs.get(i).feature(), state.rows, state.columns[i]));
+    }
+    return new ViewStatistics(view, start, end, state.rows, features);
+  }
+
+  /**
+   * Computes the statistics of rows that are already Spark internal rows in the exact Spark types
+   * of the columns' value types (e.g. what a materialization writes, chosen on the executors): the
+   * same pass as {@link #compute(Dataset, List, String, Optional, Instant)} without a projection or
+   * a conversion to {@code Row} and back.
+   *
+   * @param rows the rows, laid out as {@code schema}
+   * @param schema their schema; each column's type must be {@code SparkTypes.of} its value type
+   * @throws FeatureStoreException INVALID_ARGUMENT when a column is missing or of another type
+   */
+  public static ViewStatistics compute(
+      JavaRDD<InternalRow> rows,
+      StructType schema,
+      List<StatisticsColumn> columns,
+      String view,
+      Optional<Instant> start,
+      Instant end) {
+    requireNonNull(rows, "rows is null");
+    List<StatisticsColumn> specs = List.copyOf(requireNonNull(columns, "columns is null"));
+    int[] ordinals = new int[specs.size()];
+    for (int i = 0; i < ordinals.length; i++) {
+      StatisticsColumn spec = specs.get(i);
+      select(schema, spec, view); // names a missing column
+      DataType actual = schema.apply(spec.column()).dataType();
+      if (!SparkTypes.matches(actual, spec.type())) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot compute statistics of feature '%s' of view '%s': column '%s' is %s, not %s",
+            spec.feature(),
+            view,
+            spec.column(),
+            actual.simpleString(),
+            spec.type().typeName());
+      }
+      ordinals[i] = schema.fieldIndex(spec.column());
+    }
+    ViewState state;
+    try {
+      state =
+          rows.treeAggregate(
+              new ViewState(specs),
+              (partial, row) -> partial.addAt(row, ordinals),
+              ViewState::merge,
+              TREE_DEPTH);
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
       throw failure(view, e);
     }

@@ -31,6 +31,18 @@ final class ViewState implements Serializable {
     return this;
   }
 
+  /**
+   * Adds one row in the exact Spark types of the columns' value types, column {@code i} at ordinal
+   * {@code ordinals[i]} (timestamps are internally epoch microseconds already; arrays are arrays).
+   */
+  ViewState addAt(InternalRow row, int[] ordinals) {
+    rows++;
+    for (int i = 0; i < columns.length; i++) {
+      columns[i].add(row, ordinals[i], true);
+    }
+    return this;
+  }
+
   ViewState merge(ViewState other) {
     rows += other.rows;
     for (int i = 0; i < columns.length; i++) {

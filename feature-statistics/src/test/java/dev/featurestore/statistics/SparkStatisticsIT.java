@@ -27,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,39 @@ class SparkStatisticsIT {
     String path = dir.resolve("small").toString();
     spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(path);
     return spark.read().parquet(path);
+  }
+
+  @Test
+  void internalRowsInTheirExactTypesGiveTheSameStatisticsAsTheDatasetPass() {
+    Dataset<Row> data = smallParquet();
+    ViewStatistics expected = SparkStatistics.compute(data, COLUMNS, "v", Optional.of(T0), END);
+    ViewStatistics direct =
+        SparkStatistics.compute(
+            data.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy),
+            data.schema(),
+            COLUMNS,
+            "v",
+            Optional.of(T0),
+            END);
+    assertThat(direct).isEqualTo(expected);
+  }
+
+  @Test
+  void internalRowsOfAnotherTypeAreNamed() {
+    Dataset<Row> data = smallParquet();
+    assertThatThrownBy(
+            () ->
+                SparkStatistics.compute(
+                    data.queryExecution().toRdd().toJavaRDD(),
+                    data.schema(),
+                    List.of(StatisticsColumn.of("segment", ValueType.INT64)),
+                    "v",
+                    Optional.empty(),
+                    END))
+        .isInstanceOf(FeatureStoreException.class)
+        .hasMessage(
+            "Cannot compute statistics of feature 'segment' of view 'v': column 'segment' is"
+                + " string, not int64");
   }
 
   @Test

@@ -263,11 +263,13 @@ public final class Materializer {
         .sparkContext()
         .setJobDescription("statistics " + definitions.project() + "/" + view.name());
     try {
-      Dataset<Row> written =
-          spark.createDataFrame(
-              toWrite.mapPartitions(new LatestRows(definitions.project(), view, joinKeys, schema)),
-              schema);
-      return SparkStatistics.compute(written, columns, view.name(), start, end);
+      return SparkStatistics.compute(
+          toWrite.mapPartitions(new LatestRows(definitions.project(), view, joinKeys)),
+          schema,
+          columns,
+          view.name(),
+          start,
+          end);
     } catch (FeatureStoreException e) {
       throw e;
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.

@@ -34,7 +34,7 @@ final class LatestPerKey implements Iterator<LatestPerKey.Latest> {
     byte[] value;
     long event;
 
-    /** A copy of the winning row; null unless rows are kept. */
+    /** A copy of the winning row; null unless rows are kept (then {@code value} may be null). */
     InternalRow row;
   }
 
@@ -92,8 +92,9 @@ final class LatestPerKey implements Iterator<LatestPerKey.Latest> {
     best.key = pendingKey;
     best.event = pending.getLong(eventIndex);
     long bestCreated = created(pending);
-    best.value = encode(pending, best.event, bestCreated);
+    // Kept rows (the statistics pass) need the value only to break a tie: encode it then.
     best.row = keepRows ? pending.copy() : null;
+    best.value = keepRows ? null : encode(pending, best.event, bestCreated);
     pending = null;
     while (rows.hasNext()) {
       InternalRow row = rows.next();
@@ -108,6 +109,9 @@ final class LatestPerKey implements Iterator<LatestPerKey.Latest> {
       long event = row.getLong(eventIndex);
       long created = created(row);
       if (event == best.event && created == bestCreated) {
+        if (best.value == null) {
+          best.value = encode(best.row, best.event, bestCreated);
+        }
         byte[] value = encode(row, event, created);
         if (Arrays.compareUnsigned(value, best.value) > 0) {
           best.value = value;
