@@ -44,6 +44,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Materializes the latest feature values of online views from their Parquet sources into Redis
@@ -207,22 +208,30 @@ public final class Materializer {
     }
     // else: every key has one row in the window, so the rows are written as read (no shuffle,
     // no sort); the writer sees each key once.
-    //
-    // One RDD for the statistics and the write: its shuffle (the repartition by key) runs once, in
-    // the statistics job, and the write job reuses the shuffle files (its map stage is skipped), so
-    // statistics add a shuffle read, a sort and the sketches, not a second read of the source.
-    // Rough measure (the example repo without checks, 245k hourly rows -> 1,000 keys, local[*] on
-    // a busy 2-core machine, two runs each): 8.3 s and 5.8 s with statistics, 10.9 s and 7.5 s with
-    // --no-statistics: below the noise there; benchmarks/quality.sh measures it properly.
     JavaRDD<InternalRow> toWrite = rows.queryExecution().toRdd().toJavaRDD();
     Optional<ViewStatistics> statistics = Optional.empty();
     List<CheckResult> checks = List.of();
+    boolean heldBack = false;
     if (options.statistics() || view.hasChecks()) {
-      statistics = Optional.of(statistics(view, joinKeys, rows.schema(), toWrite, start, end));
-      checks = Checks.evaluate(view, statistics.get());
-    }
-    boolean heldBack = !Checks.failed(checks).isEmpty() && !options.allowFailedChecks();
-    if (rowsToWrite > 0 && !heldBack) {
+      // The rows to write are chosen once (one per key, by the writer's own rule) and kept
+      // (serialized, spilling to disk): the statistics job computes and caches them, the checks
+      // run on its result, and the write job reads the cache, with no second shuffle read, sort
+      // or choice. Measured by benchmarks/quality.sh.
+      JavaRDD<InternalRow> chosen =
+          toWrite
+              .mapPartitions(new LatestRows(definitions.project(), view, joinKeys))
+              .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      try {
+        statistics = Optional.of(statistics(view, rows.schema(), chosen, start, end));
+        checks = Checks.evaluate(view, statistics.get());
+        heldBack = !Checks.failed(checks).isEmpty() && !options.allowFailedChecks();
+        if (statistics.get().rows() > 0 && !heldBack) {
+          write(view, joinKeys, chosen, statistics.get().rows(), counters);
+        }
+      } finally {
+        chosen.unpersist(false);
+      }
+    } else if (rowsToWrite > 0) {
       write(view, joinKeys, toWrite, rowsToWrite, counters);
     }
     return new ViewSummary(
@@ -240,12 +249,11 @@ public final class Materializer {
         heldBack);
   }
 
-  /** The statistics of exactly the rows the write keeps: one per key, chosen as it chooses. */
+  /** The statistics of exactly the rows written: one per key, chosen as the writer chooses. */
   private ViewStatistics statistics(
       FeatureView view,
-      List<JoinKey> joinKeys,
       StructType schema,
-      JavaRDD<InternalRow> toWrite,
+      JavaRDD<InternalRow> chosen,
       Optional<Instant> start,
       Instant end) {
     Map<String, Set<String>> allowed = Checks.allowedSets(view);
@@ -263,13 +271,7 @@ public final class Materializer {
         .sparkContext()
         .setJobDescription("statistics " + definitions.project() + "/" + view.name());
     try {
-      return SparkStatistics.compute(
-          toWrite.mapPartitions(new LatestRows(definitions.project(), view, joinKeys)),
-          schema,
-          columns,
-          view.name(),
-          start,
-          end);
+      return SparkStatistics.compute(chosen, schema, columns, view.name(), start, end);
     } catch (FeatureStoreException e) {
       throw e;
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
