@@ -7,9 +7,11 @@ set -euo pipefail
 # shellcheck source=machine-lock.sh
 source "$(dirname "${BASH_SOURCE[0]}")/machine-lock.sh"
 cd "$(dirname "$0")/.."
-./mvnw -o -B -q -pl materializer -am package -DskipTests -Dspotless.check.skip=true
+# The test classpath (the benchmark uses RedisFixture from feature-registry's test-jar).
+./mvnw -o -B -q -pl materializer -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
-CP="materializer/target/classes:materializer/target/test-classes:materializer/target/lib/*"
+CP="materializer/target/classes:materializer/target/test-classes:$(cat materializer/target/bench.classpath)"
 # shellcheck disable=SC2086
 SPARK_LOCAL_IP=127.0.0.1 exec java -Xmx6g $FLAGS ${BENCH_JAVA_OPTS:-} -cp "$CP" \
   dev.featurestore.materializer.MaterializerBenchmark "$@"
