@@ -121,22 +121,25 @@ public final class StatisticsHistoryCommand {
    * Appends a {@code stats} run per view to the registry's history, with the view's check results,
    * against the latest applied version.
    */
-  static void record(FeatureRepo repo, List<FeatureView> views, List<ViewStatistics> statistics) {
+  static List<StatisticsRun> record(
+      FeatureRepo repo, List<FeatureView> views, List<ViewStatistics> statistics) {
     long version = repo.registry().latest().map(RegistryVersion::number).orElse(0L);
     Instant computedAt = Instant.now();
+    List<StatisticsRun> recorded = new ArrayList<>(views.size());
     for (int i = 0; i < views.size(); i++) {
-      repo.registry()
-          .statistics()
-          .append(
-              new StatisticsRun(
-                  StatisticsRun.newRunId(),
-                  views.get(i).name(),
-                  version,
-                  computedAt,
-                  StatisticsRun.STATS,
-                  statistics.get(i),
-                  Checks.evaluate(views.get(i), statistics.get(i))));
+      StatisticsRun run =
+          new StatisticsRun(
+              StatisticsRun.newRunId(),
+              views.get(i).name(),
+              version,
+              computedAt,
+              StatisticsRun.STATS,
+              statistics.get(i),
+              Checks.evaluate(views.get(i), statistics.get(i)));
+      repo.registry().statistics().append(run);
+      recorded.add(run);
     }
+    return recorded;
   }
 
   /** The text form: one line per run and one per feature of it. */

@@ -10,9 +10,9 @@ import dev.featurestore.registry.Names;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.quality.CheckResult;
 import dev.featurestore.registry.quality.Checks;
 import dev.featurestore.registry.quality.QualityJson;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.StatisticsHistory;
@@ -49,9 +49,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>The table also shows each view's check results ({@code checks:} in the definitions; the {@code
  * allowed} sets are counted in the same pass) and, for a view with a {@code freshness}, how old its
- * watermark is. {@code --json} prints the statistics only ({@link QualityJson} of a list of {@link
- * ViewStatistics}). The exit code is 0 even when a check fails: {@code stats} reports; {@code
- * materialize} enforces.
+ * watermark is. Each view's statistics and check results are recorded in the statistics history as
+ * a {@link StatisticsRun} (origin {@code stats}); {@code --json} prints those runs ({@link
+ * QualityJson} of a list, one per view). The exit code is 0 even when a check fails: {@code stats}
+ * reports; {@code materialize} enforces.
  */
 @Command(
     name = "stats",
@@ -86,7 +87,10 @@ final class StatsCommand implements Callable<Integer> {
       description = "Window end (inclusive): an ISO-8601 instant or 'now' (default: now).")
   Instant end;
 
-  @Option(names = "--json", description = "Print the statistics as JSON (a list, one per view).")
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON: a list with one recorded run per view (its statistics and check results).")
   boolean json;
 
   @Option(
@@ -129,7 +133,7 @@ final class StatsCommand implements Callable<Integer> {
     runs = repo.registry().statistics();
     SparkSession spark = SparkSessions.open("featurestore stats", repo.config().sparkMaster());
     List<ViewStatistics> statistics = new ArrayList<>();
-    List<StatsTable.Notes> notes = new ArrayList<>();
+    List<Window> windows = new ArrayList<>();
     for (FeatureView view : chosen) {
       Window window = window(view, watermarks, now);
       StatisticsInput input =
@@ -145,14 +149,21 @@ final class StatsCommand implements Callable<Integer> {
           SparkStatistics.compute(
               input.rows(), input.columns(), view.name(), window.start(), window.end());
       statistics.add(computed);
-      List<CheckResult> checks = Checks.evaluate(view, computed);
+      windows.add(window);
+    }
+    // Each view's statistics and check results are recorded as a run; --json prints those runs.
+    List<StatisticsRun> recorded = StatisticsHistoryCommand.record(repo, chosen, statistics);
+    List<StatsTable.Notes> notes = new ArrayList<>();
+    for (int i = 0; i < chosen.size(); i++) {
+      FeatureView view = chosen.get(i);
       notes.add(
           new StatsTable.Notes(
-              window.basis(), checks, freshness(view, watermarks.read(view.name()), now)));
+              windows.get(i).basis(),
+              recorded.get(i).checks(),
+              freshness(view, watermarks.read(view.name()), now)));
     }
-    StatisticsHistoryCommand.record(repo, chosen, statistics);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? QualityJson.write(statistics) + "\n" : StatsTable.of(statistics, notes));
+    out.print(json ? QualityJson.write(recorded) + "\n" : StatsTable.of(statistics, notes));
     out.flush();
     return 0;
   }

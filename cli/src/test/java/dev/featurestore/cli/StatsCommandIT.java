@@ -6,8 +6,10 @@ package dev.featurestore.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.featurestore.registry.quality.CheckResult;
 import dev.featurestore.registry.quality.FeatureStatistics;
 import dev.featurestore.registry.quality.QualityJson;
+import dev.featurestore.registry.quality.StatisticsRun;
 import dev.featurestore.registry.quality.ValueCount;
 import dev.featurestore.registry.quality.ViewStatistics;
 import dev.featurestore.registry.repo.FileFeatureRepo;
@@ -110,9 +112,14 @@ class StatsCommandIT {
     return code;
   }
 
-  List<ViewStatistics> json() {
+  /** The runs {@code --json} printed (each also recorded in the history). */
+  List<StatisticsRun> runs() {
     return QualityJson.read(
-        out, QualityJson.mapper().constructType(new TypeReference<List<ViewStatistics>>() {}));
+        out, QualityJson.mapper().constructType(new TypeReference<List<StatisticsRun>>() {}));
+  }
+
+  List<ViewStatistics> json() {
+    return runs().stream().map(StatisticsRun::statistics).toList();
   }
 
   @Test
@@ -145,6 +152,27 @@ class StatsCommandIT {
     FeatureStatistics segment = view.feature("segment").orElseThrow();
     assertThat(segment.topValues())
         .containsExactly(new ValueCount("gold", 4), new ValueCount("silver", 2));
+  }
+
+  @Test
+  void printsEachViewsRunWithItsCheckResultsAsJsonAndRecordsIt() {
+    assertThat(run("--views", "driver_trips", "--end", "2026-12-01T09:00:00Z", "--json"))
+        .as(err)
+        .isZero();
+
+    List<StatisticsRun> runs = runs();
+    assertThat(runs).hasSize(1);
+    StatisticsRun run = runs.get(0);
+    assertThat(run.origin()).isEqualTo(StatisticsRun.STATS);
+    assertThat(run.checks())
+        .extracting(CheckResult::feature, CheckResult::check, CheckResult::passed)
+        .containsExactlyInAnyOrderElementsOf(
+            List.of(
+                org.assertj.core.groups.Tuple.tuple("trips", "min", true),
+                org.assertj.core.groups.Tuple.tuple("trips", "max_null_fraction", false),
+                org.assertj.core.groups.Tuple.tuple("segment", "allowed", false)));
+    assertThat(FileFeatureRepo.open(dir).registry().statistics().runs("driver_trips"))
+        .containsExactly(run);
   }
 
   @Test

@@ -171,8 +171,12 @@ class StatsHistoryIT {
     assertThat(run("--json")).as(err).isZero();
 
     List<ViewStatistics> statistics =
-        QualityJson.read(
-            out, QualityJson.mapper().constructType(new TypeReference<List<ViewStatistics>>() {}));
+        QualityJson.<List<StatisticsRun>>read(
+                out,
+                QualityJson.mapper().constructType(new TypeReference<List<StatisticsRun>>() {}))
+            .stream()
+            .map(StatisticsRun::statistics)
+            .toList();
     assertThat(statistics.get(0).start()).contains(Instant.parse("2026-12-01T02:00:00Z"));
     assertThat(statistics.get(0).end()).isEqualTo(end);
     assertThat(statistics.get(0).rows()).as("hours 2..5").isEqualTo(4);
