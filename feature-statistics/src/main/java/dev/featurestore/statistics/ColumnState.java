@@ -4,6 +4,7 @@
 package dev.featurestore.statistics;
 
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.statistics.internal.NullableBytes;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -226,35 +227,18 @@ final class ColumnState implements Serializable {
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    writeBytes(out, kll == null ? null : kll.toByteArray());
-    writeBytes(out, hll == null ? null : hll.toCompactByteArray());
-    writeBytes(out, items == null ? null : items.toByteArray(STRINGS));
+    NullableBytes.write(out, kll == null ? null : kll.toByteArray());
+    NullableBytes.write(out, hll == null ? null : hll.toCompactByteArray());
+    NullableBytes.write(out, items == null ? null : items.toByteArray(STRINGS));
   }
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    byte[] bytes = readBytes(in);
+    byte[] bytes = NullableBytes.read(in);
     kll = bytes == null ? null : KllDoublesSketch.heapify(Memory.wrap(bytes));
-    bytes = readBytes(in);
+    bytes = NullableBytes.read(in);
     hll = bytes == null ? null : HllSketch.heapify(bytes);
-    bytes = readBytes(in);
+    bytes = NullableBytes.read(in);
     items = bytes == null ? null : ItemsSketch.getInstance(Memory.wrap(bytes), STRINGS);
-  }
-
-  private static void writeBytes(ObjectOutputStream out, byte[] bytes) throws IOException {
-    out.writeInt(bytes == null ? -1 : bytes.length);
-    if (bytes != null) {
-      out.write(bytes);
-    }
-  }
-
-  private static byte[] readBytes(ObjectInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
-    }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    return bytes;
   }
 }

@@ -3,6 +3,7 @@
  */
 package dev.featurestore.statistics.drift;
 
+import dev.featurestore.statistics.internal.NullableBytes;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -167,35 +168,18 @@ final class ColumnProfile implements Serializable {
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    writeBytes(out, kll == null ? null : kll.toByteArray());
-    writeBytes(out, items == null ? null : items.toByteArray(new ArrayOfStringsSerDe()));
+    NullableBytes.write(out, kll == null ? null : kll.toByteArray());
+    NullableBytes.write(out, items == null ? null : items.toByteArray(new ArrayOfStringsSerDe()));
   }
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    byte[] kllBytes = readBytes(in);
-    byte[] itemBytes = readBytes(in);
+    byte[] kllBytes = NullableBytes.read(in);
+    byte[] itemBytes = NullableBytes.read(in);
     kll = kllBytes == null ? null : KllDoublesSketch.heapify(Memory.wrap(kllBytes));
     items =
         itemBytes == null
             ? null
             : ItemsSketch.getInstance(Memory.wrap(itemBytes), new ArrayOfStringsSerDe());
-  }
-
-  private static void writeBytes(ObjectOutputStream out, byte[] bytes) throws IOException {
-    out.writeInt(bytes == null ? -1 : bytes.length);
-    if (bytes != null) {
-      out.write(bytes);
-    }
-  }
-
-  private static byte[] readBytes(ObjectInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
-    }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    return bytes;
   }
 }
