@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param description free text, empty when absent
  * @param freshness how old the view's newest materialized data may get before it counts as stale
  *     (compared with its watermark); empty when the view declares no expectation
+ * @param aggregations the view's windowed aggregations over raw events ({@code aggregations:});
+ *     when present, {@code features} are the aggregations as features ({@link
+ *     Aggregations#asFeatures}) and the view has no TTL. Empty for a view of plain features.
  */
 public record FeatureView(
     String name,
@@ -37,7 +40,8 @@ public record FeatureView(
     List<Feature> features,
     Map<String, String> tags,
     String description,
-    Optional<Duration> freshness)
+    Optional<Duration> freshness,
+    Optional<Aggregations> aggregations)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -50,6 +54,45 @@ public record FeatureView(
     tags = Map.copyOf(requireNonNull(tags, "tags is null"));
     description = description == null ? "" : description;
     requireNonNull(freshness, "freshness is null");
+    requireNonNull(aggregations, "aggregations is null");
+    if (aggregations.isPresent()) {
+      List<Feature> derived = aggregations.get().asFeatures();
+      if (!features.isEmpty() && !features.equals(derived)) {
+        throw new IllegalArgumentException(
+            "Invalid feature view "
+                + name
+                + ": an aggregated view's features are its aggregations");
+      }
+      features = derived;
+      if (!ttl.isZero()) {
+        throw new IllegalArgumentException(
+            "Invalid feature view " + name + ": an aggregated view has no TTL");
+      }
+    }
+  }
+
+  /** Creates a view of plain features (no aggregations). */
+  public FeatureView(
+      String name,
+      List<String> entities,
+      String source,
+      Duration ttl,
+      boolean online,
+      List<Feature> features,
+      Map<String, String> tags,
+      String description,
+      Optional<Duration> freshness) {
+    this(
+        name,
+        entities,
+        source,
+        ttl,
+        online,
+        features,
+        tags,
+        description,
+        freshness,
+        Optional.empty());
   }
 
   /** Creates a view without a freshness expectation. */
@@ -62,13 +105,52 @@ public record FeatureView(
       List<Feature> features,
       Map<String, String> tags,
       String description) {
-    this(name, entities, source, ttl, online, features, tags, description, Optional.empty());
+    this(
+        name,
+        entities,
+        source,
+        ttl,
+        online,
+        features,
+        tags,
+        description,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** Returns this view with another freshness expectation. */
   public FeatureView withFreshness(Optional<Duration> newFreshness) {
     return new FeatureView(
-        name, entities, source, ttl, online, features, tags, description, newFreshness);
+        name,
+        entities,
+        source,
+        ttl,
+        online,
+        features,
+        tags,
+        description,
+        newFreshness,
+        aggregations);
+  }
+
+  /** Returns this view with other aggregations (its features become theirs). */
+  public FeatureView withAggregations(Optional<Aggregations> newAggregations) {
+    return new FeatureView(
+        name,
+        entities,
+        source,
+        ttl,
+        online,
+        newAggregations.isPresent() ? List.of() : features,
+        tags,
+        description,
+        freshness,
+        newAggregations);
+  }
+
+  /** Whether the view computes windowed aggregations from raw events. */
+  public boolean isAggregated() {
+    return aggregations.isPresent();
   }
 
   /**
@@ -97,10 +179,22 @@ public record FeatureView(
 
   private Object writeReplace() {
     return new Form(
-        name, entities, source, ttl, online, features, tags, description, freshness.orElse(null));
+        name,
+        entities,
+        source,
+        ttl,
+        online,
+        features,
+        tags,
+        description,
+        freshness.orElse(null),
+        aggregations.orElse(null));
   }
 
-  /** The serialized form: a nullable freshness, as {@link Optional} is not serializable. */
+  /**
+   * The serialized form: nullable freshness and aggregations, as {@link Optional} is not
+   * serializable.
+   */
   private record Form(
       String name,
       List<String> entities,
@@ -110,7 +204,8 @@ public record FeatureView(
       List<Feature> features,
       Map<String, String> tags,
       String description,
-      Duration freshness)
+      Duration freshness,
+      Aggregations aggregations)
       implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -124,7 +219,8 @@ public record FeatureView(
           features,
           tags,
           description,
-          Optional.ofNullable(freshness));
+          Optional.ofNullable(freshness),
+          Optional.ofNullable(aggregations));
     }
   }
 
