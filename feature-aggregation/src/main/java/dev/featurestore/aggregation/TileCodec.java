@@ -3,8 +3,17 @@
  */
 package dev.featurestore.aggregation;
 
+import dev.featurestore.registry.definition.ValueType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.apache.datasketches.hll.HllSketch;
 
 /**
  * The bytes of tiles in the online store (docs/online-store-layout.md, "Tiles"). An aggregated
@@ -16,6 +25,12 @@ import java.nio.charset.StandardCharsets;
  * are added (a column a tile lacks reads as no values).
  */
 public final class TileCodec {
+  private static final int VERSION = 1;
+  private static final int MOMENTS = 1;
+  private static final int MIN_MAX = 2;
+  private static final int LATEST = 4;
+  private static final int SKETCH = 8;
+
   private TileCodec() {}
 
   /** The hash field of a tile index: its decimal ASCII digits. */
@@ -30,7 +45,58 @@ public final class TileCodec {
 
   /** The value of a tile computed through {@code throughMicros}. */
   public static byte[] encode(Tile tile, long throughMicros) {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeLong(throughMicros);
+      out.writeByte(VERSION);
+      out.writeLong(tile.rows);
+      out.writeLong(tile.newestEventMicros);
+      TileLayout layout = tile.layout;
+      out.writeShort(tile.parts.length);
+      for (int i = 0; i < tile.parts.length; i++) {
+        Tile.Part part = tile.parts[i];
+        ValueType type = part.type;
+        writeString(out, layout.columns().get(i));
+        writeString(out, type.typeName());
+        out.writeLong(part.count);
+        boolean moments = layout.needsMoments(i) && part.count > 0;
+        boolean minMax = layout.needsMinMax(i) && part.min != null;
+        boolean sketch = layout.needsSketch(i) && part.sketch != null;
+        out.writeByte(
+            (moments ? MOMENTS : 0)
+                | (minMax ? MIN_MAX : 0)
+                | (!part.latest.isEmpty() ? LATEST : 0)
+                | (sketch ? SKETCH : 0));
+        if (moments) {
+          if (type == ValueType.INT32 || type == ValueType.INT64) {
+            out.writeLong(part.sumLong());
+          } else {
+            out.writeDouble(part.sumDouble());
+          }
+          out.writeDouble(part.m2());
+        }
+        if (minMax) {
+          writeValue(out, type, part.min);
+          writeValue(out, type, part.max);
+        }
+        if (!part.latest.isEmpty()) {
+          out.writeShort(part.latest.size());
+          for (Tile.Latest latest : part.latest) {
+            out.writeLong(latest.eventMicros());
+            out.writeLong(latest.createdMicros());
+            writeValue(out, type, latest.value());
+          }
+        }
+        if (sketch) {
+          byte[] sketchBytes = part.sketch.toCompactByteArray();
+          out.writeInt(sketchBytes.length);
+          out.write(sketchBytes);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   /** The {@code through} time of an encoded tile (its first 8 bytes). */
@@ -40,6 +106,93 @@ public final class TileCodec {
 
   /** Decodes a tile for this layout. */
   public static Tile decode(TileLayout layout, byte[] value) {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    Tile tile = new Tile(layout);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      in.readLong();
+      int version = in.readUnsignedByte();
+      if (version != VERSION) {
+        throw new IllegalArgumentException(
+            "Cannot decode tile: format version " + version + ", expected " + VERSION);
+      }
+      tile.rows = in.readLong();
+      tile.newestEventMicros = in.readLong();
+      int columns = in.readUnsignedShort();
+      for (int c = 0; c < columns; c++) {
+        String name = readString(in);
+        ValueType type =
+            ValueType.fromName(readString(in))
+                .orElseThrow(() -> new IllegalArgumentException("Cannot decode tile: bad type"));
+        int index = layout.columns().indexOf(name);
+        // A column the layout no longer reads, or reads with another type, is skipped.
+        Tile.Part part =
+            index >= 0 && layout.columnTypes().get(index) == type
+                ? tile.parts[index]
+                : new Tile.Part(type);
+        part.count = in.readLong();
+        int flags = in.readUnsignedByte();
+        if ((flags & MOMENTS) != 0) {
+          part.sum =
+              type == ValueType.INT32 || type == ValueType.INT64
+                  ? BigDecimal.valueOf(in.readLong())
+                  : new BigDecimal(in.readDouble());
+          part.decodedM2 = in.readDouble();
+        }
+        if ((flags & MIN_MAX) != 0) {
+          part.min = readValue(in, type);
+          part.max = readValue(in, type);
+        }
+        if ((flags & LATEST) != 0) {
+          int count = in.readUnsignedShort();
+          for (int i = 0; i < count; i++) {
+            part.latest.add(new Tile.Latest(in.readLong(), in.readLong(), readValue(in, type)));
+          }
+        }
+        if ((flags & SKETCH) != 0) {
+          byte[] sketchBytes = new byte[in.readInt()];
+          in.readFully(sketchBytes);
+          part.sketch = HllSketch.heapify(sketchBytes);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot decode tile: " + e.getMessage(), e);
+    }
+    return tile;
+  }
+
+  private static void writeString(DataOutputStream out, String value) throws IOException {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    byte[] utf8 = new byte[in.readInt()];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private static void writeValue(DataOutputStream out, ValueType type, Object value)
+      throws IOException {
+    switch (type) {
+      case INT32 -> out.writeInt((Integer) value);
+      case INT64, TIMESTAMP -> out.writeLong((Long) value);
+      case FLOAT32 -> out.writeFloat((Float) value);
+      case FLOAT64 -> out.writeDouble((Double) value);
+      case STRING -> writeString(out, (String) value);
+      case BOOL -> out.writeBoolean((Boolean) value);
+      default -> throw new IllegalArgumentException("Cannot encode a tile value of type " + type);
+    }
+  }
+
+  private static Object readValue(DataInputStream in, ValueType type) throws IOException {
+    return switch (type) {
+      case INT32 -> in.readInt();
+      case INT64, TIMESTAMP -> in.readLong();
+      case FLOAT32 -> in.readFloat();
+      case FLOAT64 -> in.readDouble();
+      case STRING -> readString(in);
+      case BOOL -> in.readBoolean();
+      default -> throw new IllegalArgumentException("Cannot decode a tile value of type " + type);
+    };
   }
 }

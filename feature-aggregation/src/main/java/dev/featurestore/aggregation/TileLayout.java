@@ -4,9 +4,12 @@
 package dev.featurestore.aggregation;
 
 import dev.featurestore.registry.definition.Aggregation;
+import dev.featurestore.registry.definition.AggregationFunction;
+import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,19 +21,72 @@ import java.util.List;
 public final class TileLayout implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  private final long intervalMicros;
+  private final long longestWindowMicros;
+  private final List<String> columns;
+  private final List<ValueType> columnTypes;
+  private final List<Aggregation> aggregations;
+  private final int[] aggregationColumns;
+  private final long[] windowMicros;
+  private final boolean[] moments;
+  private final boolean[] minMax;
+  private final int[] latest;
+  private final boolean[] sketch;
+
+  private TileLayout(Aggregations definition) {
+    intervalMicros = Windows.micros(definition.interval());
+    longestWindowMicros = Windows.micros(definition.longestWindow());
+    aggregations = definition.aggregations();
+    List<String> names = new ArrayList<>();
+    List<ValueType> types = new ArrayList<>();
+    for (Aggregation aggregation : aggregations) {
+      if (aggregation.column().isPresent() && !names.contains(aggregation.column().get())) {
+        names.add(aggregation.column().get());
+        types.add(aggregation.columnType().orElseThrow());
+      }
+    }
+    columns = List.copyOf(names);
+    columnTypes = List.copyOf(types);
+    aggregationColumns = new int[aggregations.size()];
+    windowMicros = new long[aggregations.size()];
+    moments = new boolean[columns.size()];
+    minMax = new boolean[columns.size()];
+    latest = new int[columns.size()];
+    sketch = new boolean[columns.size()];
+    for (int i = 0; i < aggregations.size(); i++) {
+      Aggregation aggregation = aggregations.get(i);
+      int column = aggregation.column().map(columns::indexOf).orElse(-1);
+      aggregationColumns[i] = column;
+      windowMicros[i] = Windows.micros(aggregation.window());
+      switch (aggregation.function()) {
+        case SUM, AVG, STDDEV -> moments[column] = true;
+        case MIN, MAX -> minMax[column] = true;
+        case LAST -> latest[column] = Math.max(latest[column], 1);
+        case LAST_N -> latest[column] = Math.max(latest[column], aggregation.n());
+        case APPROX_COUNT_DISTINCT -> sketch[column] = true;
+        case COUNT -> {}
+      }
+    }
+  }
+
   /** The layout of an aggregated view's tiles. */
   public static TileLayout of(FeatureView view) {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    return new TileLayout(
+        view.aggregations()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Cannot lay out tiles of " + view.name() + ": it has no aggregations")));
   }
 
   /** The view's tile size in microseconds. */
   public long intervalMicros() {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    return intervalMicros;
   }
 
   /** The longest window in microseconds. */
   public long longestWindowMicros() {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    return longestWindowMicros;
   }
 
   /**
@@ -38,16 +94,46 @@ public final class TileLayout implements Serializable {
    * aggregations' distinct columns in declaration order; a row count reads none).
    */
   public List<String> columns() {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    return columns;
   }
 
   /** The types of {@link #columns()}, in the same order. */
   public List<ValueType> columnTypes() {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    return columnTypes;
   }
 
   /** The view's aggregations, in declaration order: the order of {@link WindowValues#values()}. */
   public List<Aggregation> aggregations() {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    return aggregations;
+  }
+
+  /** The index in {@link #columns()} an aggregation reads; -1 for a row count. */
+  int column(int aggregation) {
+    return aggregationColumns[aggregation];
+  }
+
+  long windowMicros(int aggregation) {
+    return windowMicros[aggregation];
+  }
+
+  AggregationFunction function(int aggregation) {
+    return aggregations.get(aggregation).function();
+  }
+
+  boolean needsMoments(int column) {
+    return moments[column];
+  }
+
+  boolean needsMinMax(int column) {
+    return minMax[column];
+  }
+
+  /** How many latest values a column's tiles keep (0: none). */
+  int latest(int column) {
+    return latest[column];
+  }
+
+  boolean needsSketch(int column) {
+    return sketch[column];
   }
 }

@@ -3,11 +3,15 @@
  */
 package dev.featurestore.aggregation;
 
+import dev.featurestore.registry.definition.AggregationFunction;
+import dev.featurestore.registry.definition.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
+import org.apache.datasketches.hll.Union;
 
 /**
  * The values of a view's aggregations as of one time, computed from its tiles: the one computation
@@ -36,7 +40,146 @@ public record WindowValues(List<Object> values, long[] newestEventMicros) {
    *     absent
    */
   public static WindowValues asOf(TileLayout layout, long asOfMicros, SortedMap<Long, Tile> tiles) {
-    throw new UnsupportedOperationException("TODO(aggregation core)");
+    int size = layout.aggregations().size();
+    List<Object> values = new ArrayList<>(size);
+    long[] newest = new long[size];
+    long lastTile = Windows.tileOf(asOfMicros, layout.intervalMicros());
+    for (int i = 0; i < size; i++) {
+      long firstTile =
+          Windows.firstTile(asOfMicros, layout.windowMicros(i), layout.intervalMicros());
+      Collection<Tile> window = tiles.subMap(firstTile, lastTile + 1).values();
+      long newestEvent = Long.MIN_VALUE;
+      for (Tile tile : window) {
+        newestEvent = Math.max(newestEvent, tile.newestEventMicros);
+      }
+      newest[i] = newestEvent;
+      values.add(fold(layout, i, window));
+    }
+    return new WindowValues(values, newest);
+  }
+
+  private static Object fold(TileLayout layout, int aggregation, Collection<Tile> window) {
+    int column = layout.column(aggregation);
+    AggregationFunction function = layout.function(aggregation);
+    if (column < 0) {
+      long rows = 0;
+      for (Tile tile : window) {
+        rows += tile.rows;
+      }
+      return rows;
+    }
+    ValueType type = layout.columnTypes().get(column);
+    boolean integers = type == ValueType.INT32 || type == ValueType.INT64;
+    switch (function) {
+      case COUNT -> {
+        long count = 0;
+        for (Tile tile : window) {
+          count += tile.parts[column].count;
+        }
+        return count;
+      }
+      case SUM -> {
+        long count = 0;
+        long longSum = 0;
+        double doubleSum = 0.0;
+        for (Tile tile : window) {
+          Tile.Part part = tile.parts[column];
+          if (part.count > 0) {
+            count += part.count;
+            if (integers) {
+              longSum += part.sumLong();
+            } else {
+              doubleSum += part.sumDouble();
+            }
+          }
+        }
+        return count == 0 ? null : integers ? (Object) longSum : (Object) doubleSum;
+      }
+      case AVG -> {
+        long count = 0;
+        long longSum = 0;
+        double doubleSum = 0.0;
+        for (Tile tile : window) {
+          Tile.Part part = tile.parts[column];
+          if (part.count > 0) {
+            count += part.count;
+            if (integers) {
+              longSum += part.sumLong();
+            } else {
+              doubleSum += part.sumDouble();
+            }
+          }
+        }
+        return count == 0 ? null : (integers ? (double) longSum : doubleSum) / count;
+      }
+      case STDDEV -> {
+        // Chan et al.'s pairwise update of (n, mean, M2), tile by tile in ascending order.
+        long count = 0;
+        double mean = 0.0;
+        double m2 = 0.0;
+        for (Tile tile : window) {
+          Tile.Part part = tile.parts[column];
+          if (part.count > 0) {
+            double partMean = (integers ? (double) part.sumLong() : part.sumDouble()) / part.count;
+            long total = count + part.count;
+            double delta = partMean - mean;
+            mean += delta * part.count / total;
+            m2 += part.m2() + delta * delta * ((double) count * part.count / total);
+            count = total;
+          }
+        }
+        return count < 2 ? null : Math.sqrt(m2 / (count - 1));
+      }
+      case MIN, MAX -> {
+        Object best = null;
+        for (Tile tile : window) {
+          Object candidate =
+              function == AggregationFunction.MIN ? tile.parts[column].min : tile.parts[column].max;
+          if (candidate != null
+              && (best == null
+                  || (function == AggregationFunction.MIN
+                      ? Values.compare(type, candidate, best) < 0
+                      : Values.compare(type, candidate, best) > 0))) {
+            best = candidate;
+          }
+        }
+        return best;
+      }
+      case LAST, LAST_N -> {
+        int keep =
+            function == AggregationFunction.LAST ? 1 : layout.aggregations().get(aggregation).n();
+        List<Tile.Latest> latest = new ArrayList<>(keep);
+        for (Tile tile : window) {
+          for (Tile.Latest value : tile.parts[column].latest) {
+            Values.offer(latest, value, keep, type);
+          }
+        }
+        if (function == AggregationFunction.LAST) {
+          return latest.isEmpty() ? null : latest.get(0).value();
+        }
+        if (latest.isEmpty()) {
+          return null;
+        }
+        List<Object> newestFirst = new ArrayList<>(latest.size());
+        for (Tile.Latest value : latest) {
+          newestFirst.add(value.value());
+        }
+        return Collections.unmodifiableList(newestFirst);
+      }
+      case APPROX_COUNT_DISTINCT -> {
+        Union union = null;
+        for (Tile tile : window) {
+          if (tile.parts[column].sketch != null) {
+            if (union == null) {
+              union = new Union(Tile.SKETCH_LG_K);
+            }
+            union.update(tile.parts[column].sketch);
+          }
+        }
+        return union == null ? 0L : Math.round(union.getResult().getEstimate());
+      }
+    }
+    throw new IllegalStateException("Unknown function " + function);
   }
 
   @Override
