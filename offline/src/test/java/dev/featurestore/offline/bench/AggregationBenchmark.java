@@ -229,7 +229,7 @@ public final class AggregationBenchmark {
                 + ")) as event_timestamp",
             // A few nulls, and fares on a cent grid.
             "case when pmod(xxhash64(id, 3), 50) = 0 then null"
-                + " else round(pmod(xxhash64(id, 4), 10000) / 100.0, 2) end as fare",
+                + " else cast(pmod(xxhash64(id, 4), 10000) / 100.0 as double) end as fare",
             "concat('r', pmod(xxhash64(id, 5), 5000)) as rider_id")
         .write()
         .mode(SaveMode.Overwrite)
