@@ -352,6 +352,28 @@ class AggregatedViewsIT {
   }
 
   @Test
+  void readsOnlyTheEventsAWindowCanCoverAndTheColumnsTheTilesNeed() {
+    List<Dataset<Row>> scans =
+        features.sourceScans(driverRows(), DRIVER_TRIPS, TrainingSetOptions.defaults());
+    assertThat(scans).hasSize(1);
+    SparkSession spark = SparkTestSession.get();
+    spark.conf().set("spark.sql.maxMetadataStringLength", "1000"); // plan text untruncated
+    String plan;
+    try {
+      plan = scans.get(0).queryExecution().executedPlan().toString();
+    } finally {
+      spark.conf().unset("spark.sql.maxMetadataStringLength");
+    }
+    // Entity timestamps span 01:00..06:00, the longest window is 2h: [floor(01:00) - 2h, 06:00].
+    assertThat(plan)
+        .contains(
+            "ReadSchema: struct<driver_id:bigint,event_timestamp:timestamp,created:timestamp,"
+                + "fare:double,distance:bigint,rider_id:string>")
+        .contains("GreaterThanOrEqual(event_timestamp,2023-12-31 23:00:00.0)")
+        .contains("LessThanOrEqual(event_timestamp,2024-01-01 06:00:00.0)");
+  }
+
+  @Test
   void streamsAHotKey() {
     long[] offsets = {
       0, 3_600_000_000L, 86_400_000_000L + 1, 1_000_000_000_000L, 1_999_990_000_000L
