@@ -10,10 +10,12 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.unix_micros;
 
+import dev.featurestore.aggregation.TileLayout;
 import dev.featurestore.offline.internal.AsOfJoin;
 import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
 import dev.featurestore.offline.internal.EntityTimes;
 import dev.featurestore.offline.internal.SourceReduce;
+import dev.featurestore.offline.internal.WindowJoin;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
@@ -134,9 +136,12 @@ public final class HistoricalFeatures {
 
     // Views whose keys come from the same entity columns share one shuffle and sort.
     Map<List<String>, List<FeatureView>> groups = new LinkedHashMap<>();
+    Map<List<String>, List<FeatureView>> aggregatedGroups = new LinkedHashMap<>();
     for (FeatureView view : byView.keySet()) {
       List<String> columns = keys.get(view).stream().map(KeyColumn::column).toList();
-      groups.computeIfAbsent(columns, c -> new ArrayList<>()).add(view);
+      (view.isAggregated() ? aggregatedGroups : groups)
+          .computeIfAbsent(columns, c -> new ArrayList<>())
+          .add(view);
     }
     Dataset<Row> result = entities;
     for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
@@ -170,6 +175,9 @@ public final class HistoricalFeatures {
               internalNames,
               bucketBase);
     }
+    for (Map.Entry<List<String>, List<FeatureView>> group : aggregatedGroups.entrySet()) {
+      result = joinWindows(result, group.getKey(), group.getValue(), plan, features, options);
+    }
 
     List<Column> output = new ArrayList<>();
     for (String name : schema.fieldNames()) {
@@ -179,6 +187,38 @@ public final class HistoricalFeatures {
       output.add(col(INTERNAL_PREFIX + i).as(outputNames.get(i)));
     }
     return result.select(output.toArray(Column[]::new));
+  }
+
+  /**
+   * Joins aggregated views on the same entity columns: their events and the entity rows in one
+   * shuffle and sort, then each key's tiles streamed past its entity rows (docs/offline.md,
+   * "Aggregated views").
+   */
+  private static Dataset<Row> joinWindows(
+      Dataset<Row> entities,
+      List<String> keyColumns,
+      List<FeatureView> views,
+      Plan plan,
+      List<ResolvedFeature> features,
+      TrainingSetOptions options) {
+    List<WindowJoin.View> windowViews = new ArrayList<>();
+    List<String> internalNames = new ArrayList<>();
+    long reach = 0;
+    for (FeatureView view : views) {
+      TileLayout layout = TileLayout.of(view);
+      List<String> names = layout.aggregations().stream().map(a -> a.name()).toList();
+      List<Integer> indexes = plan.byView().get(view);
+      int[] requested = new int[indexes.size()];
+      for (int j = 0; j < requested.length; j++) {
+        requested[j] = names.indexOf(features.get(indexes.get(j)).feature().name());
+        internalNames.add(INTERNAL_PREFIX + indexes.get(j));
+      }
+      windowViews.add(new WindowJoin.View(plan.prepared().get(view).rows(), layout, requested));
+      reach = Math.max(reach, layout.longestWindowMicros() + layout.intervalMicros());
+    }
+    long bucketBase = plan.range().isNullAt(0) ? 0 : plan.range().getLong(0) - reach;
+    return WindowJoin.join(
+        entities, keyColumns, options.timestampColumn(), windowViews, internalNames, bucketBase);
   }
 
   /**
@@ -230,16 +270,28 @@ public final class HistoricalFeatures {
       List<Feature> viewFeatures =
           byView.get(view).stream().map(i -> features.get(i).feature()).toList();
       featuresOf.put(view, viewFeatures);
+      String action = "join feature view '" + view.name() + "'";
       sources.put(
           view,
-          SourceReader.read(
-              spark,
-              "join feature view '" + view.name() + "'",
-              view,
-              definitions.sourceOf(view),
-              sourceLocation(view).toString(),
-              definitions.joinKeysOf(view),
-              viewFeatures));
+          view.isAggregated()
+              ? SourceReader.read(
+                  spark,
+                  action,
+                  definitions.sourceOf(view),
+                  sourceLocation(view).toString(),
+                  WindowJoin.sourceUses(
+                      definitions.sourceOf(view),
+                      view,
+                      definitions.joinKeysOf(view),
+                      TileLayout.of(view)))
+              : SourceReader.read(
+                  spark,
+                  action,
+                  view,
+                  definitions.sourceOf(view),
+                  sourceLocation(view).toString(),
+                  definitions.joinKeysOf(view),
+                  viewFeatures));
     }
 
     Row range =
@@ -268,6 +320,9 @@ public final class HistoricalFeatures {
       List<KeyColumn> keys,
       List<Feature> features,
       Row range) {
+    if (view.isAggregated()) {
+      return prepareAggregated(view, source, keys, range);
+    }
     long ttlMicros = view.maxAge().map(t -> t.toNanos() / 1000).orElse(0L);
     Column ts = source.eventTimestamp();
     Column keep = ts.isNotNull();
@@ -306,6 +361,25 @@ public final class HistoricalFeatures {
     }
     return new PreparedView(
         source.rows().where(keep).select(columns.toArray(Column[]::new)), types, ttlMicros);
+  }
+
+  /** An aggregated view's events: keys, {@code ts}, {@code created}, the tile layout's columns. */
+  private static PreparedView prepareAggregated(
+      FeatureView view, SourceRows source, List<KeyColumn> keys, Row range) {
+    TileLayout layout = TileLayout.of(view);
+    Dataset<Row> rows =
+        WindowJoin.prepare(
+            source,
+            keys.stream().map(KeyColumn::sourceColumn).toList(),
+            keys.stream().map(KeyColumn::type).toList(),
+            layout,
+            range.isNullAt(0) ? 0 : range.getLong(0),
+            range.isNullAt(1) ? 0 : range.getLong(1));
+    if (range.isNullAt(1)) {
+      rows = rows.where(lit(false));
+    }
+    List<DataType> types = layout.columnTypes().stream().map(SparkTypes::of).toList();
+    return new PreparedView(rows, types, 0);
   }
 
   private static Instant micros(long epochMicros) {
