@@ -180,6 +180,13 @@ final class PushService {
             "%s: it is not served online (online: false in its definition)",
             action);
       }
+      if (view.isAggregated()) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "%s: it is aggregated, and its tiles are written only by 'featurestore materialize'"
+                + " (a write of rows does not update them yet)",
+            action);
+      }
       ParquetSource source = definitions.source(view.source()).orElseThrow();
       Map<String, Object> answer =
           write(action, snapshot, source, List.of(view), List.of(view), Target.ONLINE, body);
