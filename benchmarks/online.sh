@@ -3,7 +3,11 @@
 # Writes benchmarks/results/online.md. Takes about 7 minutes.
 # `benchmarks/online.sh grpc` runs GrpcBenchmark instead: gRPC next to REST (1 entity, 2,000
 # requests/s, maximum throughput, redis-benchmark), written to benchmarks/results/online-grpc.md
-# (about 5 minutes). Needs redis-benchmark on the PATH
+# (about 5 minutes).
+# `benchmarks/online.sh aggregations` runs AggregationsOnlineBenchmark: 1 entity of an aggregated
+# view with 168 tiles at 1,000 requests/s, maximum throughput and redis-benchmark HGETALL, written
+# to benchmarks/results/aggregations-online.md (about 4 minutes).
+# Needs redis-benchmark on the PATH
 # (Debian: apt-get install redis-tools); uses /usr/bin/redis-server when present, else the embedded one.
 set -euo pipefail
 # shellcheck source=machine-lock.sh
@@ -15,6 +19,9 @@ cd "$(dirname "$0")/.."
 main=dev.featurestore.online.benchmark.OnlineBenchmark
 if [[ "${1:-}" == grpc ]]; then
   main=dev.featurestore.online.benchmark.GrpcBenchmark
+  shift
+elif [[ "${1:-}" == aggregations ]]; then
+  main=dev.featurestore.online.benchmark.AggregationsOnlineBenchmark
   shift
 fi
 # shellcheck disable=SC2086

@@ -18,7 +18,12 @@ import java.util.List;
  * @param ignoredColumns the number of columns of the request's entities that are no join key of the
  *     views read (ignored, as Feast's server ignores them)
  * @param views the views to read, each once
- * @param keys the Redis keys, view-major: key of view v and row r at {@code v * rows + r}
+ * @param keys the Redis keys of the plain views (values, read with MGET), view-major: the key of
+ *     view v and row r at {@code firstKeys.get(v) + r}
+ * @param hashKeys the Redis keys of the aggregated views (hashes of tiles, read with HGETALL),
+ *     view-major as {@code keys}
+ * @param firstKeys per view, the index of its first row's key in {@code keys} (a plain view) or
+ *     {@code hashKeys} (an aggregated view)
  * @param outputs the feature columns, in the order asked
  */
 record LookupPlan(
@@ -29,6 +34,8 @@ record LookupPlan(
     int ignoredColumns,
     List<ViewReader> views,
     List<byte[]> keys,
+    List<byte[]> hashKeys,
+    List<Integer> firstKeys,
     List<Output> outputs) {
 
   /**

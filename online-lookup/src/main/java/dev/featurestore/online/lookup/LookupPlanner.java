@@ -123,7 +123,12 @@ final class LookupPlanner {
 
     List<ViewReader> viewList = featurePlan.views();
     List<byte[]> keys = new ArrayList<>(viewList.size() * rows);
+    List<byte[]> hashKeys = new ArrayList<>();
+    List<Integer> firstKeys = new ArrayList<>(viewList.size());
     for (ViewReader reader : viewList) {
+      // An aggregated view's key is a hash of tiles (HGETALL), a plain view's a value (MGET).
+      List<byte[]> viewKeys = reader.isAggregated() ? hashKeys : keys;
+      firstKeys.add(viewKeys.size());
       List<JoinKey> joinKeys = reader.joinKeys();
       List<List<Object>> columns = new ArrayList<>(joinKeys.size());
       for (JoinKey joinKey : joinKeys) {
@@ -134,7 +139,7 @@ final class LookupPlanner {
         for (List<Object> column : columns) {
           values.add(column.get(row));
         }
-        keys.add(reader.key(values));
+        viewKeys.add(reader.key(values));
       }
     }
 
@@ -154,6 +159,8 @@ final class LookupPlanner {
         entities.size() - names.size(),
         viewList,
         keys,
+        hashKeys,
+        firstKeys,
         featurePlan.outputs());
   }
 

@@ -11,6 +11,7 @@ import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
 import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.snapshot.ServingSnapshot;
 import dev.featurestore.online.snapshot.ViewReader;
+import dev.featurestore.online.store.OnlineRead;
 import dev.featurestore.online.store.OnlineStoreReader;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.onlinestore.OnlineExpiry;
@@ -75,18 +76,21 @@ public final class OnlineFeatureService {
     metrics.entities(plan.rows());
     metrics.ignoredEntityColumns(plan.ignoredColumns());
     if (plan.rows() == 0) {
-      return CompletableFuture.completedFuture(respond(plan, List.of(), encoding));
+      return CompletableFuture.completedFuture(
+          respond(plan, new OnlineRead(List.of(), List.of()), encoding));
     }
     long start = System.nanoTime();
     // The store times out itself (featurestore.redis-timeout); a timer here would cost a thread.
     // Its failures are UNAVAILABLE errors already (OnlineStoreReader#read).
-    return store
-        .read(plan.keys())
-        .thenApply(
-            values -> {
-              metrics.redisRoundTrip(System.nanoTime() - start);
-              return respond(plan, values, encoding);
-            });
+    CompletableFuture<OnlineRead> read =
+        plan.hashKeys().isEmpty()
+            ? store.read(plan.keys()).thenApply(values -> new OnlineRead(values, List.of()))
+            : store.read(plan.keys(), plan.hashKeys());
+    return read.thenApply(
+        values -> {
+          metrics.redisRoundTrip(System.nanoTime() - start);
+          return respond(plan, values, encoding);
+        });
   }
 
   /**
@@ -137,19 +141,36 @@ public final class OnlineFeatureService {
   }
 
   private GetOnlineFeaturesResponse respond(
-      LookupPlan plan, List<byte[]> raw, ValueEncoding encoding) {
+      LookupPlan plan, OnlineRead read, ValueEncoding encoding) {
     int rows = plan.rows();
     List<ViewReader> views = plan.views();
     long nowMicros = micros(clock.instant());
-    DecodedValue[][] decoded = new DecodedValue[views.size()][rows];
+    // Per view and row: the values (in the view's feature order) and the status of the row; a
+    // plain view's rows have one event timestamp, an aggregated view's one per aggregation.
+    List<?>[][] rowValues = new List<?>[views.size()][rows];
     FieldStatus[][] rowStatus = new FieldStatus[views.size()][rows];
-    String[][] timestamps = new String[views.size()][rows];
+    String[][] timestamps = new String[views.size()][];
+    long[][][] newestEvents = new long[views.size()][][];
     for (int v = 0; v < views.size(); v++) {
       ViewReader reader = views.get(v);
+      int first = plan.firstKeys().get(v);
+      if (reader.isAggregated()) {
+        newestEvents[v] = new long[rows][];
+        AggregatedViews.windows(
+            reader,
+            read.hashes().subList(first, first + rows),
+            nowMicros,
+            rowValues[v],
+            rowStatus[v],
+            newestEvents[v],
+            metrics);
+        continue;
+      }
+      timestamps[v] = new String[rows];
       long oldestMicros = -1;
       long newestEventMicros = Long.MIN_VALUE;
       for (int r = 0; r < rows; r++) {
-        byte[] value = raw.get(v * rows + r);
+        byte[] value = read.values().get(first + r);
         if (value == null) {
           rowStatus[v][r] = FieldStatus.NOT_FOUND;
           timestamps[v][r] = EPOCH;
@@ -161,7 +182,8 @@ public final class OnlineFeatureService {
           rowStatus[v][r] = FieldStatus.OUTSIDE_MAX_AGE;
           continue;
         }
-        decoded[v][r] = reader.codec().decode(value, plan.snapshot().writerSchemas());
+        DecodedValue decoded = reader.codec().decode(value, plan.snapshot().writerSchemas());
+        rowValues[v][r] = decoded.values();
         rowStatus[v][r] = FieldStatus.PRESENT;
         oldestMicros = Math.max(oldestMicros, nowMicros - eventMicros);
         newestEventMicros = Math.max(newestEventMicros, eventMicros);
@@ -187,13 +209,14 @@ public final class OnlineFeatureService {
     for (LookupPlan.Output output : plan.outputs()) {
       names.add(output.name());
       int v = output.view();
+      int index = output.featureIndex();
       List<Object> values = new ArrayList<>(rows);
       List<FieldStatus> statuses = new ArrayList<>(rows);
       for (int r = 0; r < rows; r++) {
         FieldStatus status = rowStatus[v][r];
         Object value = null;
         if (status == FieldStatus.PRESENT) {
-          value = decoded[v][r].values().get(output.featureIndex());
+          value = rowValues[v][r].get(index);
           if (value == null) {
             status = FieldStatus.NULL_VALUE;
           }
@@ -201,7 +224,19 @@ public final class OnlineFeatureService {
         values.add(encoding.feature(output.feature().type(), value));
         statuses.add(status);
       }
-      results.add(new FeatureVector(values, statuses, Arrays.asList(timestamps[v])));
+      List<String> eventTimestamps;
+      if (newestEvents[v] == null) {
+        eventTimestamps = Arrays.asList(timestamps[v]);
+      } else {
+        String[] newest = new String[rows];
+        for (int r = 0; r < rows; r++) {
+          long[] events = newestEvents[v][r];
+          newest[r] =
+              events == null || events[index] == Long.MIN_VALUE ? EPOCH : timestamp(events[index]);
+        }
+        eventTimestamps = Arrays.asList(newest);
+      }
+      results.add(new FeatureVector(values, statuses, eventTimestamps));
     }
     return new GetOnlineFeaturesResponse(new GetOnlineFeaturesResponse.Metadata(names), results);
   }

@@ -32,6 +32,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -196,6 +197,61 @@ public final class LettuceOnlineStoreReader implements OnlineStoreReader {
         .thenCompose(c -> commands.apply(c).mget(array).toCompletableFuture())
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(valuesOrFailure);
+  }
+
+  @Override
+  public CompletableFuture<OnlineRead> read(List<byte[]> keys, List<byte[]> hashKeys) {
+    if (hashKeys.isEmpty()) {
+      return read(keys).thenApply(values -> new OnlineRead(values, List.of()));
+    }
+    CompletableFuture<StatefulConnection<byte[], byte[]>> connection = connection();
+    StatefulConnection<byte[], byte[]> open =
+        connection.isCompletedExceptionally() ? null : connection.getNow(null);
+    if (open != null) {
+      return pipeline(open, keys, hashKeys);
+    }
+    return connection
+        .thenCompose(c -> pipeline(c, keys, hashKeys))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (read, error) -> {
+              if (error != null) {
+                throw failure("get online features", error);
+              }
+              return read;
+            });
+  }
+
+  /**
+   * Sends the MGET and every HGETALL on one connection without awaiting any answer (Lettuce
+   * pipelines the commands of a connection), so the whole read is one round trip; in a cluster,
+   * each HGETALL goes to its key's node and the MGET is split by slot.
+   */
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<OnlineRead> pipeline(
+      StatefulConnection<byte[], byte[]> connection, List<byte[]> keys, List<byte[]> hashKeys) {
+    RedisClusterAsyncCommands<byte[], byte[]> redis = commands.apply(connection);
+    CompletableFuture<?>[] all = new CompletableFuture<?>[hashKeys.size() + 1];
+    CompletableFuture<List<KeyValue<byte[], byte[]>>> values =
+        keys.isEmpty()
+            ? CompletableFuture.completedFuture(List.of())
+            : redis.mget(keys.toArray(new byte[0][])).toCompletableFuture();
+    all[0] = values;
+    for (int i = 0; i < hashKeys.size(); i++) {
+      all[i + 1] = redis.hgetall(hashKeys.get(i)).toCompletableFuture();
+    }
+    return CompletableFuture.allOf(all)
+        .handle(
+            (ignored, error) -> {
+              if (error != null) {
+                throw failure("get online features", error);
+              }
+              List<Map<byte[], byte[]>> hashes = new ArrayList<>(hashKeys.size());
+              for (int i = 0; i < hashKeys.size(); i++) {
+                hashes.add(((CompletableFuture<Map<byte[], byte[]>>) all[i + 1]).join());
+              }
+              return new OnlineRead(values(values.join(), null), hashes);
+            });
   }
 
   @Override

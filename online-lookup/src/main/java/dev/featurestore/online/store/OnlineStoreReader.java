@@ -16,6 +16,16 @@ public interface OnlineStoreReader extends AutoCloseable {
    */
   CompletableFuture<List<byte[]>> read(List<byte[]> keys);
 
+  /**
+   * Reads the values of {@code keys} (as {@link #read(List)}) and the whole hashes at {@code
+   * hashKeys} (an aggregated view's tiles) in one pipelined round trip: every command is sent
+   * before any answer is awaited. Fails as {@link #read(List)} does.
+   *
+   * @return the values, null for a missing key, and the hashes as field-to-value maps, empty for a
+   *     missing key; each in the order of its keys
+   */
+  CompletableFuture<OnlineRead> read(List<byte[]> keys, List<byte[]> hashKeys);
+
   /** Checks the store answers; completes with its reply or, as {@link #read}, exceptionally. */
   CompletableFuture<String> ping();
 

@@ -128,6 +128,17 @@ final class PushService {
       List<FeatureView> overSource =
           definitions.featureViews().stream().filter(v -> v.source().equals(name)).toList();
       List<FeatureView> online = overSource.stream().filter(FeatureView::online).toList();
+      List<String> aggregated =
+          online.stream().filter(FeatureView::isAggregated).map(FeatureView::name).toList();
+      if (target.online && !aggregated.isEmpty()) {
+        // Tiles are not updated by a push yet; refusing beats serving windows that miss the rows.
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "%s: it feeds aggregated feature views %s, whose tiles a push does not update yet;"
+                + " push with \"to\": \"offline\" and run 'featurestore materialize-incremental'",
+            action,
+            aggregated);
+      }
       List<FeatureView> checked = target.offline ? overSource : online;
       Map<String, Object> answer =
           write(
@@ -167,6 +178,13 @@ final class PushService {
         throw FeatureStoreException.of(
             ErrorCode.INVALID_ARGUMENT,
             "%s: it is not served online (online: false in its definition)",
+            action);
+      }
+      if (view.isAggregated()) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "%s: it is aggregated, and its tiles are written only by 'featurestore materialize'"
+                + " (a write of rows does not update them yet)",
             action);
       }
       ParquetSource source = definitions.source(view.source()).orElseThrow();

@@ -3,6 +3,7 @@
  */
 package dev.featurestore.online.testing;
 
+import dev.featurestore.online.store.OnlineRead;
 import dev.featurestore.online.store.OnlineStoreReader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,11 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryOnlineStore implements OnlineStoreReader {
   private final Map<ByteBuffer, byte[]> values = new ConcurrentHashMap<>();
+  private final Map<ByteBuffer, Map<byte[], byte[]>> hashes = new ConcurrentHashMap<>();
   private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
   private volatile int reads;
 
   public void put(byte[] key, byte[] value) {
     values.put(ByteBuffer.wrap(key), value);
+  }
+
+  /** Sets one field of the hash at {@code key} (an aggregated view's tile). */
+  public void putField(byte[] key, byte[] field, byte[] value) {
+    hashes
+        .computeIfAbsent(ByteBuffer.wrap(key), k -> new java.util.LinkedHashMap<>())
+        .put(field, value);
   }
 
   /** Holds every later read until the returned future is completed. */
@@ -48,6 +57,19 @@ public final class InMemoryOnlineStore implements OnlineStoreReader {
             answer.add(values.get(ByteBuffer.wrap(key)));
           }
           return answer;
+        });
+  }
+
+  @Override
+  public CompletableFuture<OnlineRead> read(List<byte[]> keys, List<byte[]> hashKeys) {
+    CompletableFuture<List<byte[]>> plain = read(keys);
+    return plain.thenApply(
+        answer -> {
+          List<Map<byte[], byte[]>> found = new ArrayList<>(hashKeys.size());
+          for (byte[] key : hashKeys) {
+            found.add(hashes.getOrDefault(ByteBuffer.wrap(key), Map.of()));
+          }
+          return new OnlineRead(answer, found);
         });
   }
 
