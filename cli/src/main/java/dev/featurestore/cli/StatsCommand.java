@@ -226,7 +226,8 @@ final class StatsCommand implements Callable<Integer> {
 
   static List<FeatureView> chosenViews(Definitions definitions, List<String> names) {
     if (names.isEmpty()) {
-      return definitions.featureViews();
+      // Aggregated views are computed from raw events: statistics of their values are not kept.
+      return definitions.featureViews().stream().filter(v -> !v.isAggregated()).toList();
     }
     List<String> known = definitions.featureViews().stream().map(FeatureView::name).toList();
     List<FeatureView> chosen = new ArrayList<>();
@@ -243,6 +244,14 @@ final class StatsCommand implements Callable<Integer> {
                           name,
                           definitions.project(),
                           Names.didYouMean(name, known))));
+      if (chosen.get(chosen.size() - 1).isAggregated()) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_ARGUMENT,
+            "Cannot compute statistics of feature view '%s': it is an aggregated view, whose"
+                + " values are computed from raw events at lookup time; statistics cover views of"
+                + " plain features (leave it out of --views)",
+            name);
+      }
     }
     return chosen;
   }
