@@ -106,7 +106,7 @@ public final class RedisConnections {
   }
 
   /**
-   * Connects and checks the connection with a PING (and loads the newer-wins script).
+   * Connects and checks the connection (loading the newer-wins and tile scripts).
    *
    * @throws FeatureStoreException UNAVAILABLE naming the address when Redis cannot be reached,
    *     INVALID_ARGUMENT when it refuses the credentials
@@ -115,8 +115,10 @@ public final class RedisConnections {
     Shared shared = get(target);
     try {
       var ping = shared.commands().scriptLoad(NewerWinsScript.SOURCE);
+      var tiles = shared.commands().scriptLoad(TileScript.SOURCE);
       shared.flush();
       ping.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      tiles.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw writeFailure(target, e);
