@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.materializer.KeyCheck.Totals;
 import dev.featurestore.materializer.internal.LatestRows;
 import dev.featurestore.materializer.internal.PartitionWriter;
+import dev.featurestore.materializer.internal.TileMaterialization;
 import dev.featurestore.onlinestore.writer.RedisConnections;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
@@ -180,6 +181,9 @@ public final class Materializer {
     ParquetSource source = definitions.sourceOf(view);
     List<JoinKey> joinKeys = definitions.joinKeysOf(view);
     String location = sourceLocation.apply(source.path());
+    if (view.isAggregated()) {
+      return materializeTiles(view, source, joinKeys, location, start, end, startNanos);
+    }
     ViewRows viewRows = ViewRows.read(spark, view, source, joinKeys, location, start, end);
 
     Totals totals;
@@ -247,6 +251,56 @@ public final class Materializer {
         statistics,
         checks,
         heldBack);
+  }
+
+  /**
+   * An aggregated view: its tiles (no statistics or checks: its values are computed at lookup
+   * time). The summary counts tile fields as keys written and not newer.
+   */
+  private ViewSummary materializeTiles(
+      FeatureView view,
+      ParquetSource source,
+      List<JoinKey> joinKeys,
+      String location,
+      Optional<Instant> start,
+      Instant end,
+      long startNanos) {
+    TileMaterialization.Counters counters =
+        new TileMaterialization.Counters(
+            spark.sparkContext().longAccumulator(view.name() + ".rows-read"),
+            spark.sparkContext().longAccumulator(view.name() + ".tiles-written"),
+            spark.sparkContext().longAccumulator(view.name() + ".tiles-not-newer"));
+    long nullKeys;
+    try {
+      nullKeys =
+          TileMaterialization.run(
+              spark,
+              definitions.project(),
+              view,
+              source,
+              joinKeys,
+              location,
+              target,
+              new PartitionWriter.Tuning(
+                  options.scriptBatchSize(), options.flushEvery(), options.maxInFlight()),
+              start,
+              end,
+              counters);
+    } catch (FeatureStoreException e) {
+      throw e;
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
+      throw failure(view, e);
+    }
+    return new ViewSummary(
+        view.name(),
+        start,
+        end,
+        counters.rows().value() + nullKeys,
+        counters.written().value(),
+        counters.notNewer().value(),
+        nullKeys,
+        0,
+        Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
   /** The statistics of exactly the rows written: one per key, chosen as the writer chooses. */

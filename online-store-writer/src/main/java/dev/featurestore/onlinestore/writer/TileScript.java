@@ -32,8 +32,10 @@ import java.util.HexFormat;
  *       free of Lua's string {@code <} (the server's collation locale) and of Lua's doubles (exact
  *       only up to 2^53). A field repeated in one call is compared with the value chosen so far.
  *       The winners are written with one multi-field {@code HSET} (Redis 4+).
- *   <li>Fields whose tile index is below the trim bound are deleted ({@code HKEYS}: a key holds at
- *       most about {@code longest window / H + 2} tiles, so this stays small).
+ *   <li>Fields whose tile index is below the trim bound, or below the newest stored tile minus
+ *       {@code lifetime / H} (no window as of any time in the newest tile reaches them, so an older
+ *       backfill cannot bring back a trimmed tile), are deleted ({@code HKEYS}: a key holds at most
+ *       about {@code longest window / H + 2} tiles, so this stays small).
  *   <li>The key's removal time is set with {@code PEXPIREAT} to (newest stored tile's end +
  *       lifetime), from the tiles in the hash after the write: an older run, which writes older
  *       tiles, leaves the newest tile and so its removal time in place, and never shortens it. Tile
@@ -95,15 +97,21 @@ public final class TileScript {
           redis.call('HSET', key, unpack(kv))
         end
         local newest = nil
-        local stale = {}
-        for _, field in ipairs(redis.call('HKEYS', key)) do
+        local names = redis.call('HKEYS', key)
+        for _, field in ipairs(names) do
           local tile = tonumber(field)
-          if tile == nil or tile < trimBelow then
-            stale[#stale + 1] = field
-          elseif newest == nil or tile > newest then
-            newest = tile
-          end
+          if tile ~= nil and (newest == nil or tile > newest) then newest = tile end
         end
+        local bound = trimBelow
+        if newest ~= nil and newest - lifetime / interval > bound then
+          bound = newest - lifetime / interval
+        end
+        local stale = {}
+        for _, field in ipairs(names) do
+          local tile = tonumber(field)
+          if tile == nil or tile < bound then stale[#stale + 1] = field end
+        end
+        if newest ~= nil and newest < bound then newest = nil end
         if #stale > 0 then
           redis.call('HDEL', key, unpack(stale))
           trimmed = trimmed + #stale

@@ -140,22 +140,31 @@ class TileScriptIT {
   void trimsTilesBelowTheBoundAndKeepsTheRest(NewerWinsScriptIT.Server server) throws Exception {
     long t = System.currentTimeMillis() * 1000 / HOUR;
     byte[] key = newKey();
+    // The bound given (t - 40) is below what the newest tile allows (t - LIFETIME / H = t - 25):
+    // the higher one trims.
     TileWriter first = writer(server, t - 40);
     for (long i = t - 30; i <= t; i++) {
       first.write(key, field(i), tile(10, "x" + i));
     }
     first.finish();
     assertThat(first.written()).isEqualTo(31);
-    assertThat(first.trimmed()).isZero();
+    assertThat(first.trimmed()).isEqualTo(5);
 
-    TileWriter second = writer(server, t - 26);
+    // A bound above it (t - 20) trims to it.
+    TileWriter second = writer(server, t - 20);
     second.write(key, field(t), tile(20, "new"));
     second.finish();
 
-    assertThat(second.trimmed()).isEqualTo(4);
+    assertThat(second.trimmed()).isEqualTo(5);
     Map<Long, String> tiles = stored(server, key);
-    assertThat(tiles).hasSize(27).containsEntry(t, "new").containsKey(t - 26);
-    assertThat(tiles.keySet()).allMatch(i -> i >= t - 26);
+    assertThat(tiles).hasSize(21).containsEntry(t, "new").containsKey(t - 20);
+    assertThat(tiles.keySet()).allMatch(i -> i >= t - 20);
+
+    // An older backfill cannot bring back a tile no window as of the newest tile reaches.
+    TileWriter older = writer(server, t - 60);
+    older.write(key, field(t - 50), tile(30, "old"));
+    older.finish();
+    assertThat(stored(server, key)).doesNotContainKey(t - 50).hasSize(21);
   }
 
   /**
