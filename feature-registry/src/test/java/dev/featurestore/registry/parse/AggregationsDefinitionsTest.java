@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.DefinitionException;
 import dev.featurestore.registry.definition.Aggregations;
+import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.repo.FileFeatureRepo;
 import dev.featurestore.registry.testing.TestDefinitions;
@@ -60,6 +61,15 @@ class AggregationsDefinitionsTest {
     FeatureView view = FileFeatureRepo.open(dir).definitions().featureViews().get(0);
 
     assertThat(view).isEqualTo(TestDefinitions.driverTrips());
+  }
+
+  @Test
+  void theTripsProjectWrittenAsARepoParsesBackEqual() throws IOException {
+    Definitions trips = TestDefinitions.tripsProject("p", Path.of("data/trips"));
+
+    TestDefinitions.writeRepo(dir, trips);
+
+    assertThat(FileFeatureRepo.open(dir).definitions()).isEqualTo(trips);
   }
 
   @Test
