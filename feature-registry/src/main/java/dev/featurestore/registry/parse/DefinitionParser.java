@@ -453,13 +453,12 @@ final class DefinitionParser {
       return Optional.empty();
     }
     List<Aggregation> list = new ArrayList<>();
-    boolean complete = true;
     for (Node node : nodes.get()) {
-      Optional<Aggregation> aggregation = aggregation(node, what, interval, intervalValid, at);
-      aggregation.ifPresent(list::add);
-      complete &= aggregation.isPresent();
+      aggregation(node, what, interval, intervalValid, at).ifPresent(list::add);
     }
-    return complete ? Optional.of(new Aggregations(interval, list)) : Optional.empty();
+    // The aggregations that parsed, even beside broken ones (the view is reported and so not a
+    // definition), so that their columns are still checked against the source in the same run.
+    return list.isEmpty() ? Optional.empty() : Optional.of(new Aggregations(interval, list));
   }
 
   private Optional<Aggregation> aggregation(

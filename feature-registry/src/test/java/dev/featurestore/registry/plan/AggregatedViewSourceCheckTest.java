@@ -27,6 +27,10 @@ class AggregatedViewSourceCheckTest {
   }
 
   private FileFeatureRepo repo() throws IOException {
+    return repo("");
+  }
+
+  private FileFeatureRepo repo(String moreAggregations) throws IOException {
     Files.writeString(dir.resolve("featurestore.yaml"), "project: p\n");
     Files.createDirectories(dir.resolve("features"));
     Files.writeString(
@@ -44,7 +48,8 @@ class AggregatedViewSourceCheckTest {
               - {name: trips_1h, function: count, window: 1h}
               - {name: fare_avg_7d, function: avg, column: fare, type: float64, window: 7d}
               - {name: riders_7d, function: approx_count_distinct, column: rider_id, type: int64, window: 7d}
-        """);
+        """
+            + moreAggregations);
     return FileFeatureRepo.open(dir);
   }
 
@@ -81,5 +86,27 @@ class AggregatedViewSourceCheckTest {
                 "features/trips.yaml:11:52: column 'fare' of source 'trips_src' (data/trips) is"
                     + " string but aggregation 'fare_avg_7d' of feature view 'driver_trips' is"
                     + " float64"));
+  }
+
+  @Test
+  void aMismatchIsReportedBesideABrokenAggregation() throws IOException {
+    FileFeatureRepo repo =
+        repo(
+            "      - {name: fare_sum_90m, function: sum, column: fare, type: float64, window: 90m}\n");
+    Map<String, String> columns = tripsColumns();
+    columns.put("rider_id", "string");
+    FakeSourceSchemaReader.SCHEMAS.put(repo.resolve("data/trips"), columns);
+
+    assertThatThrownBy(() -> Planner.of(repo).plan())
+        .isInstanceOf(DefinitionException.class)
+        .hasMessage(
+            String.join(
+                System.lineSeparator(),
+                "Invalid definitions: 2 problems",
+                "features/trips.yaml:12:68: column 'rider_id' of source 'trips_src' (data/trips) is"
+                    + " string but aggregation 'riders_7d' of feature view 'driver_trips' is int64",
+                "features/trips.yaml:13:82: window '90m' of aggregation 'fare_sum_90m' of feature"
+                    + " view 'driver_trips' is not a positive multiple of the aggregation interval"
+                    + " 1h (windows are whole numbers of intervals, e.g. 1d)"));
   }
 }
