@@ -132,6 +132,22 @@ public final class SourceColumns {
               viewPath + ".source"));
     }
     for (Feature feature : features) {
+      Optional<Aggregation> aggregation =
+          view.aggregations().flatMap(a -> a.aggregation(feature.name()));
+      if (aggregation.isPresent()) {
+        // An aggregation reads its column (as declared), not a column of its output type; a count
+        // of rows reads none.
+        Aggregation a = aggregation.get();
+        if (a.column().isPresent()) {
+          uses.add(
+              new Use(
+                  a.column().get(),
+                  a.columnType().orElseThrow(),
+                  "aggregation '" + a.name() + "' of feature view '" + view.name() + "'",
+                  viewPath + ".features." + a.name() + ".column"));
+        }
+        continue;
+      }
       uses.add(
           new Use(
               feature.sourceColumn(),

@@ -5,6 +5,9 @@ package dev.featurestore.registry.parse;
 
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
+import dev.featurestore.registry.definition.Aggregation;
+import dev.featurestore.registry.definition.AggregationFunction;
+import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
@@ -56,7 +59,11 @@ final class DefinitionParser {
           "features",
           "tags",
           "description",
-          "freshness");
+          "freshness",
+          "aggregations",
+          "aggregation_interval");
+  static final List<String> AGGREGATION_KEYS =
+      List.of("name", "function", "column", "window", "n", "type", "description");
   static final List<String> FEATURE_KEYS =
       List.of("name", "type", "source_column", "description", "checks");
   static final List<String> SERVICE_KEYS = List.of("name", "features", "description");
@@ -303,7 +310,12 @@ final class DefinitionParser {
     }
     Fields f = fields.get();
     Map<String, Location> at = new HashMap<>();
-    peekName(node).ifPresent(n -> into.declareFeatures(n, declaredItems(f.value("features"))));
+    boolean aggregated = f.value("aggregations").isPresent();
+    peekName(node)
+        .ifPresent(
+            n ->
+                into.declareFeatures(
+                    n, declaredItems(aggregated ? f.value("aggregations") : f.value("features"))));
     Optional<String> name = name(f, "feature view");
     List<String> entities = new ArrayList<>();
     f.required("entities")
@@ -342,7 +354,39 @@ final class DefinitionParser {
     }
     boolean online = f.bool("online").orElse(true);
     List<Feature> features = new ArrayList<>();
-    f.required("features")
+    Optional<Aggregations> aggregations = Optional.empty();
+    if (aggregated) {
+      if (f.value("features").isPresent()) {
+        reader.problem(
+            f.value("aggregations").orElseThrow(),
+            what + " has both 'features' and 'aggregations'",
+            "a view either reads features or aggregates events; split it into two views");
+      }
+      if (ttlNode.isPresent()) {
+        reader.problem(
+            ttlNode.get(),
+            what + " has aggregations and a 'ttl'",
+            "an aggregated view has no TTL, its windows bound the data; remove 'ttl'");
+        ttl = Duration.ZERO;
+      }
+      aggregations = aggregations(f, what, at);
+    } else {
+      f.value("aggregation_interval")
+          .ifPresent(
+              v ->
+                  reader.problem(
+                      v,
+                      "'aggregation_interval' of " + what + " without 'aggregations'",
+                      "the interval is the tile size of aggregations; remove it"));
+    }
+    Optional<Node> featuresValue = aggregated ? Optional.empty() : f.value("features");
+    if (!aggregated && featuresValue.isEmpty()) {
+      reader.problem(
+          f.node(),
+          what + " is missing required key 'features' or 'aggregations'",
+          "a view lists its features, or the aggregations it computes from events");
+    }
+    featuresValue
         .flatMap(v -> reader.list(v, "'features' of " + what))
         .ifPresent(
             nodes -> {
@@ -370,7 +414,8 @@ final class DefinitionParser {
             features,
             tags,
             description.orElse(""),
-            freshness);
+            freshness,
+            aggregations);
     if (name.isEmpty() || source.isEmpty()) {
       // Not a definition, but its references to entities and its features are still checked.
       into.unfinishedViews().add(new Parsed<>(view, reader.at(node), at));
@@ -378,6 +423,228 @@ final class DefinitionParser {
     }
     into.featureViews().add(new Parsed<>(view, reader.at(node), at));
     return Optional.of(view);
+  }
+
+  private Optional<Aggregations> aggregations(Fields f, String what, Map<String, Location> at) {
+    Duration interval = Aggregations.DEFAULT_INTERVAL;
+    Optional<Node> intervalNode = f.value("aggregation_interval");
+    boolean intervalValid = true;
+    if (intervalNode.isPresent()) {
+      at.put("aggregation_interval", reader.at(intervalNode.get()));
+      Optional<String> text =
+          reader.string(intervalNode.get(), "'aggregation_interval' of " + what);
+      Optional<Duration> parsed = text.flatMap(Durations::parse);
+      if (text.isPresent() && (parsed.isEmpty() || parsed.get().isZero())) {
+        reader.problem(
+            intervalNode.get(),
+            "invalid aggregation interval '" + text.get() + "' of " + what,
+            Durations.HINT.replace(" for no limit", "") + ", greater than zero");
+      }
+      intervalValid = parsed.filter(d -> !d.isZero() && !d.isNegative()).isPresent();
+      interval = parsed.filter(d -> !d.isZero() && !d.isNegative()).orElse(interval);
+    }
+    Optional<List<Node>> nodes =
+        f.value("aggregations").flatMap(v -> reader.list(v, "'aggregations' of " + what));
+    if (nodes.isEmpty()) {
+      return Optional.empty();
+    }
+    if (nodes.get().isEmpty()) {
+      reader.problem(f.value("aggregations").orElseThrow(), what + " has no aggregations", "");
+      return Optional.empty();
+    }
+    List<Aggregation> list = new ArrayList<>();
+    for (Node node : nodes.get()) {
+      aggregation(node, what, interval, intervalValid, at).ifPresent(list::add);
+    }
+    // The aggregations that parsed, even beside broken ones (the view is reported and so not a
+    // definition), so that their columns are still checked against the source in the same run.
+    return list.isEmpty() ? Optional.empty() : Optional.of(new Aggregations(interval, list));
+  }
+
+  private Optional<Aggregation> aggregation(
+      Node node,
+      String viewWhat,
+      Duration interval,
+      boolean intervalValid,
+      Map<String, Location> at) {
+    Optional<String> peeked = peekName(node);
+    String what =
+        peeked.map(n -> "aggregation '" + n + "' of ").orElse("an aggregation of ") + viewWhat;
+    Optional<Fields> fields = reader.mapping(node, what, AGGREGATION_KEYS);
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields f = fields.get();
+    boolean ok = true;
+    Optional<String> name = f.requiredString("name");
+    if (name.isPresent()) {
+      Node nameNode = f.value("name").orElseThrow();
+      if (name.get().startsWith("__")) {
+        reader.problem(
+            nameNode,
+            "aggregation name '" + name.get() + "' is reserved",
+            "names starting with '__' are reserved for internal columns");
+        name = Optional.empty();
+      } else if (!IDENTIFIER.matcher(name.get()).matches()) {
+        reader.problem(nameNode, "invalid aggregation name '" + name.get() + "'", IDENTIFIER_HINT);
+        name = Optional.empty();
+      } else if (at.containsKey("features." + name.get())) {
+        reader.problem(
+            nameNode,
+            "duplicate aggregation '" + name.get() + "' in " + viewWhat,
+            "first defined at " + at.get("features." + name.get()));
+        name = Optional.empty();
+      } else {
+        at.put("features." + name.get(), reader.at(node));
+      }
+    }
+    Optional<AggregationFunction> function = Optional.empty();
+    Optional<Node> functionNode = f.required("function");
+    Optional<String> functionText =
+        functionNode.flatMap(v -> reader.string(v, "'function' of " + what));
+    if (functionText.isPresent()) {
+      function = AggregationFunction.fromName(functionText.get());
+      if (function.isEmpty()) {
+        String closest =
+            Names.closest(functionText.get(), AggregationFunction.names())
+                .map(c -> "did you mean '" + c + "'? ")
+                .orElse("");
+        reader.problem(
+            functionNode.get(),
+            "unknown function '" + functionText.get() + "' for " + what,
+            closest + "functions: " + String.join(", ", AggregationFunction.names()));
+      }
+    }
+    Optional<Duration> window = Optional.empty();
+    Optional<Node> windowNode = f.required("window");
+    Optional<String> windowText = windowNode.flatMap(v -> reader.string(v, "'window' of " + what));
+    if (windowText.isPresent()) {
+      window = Durations.parse(windowText.get());
+      if (window.isEmpty()) {
+        reader.problem(
+            windowNode.get(), "invalid duration '" + windowText.get() + "'", Durations.HINT);
+      } else if (intervalValid
+          && (window.get().isZero()
+              || window.get().isNegative()
+              || window.get().toMillis() % interval.toMillis() != 0)) {
+        reader.problem(
+            windowNode.get(),
+            "window '"
+                + windowText.get()
+                + "' of "
+                + what
+                + " is not a positive multiple of the aggregation interval "
+                + Durations.format(interval),
+            "windows are whole numbers of intervals, e.g. "
+                + Durations.format(interval.multipliedBy(24)));
+        window = Optional.empty();
+      }
+    }
+    int n = 0;
+    Optional<Node> nNode = f.value("n");
+    boolean lastN = function.filter(fn -> fn == AggregationFunction.LAST_N).isPresent();
+    if (nNode.isPresent()) {
+      if (function.isPresent() && !lastN) {
+        reader.problem(
+            nNode.get(),
+            "'n' of " + what + " is only for last_n, not " + function.get(),
+            "remove 'n'");
+        ok = false;
+      } else {
+        Optional<String> text = reader.string(nNode.get(), "'n' of " + what);
+        Optional<Integer> parsed = text.flatMap(DefinitionParser::integer);
+        if (text.isPresent()
+            && (parsed.isEmpty() || parsed.get() < 1 || parsed.get() > AggregationFunction.MAX_N)) {
+          reader.problem(
+              nNode.get(),
+              "invalid 'n' " + text.get() + " of " + what,
+              "last_n keeps 1 to " + AggregationFunction.MAX_N + " values");
+          ok = false;
+        } else if (parsed.isPresent()) {
+          n = parsed.get();
+        } else {
+          ok = false;
+        }
+      }
+    } else if (lastN) {
+      reader.problem(
+          f.node(),
+          what + " is missing required key 'n'",
+          "last_n keeps the n latest values, 1 to " + AggregationFunction.MAX_N);
+      ok = false;
+    }
+    Optional<String> column = f.string("column");
+    String columnKey = "features." + name.orElse(peeked.orElse("")) + ".column";
+    f.value("column").ifPresent(v -> at.put(columnKey, reader.at(v)));
+    if (column.isEmpty()
+        && f.value("column").isEmpty()
+        && function.isPresent()
+        && !function.get().allowsNoColumn()) {
+      reader.problem(
+          f.node(),
+          what + " is missing required key 'column'",
+          "only a count of rows goes without a column");
+      ok = false;
+    }
+    Optional<ValueType> type = Optional.empty();
+    Optional<Node> typeNode = f.value("type");
+    if (typeNode.isPresent()) {
+      type = type(typeNode.get(), what);
+      if (f.value("column").isEmpty()) {
+        reader.problem(
+            typeNode.get(),
+            "'type' of " + what + " without a column",
+            "'type' is the type of the aggregated column; remove it for a count of rows");
+        ok = false;
+      } else if (type.isPresent() && function.isPresent() && !function.get().accepts(type.get())) {
+        reader.problem(
+            typeNode.get(),
+            "function " + function.get() + " of " + what + " does not accept type " + type.get(),
+            function.get() + " accepts " + String.join(", ", accepted(function.get())));
+        ok = false;
+      }
+    } else if (column.isPresent()) {
+      reader.problem(
+          f.node(),
+          what + " is missing required key 'type'",
+          "the type of column '"
+              + column.get()
+              + "': add type: <one of "
+              + String.join(
+                  ", ", function.map(DefinitionParser::accepted).orElse(ValueType.names()))
+              + ">");
+      ok = false;
+    }
+    Optional<String> description = f.string("description");
+    if (!ok
+        || name.isEmpty()
+        || function.isEmpty()
+        || window.isEmpty()
+        || column.isPresent() != type.isPresent()
+        || (f.value("column").isPresent() && column.isEmpty())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Aggregation(
+            name.get(), function.get(), column, type, window.get(), n, description.orElse("")));
+  }
+
+  private static List<String> accepted(AggregationFunction function) {
+    List<String> names = new ArrayList<>();
+    for (ValueType t : ValueType.values()) {
+      if (function.accepts(t)) {
+        names.add(t.toString());
+      }
+    }
+    return names;
+  }
+
+  private static Optional<Integer> integer(String text) {
+    try {
+      return Optional.of(Integer.parseInt(text));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   private Optional<Feature> feature(Node node, String viewWhat, Map<String, Location> at) {

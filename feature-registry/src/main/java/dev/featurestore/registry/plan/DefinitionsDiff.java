@@ -3,6 +3,7 @@
  */
 package dev.featurestore.registry.plan;
 
+import dev.featurestore.registry.definition.Aggregation;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
@@ -28,6 +29,9 @@ import java.util.stream.Collectors;
  * changed, online serving turned off, references removed from a feature service.
  */
 public final class DefinitionsDiff {
+  private static final List<String> AGGREGATION_FIELDS =
+      List.of("function", "column", "window", "n");
+
   private final Definitions before;
 
   private DefinitionsDiff(Definitions before) {
@@ -182,6 +186,24 @@ public final class DefinitionsDiff {
     if (key.equals("online") && !newView.online()) {
       return Optional.of("no longer served online");
     }
+    if (key.equals("aggregation_interval") && before.isPresent() && after.isPresent()) {
+      return Optional.of(
+          "aggregation interval changed: the stored tiles are of the old size; materialize the"
+              + " view again");
+    }
+    for (String field : AGGREGATION_FIELDS) {
+      if (key.startsWith("features.") && key.endsWith("." + field)) {
+        String feature = key.substring("features.".length(), key.length() - field.length() - 1);
+        if (newView.aggregations().flatMap(a -> a.aggregation(feature)).isPresent()
+            && oldView.aggregations().flatMap(a -> a.aggregation(feature)).isPresent()) {
+          return Optional.of(
+              "aggregation "
+                  + field
+                  + " changed: stored tiles and values hold the old aggregation"
+                  + usedBy(oldView.name(), feature));
+        }
+      }
+    }
     if (key.startsWith("features.") && key.indexOf('.', "features.".length()) < 0) {
       String feature = key.substring("features.".length());
       if (after.isEmpty()) {
@@ -270,7 +292,17 @@ public final class DefinitionsDiff {
     for (Feature feature : view.features()) {
       String prefix = "features." + feature.name();
       fields.put(prefix, feature.type().typeName());
-      if (!feature.sourceColumn().equals(feature.name())) {
+      Optional<Aggregation> aggregation =
+          view.aggregations().flatMap(a -> a.aggregation(feature.name()));
+      if (aggregation.isPresent()) {
+        Aggregation a = aggregation.get();
+        fields.put(prefix + ".function", a.function().functionName());
+        a.column().ifPresent(c -> fields.put(prefix + ".column", c));
+        fields.put(prefix + ".window", Durations.format(a.window()));
+        if (a.n() != 0) {
+          fields.put(prefix + ".n", String.valueOf(a.n()));
+        }
+      } else if (!feature.sourceColumn().equals(feature.name())) {
         fields.put(prefix + ".source_column", feature.sourceColumn());
       }
       optional(fields, prefix + ".description", feature.description());
@@ -287,6 +319,8 @@ public final class DefinitionsDiff {
         fields.put(prefix + ".checks.allowed", checks.allowed().toString());
       }
     }
+    view.aggregations()
+        .ifPresent(a -> fields.put("aggregation_interval", Durations.format(a.interval())));
     view.tags().forEach((k, v) -> fields.put("tags." + k, v));
     optional(fields, "description", view.description());
     view.freshness().ifPresent(f -> fields.put("freshness", Durations.format(f)));

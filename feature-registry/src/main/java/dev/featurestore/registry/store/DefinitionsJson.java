@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
+import dev.featurestore.registry.definition.Aggregation;
+import dev.featurestore.registry.definition.AggregationFunction;
+import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
@@ -24,6 +27,7 @@ import dev.featurestore.registry.definition.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -118,7 +122,55 @@ public final class DefinitionsJson {
     new TreeMap<>(view.tags()).forEach(tags::put);
     node.put("description", view.description());
     view.freshness().ifPresent(f -> node.put("freshness", Durations.format(f)));
+    // Only for an aggregated view, so plain views keep their bytes and digests.
+    view.aggregations().ifPresent(a -> node.set("aggregations", aggregations(a)));
     return node;
+  }
+
+  private static ObjectNode aggregations(Aggregations aggregations) {
+    ObjectNode node =
+        MAPPER.createObjectNode().put("interval", Durations.format(aggregations.interval()));
+    ArrayNode list = node.putArray("aggregations");
+    for (Aggregation a : aggregations.aggregations()) {
+      ObjectNode item =
+          list.addObject()
+              .put("name", a.name())
+              .put("function", a.function().functionName())
+              .put("column", a.column().orElse(null))
+              .put("type", a.columnType().map(ValueType::typeName).orElse(null))
+              .put("window", Durations.format(a.window()));
+      if (a.n() != 0) {
+        item.put("n", a.n());
+      }
+      item.put("description", a.description());
+    }
+    return node;
+  }
+
+  private static Optional<Aggregations> aggregations(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return Optional.empty();
+    }
+    List<Aggregation> list = new ArrayList<>();
+    for (JsonNode a : node.path("aggregations")) {
+      String function = text(a, "function");
+      list.add(
+          new Aggregation(
+              text(a, "name"),
+              AggregationFunction.fromName(function)
+                  .orElseThrow(() -> corrupt("unknown function " + function)),
+              a.hasNonNull("column") ? Optional.of(text(a, "column")) : Optional.empty(),
+              a.hasNonNull("type") ? Optional.of(type(text(a, "type"))) : Optional.empty(),
+              duration(a, "window"),
+              a.path("n").asInt(0),
+              text(a, "description")));
+    }
+    return Optional.of(new Aggregations(duration(node, "interval"), list));
+  }
+
+  private static Duration duration(JsonNode node, String field) {
+    return Durations.parse(text(node, field))
+        .orElseThrow(() -> corrupt(field + " " + node.path(field)));
   }
 
   private static ObjectNode checks(FeatureChecks checks) {
@@ -197,6 +249,11 @@ public final class DefinitionsJson {
                 text(f, "description"),
                 checks(f.path("checks"))));
       }
+      Optional<Aggregations> aggregations = aggregations(node.path("aggregations"));
+      if (aggregations.isPresent()) {
+        // An aggregated view's features are its aggregations (written for readers of the file).
+        features.clear();
+      }
       Map<String, String> tags = new LinkedHashMap<>();
       node.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
       views.add(
@@ -214,7 +271,8 @@ public final class DefinitionsJson {
                   ? Optional.of(
                       Durations.parse(text(node, "freshness"))
                           .orElseThrow(() -> corrupt("freshness " + node.path("freshness"))))
-                  : Optional.empty()));
+                  : Optional.empty(),
+              aggregations));
     }
     List<FeatureService> services = new ArrayList<>();
     for (JsonNode node : root.path("feature_services")) {

@@ -3,6 +3,8 @@
  */
 package dev.featurestore.registry.testing;
 
+import dev.featurestore.registry.definition.Aggregation;
+import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
@@ -52,10 +54,15 @@ public final class DefinitionsYaml {
       yaml.append("  - name: ").append(view.name()).append('\n');
       yaml.append("    entities: [").append(String.join(", ", view.entities())).append("]\n");
       yaml.append("    source: ").append(view.source()).append('\n');
-      yaml.append("    ttl: ").append(Durations.format(view.ttl())).append('\n');
+      if (!view.isAggregated()) {
+        yaml.append("    ttl: ").append(Durations.format(view.ttl())).append('\n');
+      }
       yaml.append("    online: ").append(view.online()).append('\n');
-      yaml.append("    features:\n");
-      for (Feature feature : view.features()) {
+      view.aggregations().ifPresent(a -> aggregations(yaml, a));
+      if (!view.isAggregated()) {
+        yaml.append("    features:\n");
+      }
+      for (Feature feature : view.isAggregated() ? List.<Feature>of() : view.features()) {
         yaml.append("      - name: ").append(feature.name()).append('\n');
         yaml.append("        type: \"").append(feature.type()).append("\"\n");
         yaml.append("        source_column: ").append(feature.sourceColumn()).append('\n');
@@ -82,6 +89,26 @@ public final class DefinitionsYaml {
       description(yaml, service.description());
     }
     return yaml.toString();
+  }
+
+  private static void aggregations(StringBuilder yaml, Aggregations aggregations) {
+    yaml.append("    aggregation_interval: ")
+        .append(Durations.format(aggregations.interval()))
+        .append('\n');
+    yaml.append("    aggregations:\n");
+    for (Aggregation a : aggregations.aggregations()) {
+      yaml.append("      - name: ").append(a.name()).append('\n');
+      yaml.append("        function: ").append(a.function()).append('\n');
+      a.column().ifPresent(c -> yaml.append("        column: ").append(c).append('\n'));
+      a.columnType().ifPresent(t -> yaml.append("        type: \"").append(t).append("\"\n"));
+      yaml.append("        window: ").append(Durations.format(a.window())).append('\n');
+      if (a.n() != 0) {
+        yaml.append("        n: ").append(a.n()).append('\n');
+      }
+      if (!a.description().isEmpty()) {
+        yaml.append("        description: \"").append(a.description()).append("\"\n");
+      }
+    }
   }
 
   private static void checks(StringBuilder yaml, FeatureChecks checks) {

@@ -3,6 +3,9 @@
  */
 package dev.featurestore.registry.testing;
 
+import dev.featurestore.registry.definition.Aggregation;
+import dev.featurestore.registry.definition.AggregationFunction;
+import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Entity;
 import dev.featurestore.registry.definition.Feature;
@@ -124,6 +127,84 @@ public final class TestDefinitions {
         List.of(entity("driver", key("driver_id", ValueType.INT64))),
         List.of(source("driver_source", parquet.toString(), "created")),
         List.of(views),
+        List.of());
+  }
+
+  /**
+   * The {@code trips_src} source of raw trip events over {@code path}: Parquet columns {@code
+   * driver_id int64}, {@code event_timestamp}, {@code fare float64}, {@code rider_id int64}.
+   */
+  public static ParquetSource tripsSource(String path) {
+    return new ParquetSource("trips_src", path, "event_timestamp", Optional.empty(), "Trip events");
+  }
+
+  /** An aggregation of a column of this type. */
+  public static Aggregation aggregation(
+      String name, AggregationFunction function, String column, ValueType type, Duration window) {
+    return new Aggregation(name, function, Optional.of(column), Optional.of(type), window, 0, "");
+  }
+
+  /**
+   * The aggregated view {@code driver_trips}: entity {@code driver}, source {@code trips_src} (see
+   * {@link #tripsSource}), interval 1h, one aggregation of each function.
+   */
+  public static FeatureView driverTrips() {
+    Duration hour = Duration.ofHours(1);
+    Duration day = Duration.ofHours(24);
+    Duration week = Duration.ofDays(7);
+    List<Aggregation> aggregations =
+        List.of(
+            new Aggregation(
+                "trips_1h",
+                AggregationFunction.COUNT,
+                Optional.empty(),
+                Optional.empty(),
+                hour,
+                0,
+                ""),
+            aggregation("fare_sum_24h", AggregationFunction.SUM, "fare", ValueType.FLOAT64, day),
+            aggregation("fare_avg_7d", AggregationFunction.AVG, "fare", ValueType.FLOAT64, week),
+            aggregation("fare_max_24h", AggregationFunction.MAX, "fare", ValueType.FLOAT64, day),
+            aggregation("fare_min_1h", AggregationFunction.MIN, "fare", ValueType.FLOAT64, hour),
+            aggregation("fare_std_7d", AggregationFunction.STDDEV, "fare", ValueType.FLOAT64, week),
+            aggregation("fare_last_24h", AggregationFunction.LAST, "fare", ValueType.FLOAT64, day),
+            new Aggregation(
+                "fares_last3_7d",
+                AggregationFunction.LAST_N,
+                Optional.of("fare"),
+                Optional.of(ValueType.FLOAT64),
+                week,
+                3,
+                ""),
+            aggregation(
+                "riders_7d",
+                AggregationFunction.APPROX_COUNT_DISTINCT,
+                "rider_id",
+                ValueType.INT64,
+                week));
+    return new FeatureView(
+        "driver_trips",
+        List.of("driver"),
+        "trips_src",
+        Duration.ZERO,
+        true,
+        List.of(),
+        Map.of(),
+        "",
+        Optional.empty(),
+        Optional.of(new Aggregations(hour, aggregations)));
+  }
+
+  /**
+   * A project with the {@link #driverTrips} view: entity {@code driver} and source {@code
+   * trips_src} over {@code parquet}.
+   */
+  public static Definitions tripsProject(String project, Path parquet) {
+    return new Definitions(
+        project,
+        List.of(driver()),
+        List.of(tripsSource(parquet.toString())),
+        List.of(driverTrips()),
         List.of());
   }
 
