@@ -11,6 +11,9 @@ import dev.featurestore.online.store.OnlineSample;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.config.RedisConfig;
+import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.FeatureReference;
+import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.quality.QualityJson;
 import dev.featurestore.registry.repo.FeatureRepo;
 import dev.featurestore.registry.store.RegistryVersion;
@@ -24,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -133,10 +138,12 @@ final class DriftCommand implements Callable<Integer> {
     RegistryVersion version = featureRepo.latestApplied("compute drift");
     Manifest manifest = TrainingSetRunner.readManifest("compute drift", trainingSet);
     TrainingSet training =
-        TrainingSet.ofManifest(
-            TrainingSetRunner.trainingSetLocation(trainingSet),
-            manifest.featureReferences(),
-            manifest.columns());
+        withoutAggregations(
+            TrainingSet.ofManifest(
+                TrainingSetRunner.trainingSetLocation(trainingSet),
+                manifest.featureReferences(),
+                manifest.columns()),
+            version.definitions());
     SparkSession spark;
     DriftReport report;
     if (against == Against.online) {
@@ -177,5 +184,40 @@ final class DriftCommand implements Callable<Integer> {
     }
     out.flush();
     return report.drifted() ? DRIFT : CommandRunner.SUCCESS;
+  }
+
+  /**
+   * The training set without the features of aggregated views: their current values are computed at
+   * lookup time from raw events, so there is no source column to compare with. Says so on stderr
+   * when it leaves any out.
+   */
+  private TrainingSet withoutAggregations(TrainingSet training, Definitions definitions) {
+    List<String> references = new ArrayList<>();
+    List<String> columns = new ArrayList<>();
+    List<String> left = new ArrayList<>();
+    for (int i = 0; i < training.featureReferences().size(); i++) {
+      String reference = training.featureReferences().get(i);
+      boolean aggregated =
+          definitions
+              .featureView(FeatureReference.parse(reference).view())
+              .map(FeatureView::isAggregated)
+              .orElse(false);
+      if (aggregated) {
+        left.add(reference);
+      } else {
+        references.add(reference);
+        columns.add(training.featureColumns().get(i));
+      }
+    }
+    if (!left.isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "drift: leaving out "
+                  + left.size()
+                  + " feature(s) of aggregated views (computed from raw events at lookup time): "
+                  + String.join(", ", left));
+    }
+    return new TrainingSet(training.location(), references, columns);
   }
 }
