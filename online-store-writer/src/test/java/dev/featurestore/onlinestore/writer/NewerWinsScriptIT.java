@@ -98,8 +98,11 @@ class NewerWinsScriptIT {
       RedisConnections.evict(RedisConfig.standalone(server.uri()));
       server.client().shutdown();
     }
+    // TileScriptIT connects and closes the same servers in the same JVM after this class.
+    SERVERS.clear();
     if (systemServer != null) {
       systemServer.close();
+      systemServer = null;
     }
   }
 
