@@ -159,15 +159,26 @@ public final class TileMaterialization {
       String name = wanted.get(i);
       Optional<StructField> field =
           Arrays.stream(schema.fields()).filter(f -> f.name().equals(name)).findFirst();
-      if (field.isEmpty() || !SparkTypes.matches(field.get().dataType(), types.get(i))) {
+      if (field.isEmpty()) {
         throw FeatureStoreException.of(
             ErrorCode.INVALID_DATA,
-            "Cannot materialize feature view '%s': source '%s' %s column '%s' of type %s"
-                + " (columns present: %s)",
+            "Cannot materialize feature view '%s': source '%s' has no column '%s' (expected %s;"
+                + " columns present: %s)",
             view.name(),
             source.name(),
-            field.isEmpty() ? "has no" : "has a wrong-typed",
             name,
+            types.get(i),
+            SparkTypes.sourceTypeNames(schema));
+      }
+      if (!SparkTypes.matches(field.get().dataType(), types.get(i))) {
+        throw FeatureStoreException.of(
+            ErrorCode.INVALID_DATA,
+            "Cannot materialize feature view '%s': column '%s' of source '%s' is %s, expected %s"
+                + " (columns present: %s)",
+            view.name(),
+            name,
+            source.name(),
+            SparkTypes.sourceTypeName(field.get().dataType()),
             types.get(i),
             SparkTypes.sourceTypeNames(schema));
       }
