@@ -4,6 +4,7 @@
 package dev.featurestore.aggregation;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The one window rule of windowed aggregations (docs/aggregations.md). As of time {@code t}, an
@@ -25,6 +26,12 @@ public final class Windows {
   public static long micros(Duration duration) {
     return Math.addExact(
         Math.multiplyExact(duration.getSeconds(), 1_000_000L), duration.getNano() / 1_000L);
+  }
+
+  /** An instant in microseconds since the epoch (sub-microsecond digits dropped). */
+  public static long micros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
   }
 
   /** The tile holding an event at this time: {@code floor(eventMicros / intervalMicros)}. */

@@ -64,9 +64,9 @@ public final class TileMaterialization {
   public static long readStartMicros(TileLayout layout, Optional<Instant> start, Instant end) {
     long interval = layout.intervalMicros();
     if (start.isPresent()) {
-      return Windows.tileStart(Windows.tileOf(micros(start.get()), interval), interval);
+      return Windows.tileStart(Windows.tileOf(Windows.micros(start.get()), interval), interval);
     }
-    return Windows.windowStart(micros(end), layout.longestWindowMicros(), interval);
+    return Windows.windowStart(Windows.micros(end), layout.longestWindowMicros(), interval);
   }
 
   /** Reads, tiles and writes one view; returns the rows read with a null key. */
@@ -86,7 +86,7 @@ public final class TileMaterialization {
     Dataset<Row> raw = spark.read().parquet(location);
     check(view, source, raw.schema(), layout, joinKeys);
     long from = readStartMicros(layout, start, end);
-    long through = micros(end);
+    long through = Windows.micros(end);
     List<Column> columns = new ArrayList<>();
     for (JoinKey key : joinKeys) {
       columns.add(col(key.name()));
@@ -183,11 +183,6 @@ public final class TileMaterialization {
             SparkTypes.sourceTypeNames(schema));
       }
     }
-  }
-
-  private static long micros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
   }
 
   /** Tiles one partition's rows (sorted by key) and writes them, key by key. */
