@@ -4,8 +4,6 @@
 package dev.featurestore.aggregation;
 
 import dev.featurestore.registry.definition.ValueType;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.datasketches.hll.HllSketch;
@@ -16,7 +14,7 @@ import org.apache.datasketches.hll.HllSketch;
  *
  * <p>A tile is a function of the multiset of its events only: adding the same events in any order
  * gives equal values, so the materializer, the offline join and a push build identical tiles from
- * the same events. That is why sums are kept exactly ({@link BigDecimal}) inside a tile and rounded
+ * the same events. That is why sums are kept exactly ({@link ExactSum}) inside a tile and rounded
  * once, when the tile is folded or encoded: a double sum would depend on the order of the events,
  * which differs between a Spark sort and the order rows were written in. Values are the canonical
  * Java types of the column types: INT32 {@link Integer}, INT64 {@link Long}, FLOAT32 {@link Float},
@@ -83,16 +81,32 @@ public final class Tile {
   /** The partial aggregates of one column's non-null values. */
   static final class Part {
     final ValueType type;
+    private final boolean integers;
     long count;
 
-    /** Exact sum of the values (moments only). */
-    BigDecimal sum = BigDecimal.ZERO;
+    /** Exact sum of integer values (moments only), wrapping on overflow as Java's long does. */
+    private long longSum;
+
+    /** Exact sum of the finite values (moments only). */
+    private final ExactSum sum = new ExactSum();
 
     /** Exact sum of their squares (moments only). */
-    BigDecimal squares = BigDecimal.ZERO;
+    private final ExactSum squares = new ExactSum();
 
-    /** A decoded tile's M2, rounded as it was encoded; null for a built tile. */
-    Double decodedM2;
+    /**
+     * The IEEE sum of the non-finite values (NaN, infinities), 0 when there is none: the same in
+     * any order (NaN absorbs, opposite infinities give NaN), so it stays a function of the values.
+     */
+    private double nonFinite;
+
+    /** Whether {@link #roundedSum} and {@link #roundedM2} hold the current values. */
+    private boolean rounded;
+
+    /** Set by {@link TileCodec#decode}: the values as encoded, and no exact sums to add to. */
+    private boolean decoded;
+
+    private double roundedSum;
+    private double roundedM2;
 
     Object min;
     Object max;
@@ -104,14 +118,16 @@ public final class Tile {
 
     Part(ValueType type) {
       this.type = type;
+      this.integers = type == ValueType.INT32 || type == ValueType.INT64;
     }
 
     void add(TileLayout layout, int column, long eventMicros, long createdMicros, Object value) {
+      if (decoded) {
+        throw new IllegalStateException("A decoded tile is read-only");
+      }
       count++;
       if (layout.needsMoments(column)) {
-        BigDecimal exact = exact(value);
-        sum = sum.add(exact);
-        squares = squares.add(exact.multiply(exact));
+        addMoments(value);
       }
       if (layout.needsMinMax(column)) {
         if (min == null || Values.compare(type, value, min) < 0) {
@@ -133,34 +149,68 @@ public final class Tile {
       }
     }
 
-    private BigDecimal exact(Object value) {
-      return switch (type) {
-        case INT32, INT64 -> BigDecimal.valueOf(((Number) value).longValue());
-        default -> new BigDecimal(((Number) value).doubleValue());
-      };
+    private void addMoments(Object value) {
+      rounded = false;
+      if (integers) {
+        long x = ((Number) value).longValue();
+        longSum += x;
+        sum.add(x);
+        squares.addSquare(x);
+        return;
+      }
+      double x = ((Number) value).doubleValue();
+      if (!Double.isFinite(x)) {
+        nonFinite += x;
+        return;
+      }
+      sum.add(x);
+      squares.addSquare(x);
     }
 
-    /** The sum rounded once to a double (float columns) or exact (integer columns). */
+    /** Sets the values of a decoded part, which cannot be added to. */
+    void decoded(long longSum, double sum, double m2) {
+      this.decoded = true;
+      this.longSum = longSum;
+      this.roundedSum = integers ? (double) longSum : sum;
+      this.roundedM2 = m2;
+      this.rounded = true;
+    }
+
+    /**
+     * The sum rounded once to a double: NaN or an infinity when a value was one (as an IEEE sum
+     * gives); computed once per change, as a tile is folded into many windows.
+     */
     double sumDouble() {
-      return sum.doubleValue();
+      round();
+      return roundedSum;
     }
 
+    /** The exact sum of an integer column. */
     long sumLong() {
-      return sum.longValue();
+      return longSum;
     }
 
-    /** The sum of squared differences from the tile's mean, rounded once. */
+    /**
+     * The sum of squared differences from the tile's mean, rounded once; NaN beside non-finite
+     * values.
+     */
     double m2() {
-      if (decodedM2 != null) {
-        return decodedM2;
+      round();
+      return roundedM2;
+    }
+
+    private void round() {
+      if (rounded) {
+        return;
       }
-      if (count == 0) {
-        return 0.0;
+      if (nonFinite != 0.0) {
+        roundedSum = nonFinite;
+        roundedM2 = Double.NaN;
+      } else {
+        roundedSum = integers ? (double) longSum : sum.toDouble();
+        roundedM2 = ExactSum.m2(sum, squares, count);
       }
-      BigDecimal m2 =
-          squares.subtract(
-              sum.multiply(sum).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128));
-      return Math.max(0.0, m2.doubleValue());
+      rounded = true;
     }
   }
 }

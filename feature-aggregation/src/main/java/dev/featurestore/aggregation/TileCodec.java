@@ -10,7 +10,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.datasketches.hll.HllSketch;
@@ -131,11 +130,10 @@ public final class TileCodec {
         part.count = in.readLong();
         int flags = in.readUnsignedByte();
         if ((flags & MOMENTS) != 0) {
-          part.sum =
-              type == ValueType.INT32 || type == ValueType.INT64
-                  ? BigDecimal.valueOf(in.readLong())
-                  : new BigDecimal(in.readDouble());
-          part.decodedM2 = in.readDouble();
+          boolean integers = type == ValueType.INT32 || type == ValueType.INT64;
+          long longSum = integers ? in.readLong() : 0L;
+          double sum = integers ? 0.0 : in.readDouble();
+          part.decoded(longSum, sum, in.readDouble());
         }
         if ((flags & MIN_MAX) != 0) {
           part.min = readValue(in, type);

@@ -176,7 +176,10 @@ public record WindowValues(List<Object> values, long[] newestEventMicros) {
             union.update(tile.parts[column].sketch);
           }
         }
-        return union == null ? 0L : Math.round(union.getResult().getEstimate());
+        // The composite estimate reads only the merged registers (or coupons), which are the same
+        // for the same values in any order; getEstimate may use the HIP accumulator of a sketch
+        // updated directly, which depends on the order its values came in.
+        return union == null ? 0L : Math.round(union.getResult().getCompositeEstimate());
       }
     }
     throw new IllegalStateException("Unknown function " + function);

@@ -4,6 +4,7 @@
 package dev.featurestore.aggregation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.featurestore.aggregation.testing.ReferenceWindows;
@@ -213,6 +214,56 @@ class WindowValuesTest {
   }
 
   @Test
+  void nonFiniteValuesGiveTheirIeeeSumInAnyOrder() {
+    TileLayout layout = TileLayout.of(TRIPS);
+    long t = 100 * DAY + HOUR / 2;
+    List<Event> infinite =
+        List.of(
+            event(t - 10, Double.POSITIVE_INFINITY, 1L),
+            event(t - 5, 4.0, 2L),
+            event(t - 3, 6.0, 3L));
+    List<Object> values = WindowValues.asOf(layout, t, tiles(layout, infinite)).values();
+    assertThat(values.get(1)).isEqualTo(Double.POSITIVE_INFINITY); // sum
+    assertThat(values.get(2)).isEqualTo(Double.POSITIVE_INFINITY); // avg
+    assertThat((Double) values.get(5)).isNaN(); // stddev
+    assertThat(values.get(3)).isEqualTo(Double.POSITIVE_INFINITY); // max
+    assertThat(values.get(4)).isEqualTo(4.0); // min
+    assertThat(values.get(9)).isEqualTo(3L); // non-null count
+    List<Event> opposite = new ArrayList<>(infinite);
+    opposite.add(event(t - 2, Double.NEGATIVE_INFINITY, 4L));
+    assertThat((Double) WindowValues.asOf(layout, t, tiles(layout, opposite)).values().get(1))
+        .isNaN();
+    List<Event> nan = new ArrayList<>(infinite);
+    nan.add(event(t - 1, Double.NaN, 5L));
+    WindowValues first = WindowValues.asOf(layout, t, tiles(layout, nan));
+    Collections.reverse(nan);
+    assertThat(WindowValues.asOf(layout, t, tiles(layout, nan))).isEqualTo(first);
+    SortedMap<Long, Tile> decoded = roundTrip(layout, tiles(layout, nan));
+    assertThat((Double) WindowValues.asOf(layout, t, decoded).values().get(1)).isNaN();
+  }
+
+  @Test
+  void aTileFoldedThenAddedToGivesItsNewValues() {
+    TileLayout layout = TileLayout.of(TRIPS);
+    long t = 100 * DAY + HOUR / 2;
+    Tile tile = new Tile(layout);
+    tile.add(t - 10, Tile.NO_CREATED, new Object[] {2.0, 1L});
+    tile.add(t - 9, Tile.NO_CREATED, new Object[] {4.0, 1L});
+    SortedMap<Long, Tile> tiles = new TreeMap<>(Map.of(Windows.tileOf(t, HOUR), tile));
+    assertThat(WindowValues.asOf(layout, t, tiles).values().get(1)).isEqualTo(6.0);
+    assertThat((Double) WindowValues.asOf(layout, t, tiles).values().get(5))
+        .isCloseTo(Math.sqrt(2.0), within(1e-15));
+    tile.add(t - 8, Tile.NO_CREATED, new Object[] {9.0, 1L});
+    List<Object> values = WindowValues.asOf(layout, t, tiles).values();
+    assertThat(values.get(1)).isEqualTo(15.0);
+    assertThat((Double) values.get(5)).isCloseTo(Math.sqrt(13.0), within(1e-15)); // mean 5
+    Tile decoded = TileCodec.decode(layout, TileCodec.encode(tile, 1L));
+    assertThatThrownBy(() -> decoded.add(t, Tile.NO_CREATED, new Object[] {1.0, 1L}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("read-only");
+  }
+
+  @Test
   void negativeTimesUseTheFloorOfTheInterval() {
     assertThat(Windows.tileOf(-1, HOUR)).isEqualTo(-1);
     assertThat(Windows.windowStart(-1, HOUR, HOUR)).isEqualTo(-2 * HOUR);
@@ -230,6 +281,23 @@ class WindowValuesTest {
     Collections.shuffle(events, random);
     byte[] second = TileCodec.encode(tiles(layout, events).get(100 * 24L), 1L);
     assertThat(second).isEqualTo(first);
+    // With distinct counts: a sketch's bytes keep the order of its first values (DataSketches'
+    // coupon list), but its estimate in a window does not, in list, set and HLL mode alike.
+    for (int riders : new int[] {5, 500, 20_000}) {
+      List<Event> withRiders = new ArrayList<>();
+      for (int i = 0; i < 30_000; i++) {
+        withRiders.add(
+            event(
+                100 * DAY + random.nextInt(1000),
+                random.nextDouble(),
+                (long) random.nextInt(riders)));
+      }
+      long t = 100 * DAY + 1000;
+      WindowValues ordered = WindowValues.asOf(layout, t, tiles(layout, withRiders));
+      Collections.shuffle(withRiders, random);
+      assertThat(WindowValues.asOf(layout, t, roundTrip(layout, tiles(layout, withRiders))))
+          .isEqualTo(ordered);
+    }
   }
 
   @Test
