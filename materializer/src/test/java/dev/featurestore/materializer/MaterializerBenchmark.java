@@ -258,7 +258,7 @@ public final class MaterializerBenchmark {
     return new double[] {seconds, jvmCpu, redis};
   }
 
-  private static double redisCpuSeconds(int port) throws IOException, InterruptedException {
+  static double redisCpuSeconds(int port) throws IOException, InterruptedException {
     double total = 0;
     for (String line : redisCli(port, "INFO", "cpu").split("\\R")) {
       if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
@@ -478,7 +478,7 @@ public final class MaterializerBenchmark {
     }
   }
 
-  private static double redisBenchmark(
+  static double redisBenchmark(
       int port, int clients, long requests, int valueBytes, String test, boolean randomKeys)
       throws IOException, InterruptedException {
     List<String> command =
@@ -515,7 +515,7 @@ public final class MaterializerBenchmark {
     return last;
   }
 
-  private static String redisCli(int port, String... args)
+  static String redisCli(int port, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
     command.addAll(List.of(args));
@@ -525,7 +525,7 @@ public final class MaterializerBenchmark {
     return out;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(

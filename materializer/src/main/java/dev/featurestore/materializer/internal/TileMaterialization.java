@@ -69,6 +69,15 @@ public final class TileMaterialization {
     return Windows.windowStart(Windows.micros(end), layout.longestWindowMicros(), interval);
   }
 
+  /**
+   * The oldest tile a run through {@code end} keeps: tiles before it are older than the longest
+   * window + H and are trimmed from every key written (docs/online-store-layout.md, "Tiles").
+   */
+  static long trimBelowTile(TileLayout layout, Instant end) {
+    long interval = layout.intervalMicros();
+    return Windows.tileOf(Windows.micros(end), interval) - layout.longestWindowMicros() / interval - 1;
+  }
+
   /** Reads, tiles and writes one view; returns the rows read with a null key. */
   public static long run(
       SparkSession spark,
@@ -85,8 +94,12 @@ public final class TileMaterialization {
     TileLayout layout = TileLayout.of(view);
     Dataset<Row> raw = spark.read().parquet(location);
     check(view, source, raw.schema(), layout, joinKeys);
-    long from = readStartMicros(layout, start, end);
     long through = Windows.micros(end);
+    long interval = layout.intervalMicros();
+    long trimBelowTile = trimBelowTile(layout, end);
+    // Events of tiles the run would trim at once (older than the longest window + H before its
+    // end) are not read: a backfill over a year reads the last week of a 7d view, not the year.
+    long from = Math.max(readStartMicros(layout, start, end), Windows.tileStart(trimBelowTile, interval));
     List<Column> columns = new ArrayList<>();
     for (JoinKey key : joinKeys) {
       columns.add(col(key.name()));
@@ -126,9 +139,7 @@ public final class TileMaterialization {
               layout,
               target,
               tuning,
-              Windows.tileOf(through, layout.intervalMicros())
-                  - layout.longestWindowMicros() / layout.intervalMicros()
-                  - 1,
+              trimBelowTile,
               through,
               counters));
     } finally {

@@ -395,7 +395,8 @@ public final class AggregationBenchmark {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = connection.createStatement()) {
       statement.execute("SET threads = 2");
-      statement.execute("SET memory_limit = '4GB'");
+      statement.execute("SET memory_limit = '10GB'");
+      statement.execute("SET preserve_insertion_order = false");
       // DuckDB spills to ./.tmp of the working directory unless told otherwise (34 GB seen once).
       Path spill =
           Files.createDirectories(Path.of("offline", "target", "duckdb-tmp").toAbsolutePath());
