@@ -1,0 +1,108 @@
+/*
+ * Licensed under the Apache License, Version 2.0. See the LICENSE file in the project root.
+ */
+package dev.featurestore.registry.plan;
+
+import dev.featurestore.registry.DefinitionException.Problem;
+import dev.featurestore.registry.definition.FeatureView;
+import dev.featurestore.registry.definition.ParquetSource;
+import dev.featurestore.registry.definition.SourceColumns;
+import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.parse.Location;
+import dev.featurestore.registry.parse.ParseResult;
+import dev.featurestore.registry.parse.UntypedAggregation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Takes the column type of each aggregation written without {@code type:} from its view's source's
+ * schema, as {@code plan} and {@code apply} read it ({@link SourceSchemas}), so that the stored
+ * version holds every aggregation with an explicit type. Each aggregation whose type cannot be read
+ * is a problem at its {@code column:}, even with {@code --allow-missing-sources}: the source cannot
+ * be read, the column is missing, its type has no definition type name, or the function does not
+ * accept it (worded as for a declared type).
+ */
+final class AggregationTypes {
+  private AggregationTypes() {}
+
+  /**
+   * Returns {@code read} with the types of its untyped aggregations filled in, and a problem for
+   * each whose type cannot be read.
+   *
+   * @param schemas the schemas of {@code read}'s sources (its definitions' and unfinished ones)
+   */
+  static ParseResult resolve(ParseResult read, SourceSchemas schemas) {
+    if (read.untypedAggregations().isEmpty()) {
+      return read;
+    }
+    Map<UntypedAggregation, ValueType> types = new LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    for (UntypedAggregation aggregation : read.untypedAggregations()) {
+      Optional<ParquetSource> source = sourceOf(read, aggregation);
+      if (source.isEmpty()) {
+        continue; // an unknown or broken source: reported where the view names it
+      }
+      String problem;
+      String hint;
+      if (schemas.of(source.get()) instanceof SourceSchemas.Unreadable unreadable) {
+        problem =
+            aggregation.typeOfColumn()
+                + " comes from source '"
+                + source.get().name()
+                + "', which cannot be read ("
+                + unreadable.reason(source.get())
+                + ")";
+        hint = aggregation.addTypeHint();
+      } else {
+        Map<String, String> columns = ((SourceSchemas.Columns) schemas.of(source.get())).columns();
+        SourceColumns.ColumnType type =
+            SourceColumns.aggregatedColumnType(
+                source.get(),
+                columns,
+                aggregation.column(),
+                aggregation.function(),
+                aggregation.describe());
+        if (type.type().isEmpty()) {
+          problem = type.problem();
+          hint = type.hint();
+        } else if (!aggregation.function().accepts(type.type().get())) {
+          problem = aggregation.function().rejects(aggregation.describe(), type.type().get());
+          hint =
+              aggregation.function().acceptedHint()
+                  + "; "
+                  + type.type().get()
+                  + " is the type of column '"
+                  + aggregation.column()
+                  + "' in source '"
+                  + source.get().name()
+                  + "' ("
+                  + source.get().path()
+                  + ")";
+        } else {
+          types.put(aggregation, type.type().get());
+          continue;
+        }
+      }
+      Location at = aggregation.location();
+      problems.add(new Problem(at.file(), at.line(), at.column(), problem, hint));
+    }
+    return read.withColumnTypes(types, problems);
+  }
+
+  /** The view's source among the definitions and the unfinished sources (empty: unknown). */
+  private static Optional<ParquetSource> sourceOf(ParseResult read, UntypedAggregation a) {
+    Optional<String> name =
+        read.parsed().definitions().featureView(a.view()).map(FeatureView::source);
+    return name.flatMap(
+        n ->
+            Stream.concat(
+                    read.parsed().definitions().sources().stream(),
+                    read.unfinishedSources().stream())
+                .filter(s -> s.name().equals(n))
+                .findFirst());
+  }
+}
