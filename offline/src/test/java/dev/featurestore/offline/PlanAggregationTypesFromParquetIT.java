@@ -90,7 +90,12 @@ class PlanAggregationTypesFromParquetIT {
     Planner planner = Planner.of(repo);
 
     Plan plan = planner.plan();
-    assertThat(plan.render()).contains("  + feature_view driver_trips\n");
+    assertThat(plan.render())
+        .contains(
+            "  + feature_view driver_trips\n",
+            "Note: Feature view 'driver_trips': column types read from source 'trips_src': fare"
+                + " float64 (fare_sum_24h, fares_last2_7d), stops int64 (stops_max_24h), segment"
+                + " string (segment_last_1h).\n");
     planner.apply(plan);
 
     FeatureView stored =

@@ -30,14 +30,22 @@ final class AggregationTypes {
   private AggregationTypes() {}
 
   /**
+   * The outcome.
+   *
+   * @param read the parse result with the types filled in and a problem for each that could not be
+   * @param notes for {@code plan}'s output, one per view: which column types were read from where
+   */
+  record Result(ParseResult read, List<String> notes) {}
+
+  /**
    * Returns {@code read} with the types of its untyped aggregations filled in, and a problem for
    * each whose type cannot be read.
    *
    * @param schemas the schemas of {@code read}'s sources (its definitions' and unfinished ones)
    */
-  static ParseResult resolve(ParseResult read, SourceSchemas schemas) {
+  static Result resolve(ParseResult read, SourceSchemas schemas) {
     if (read.untypedAggregations().isEmpty()) {
-      return read;
+      return new Result(read, List.of());
     }
     Map<UntypedAggregation, ValueType> types = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
@@ -90,7 +98,37 @@ final class AggregationTypes {
       Location at = aggregation.location();
       problems.add(new Problem(at.file(), at.line(), at.column(), problem, hint));
     }
-    return read.withColumnTypes(types, problems);
+    return new Result(read.withColumnTypes(types, problems), notes(read, types));
+  }
+
+  /**
+   * {@code Feature view 'v': column types read from source 's': fare float64 (fare_sum_24h,
+   * fares_last3_7d), rider_id int64 (riders_7d).}
+   */
+  private static List<String> notes(ParseResult read, Map<UntypedAggregation, ValueType> types) {
+    Map<String, Map<String, List<String>>> byView = new LinkedHashMap<>();
+    types.forEach(
+        (a, type) ->
+            byView
+                .computeIfAbsent(a.view(), v -> new LinkedHashMap<>())
+                .computeIfAbsent(a.column() + " " + type, c -> new ArrayList<>())
+                .add(a.name()));
+    List<String> notes = new ArrayList<>();
+    byView.forEach(
+        (view, columns) -> {
+          List<String> parts = new ArrayList<>();
+          columns.forEach(
+              (column, names) -> parts.add(column + " (" + String.join(", ", names) + ")"));
+          notes.add(
+              "Feature view '"
+                  + view
+                  + "': column types read from source '"
+                  + read.parsed().definitions().requireFeatureView(view).source()
+                  + "': "
+                  + String.join(", ", parts)
+                  + ".");
+        });
+    return notes;
   }
 
   /** The view's source among the definitions and the unfinished sources (empty: unknown). */

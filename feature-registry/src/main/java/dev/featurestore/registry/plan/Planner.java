@@ -76,15 +76,17 @@ public final class Planner {
     List<ParquetSource> sources = new ArrayList<>(read.parsed().definitions().sources());
     sources.addAll(read.unfinishedSources());
     SourceSchemas schemas = SourceSchemas.read(repo, sources, readers);
-    ParseResult typed = AggregationTypes.resolve(read, schemas);
+    AggregationTypes.Result typed = AggregationTypes.resolve(read, schemas);
     SourceSchemaCheck.Result check =
         SourceSchemaCheck.check(
-            typed.parsed(), typed.unfinishedSources(), schemas, allowMissingSources);
-    ParsedDefinitions parsed = typed.withProblems(check.problems()).orThrow();
+            typed.read().parsed(), read.unfinishedSources(), schemas, allowMissingSources);
+    ParsedDefinitions parsed = typed.read().withProblems(check.problems()).orThrow();
     Optional<RegistryVersion> base = repo.registry().latest();
     List<Change> changes =
         DefinitionsDiff.diff(base.map(RegistryVersion::definitions), parsed.definitions());
-    return new Plan(base, parsed.definitions(), changes, check.notes());
+    List<String> notes = new ArrayList<>(check.notes());
+    notes.addAll(typed.notes());
+    return new Plan(base, parsed.definitions(), changes, notes);
   }
 
   /**

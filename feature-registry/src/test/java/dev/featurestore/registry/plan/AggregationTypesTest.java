@@ -99,7 +99,8 @@ class AggregationTypesTest {
                 + "      - {name: segment_last_1h, function: last, column: segment, window: 1h}\n");
     FakeSourceSchemaReader.SCHEMAS.put(repo.resolve("data/trips"), tripsColumns());
 
-    FeatureView view = Planner.of(repo).plan().definitions().featureViews().get(0);
+    Plan plan = Planner.of(repo).plan();
+    FeatureView view = plan.definitions().featureViews().get(0);
 
     Duration hour = Duration.ofHours(1);
     Duration week = Duration.ofDays(7);
@@ -144,6 +145,11 @@ class AggregationTypesTest {
             "fares_last3_7d:array<float64>",
             "riders_7d:int64",
             "segment_last_1h:string");
+    assertThat(plan.notes())
+        .containsExactly(
+            "Feature view 'driver_trips': column types read from source 'trips_src': fare float64"
+                + " (fare_sum_24h, fares_last3_7d), rider_id int64 (riders_7d), segment string"
+                + " (segment_last_1h).");
   }
 
   @Test
