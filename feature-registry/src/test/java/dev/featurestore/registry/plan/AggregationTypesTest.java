@@ -14,6 +14,7 @@ import dev.featurestore.registry.definition.AggregationFunction;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.repo.FileFeatureRepo;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,11 +78,6 @@ class AggregationTypesTest {
     return columns;
   }
 
-  private static Aggregation aggregation(
-      String name, AggregationFunction function, String column, ValueType type, Duration window) {
-    return new Aggregation(name, function, Optional.of(column), Optional.of(type), window, 0, "");
-  }
-
   private static String problem(String message) {
     return "Invalid definitions: 1 problem" + System.lineSeparator() + message;
   }
@@ -114,13 +110,14 @@ class AggregationTypesTest {
                 hour,
                 0,
                 ""),
-            aggregation(
+            TestDefinitions.aggregation(
                 "fare_sum_24h",
                 AggregationFunction.SUM,
                 "fare",
                 ValueType.FLOAT64,
                 Duration.ofDays(1)),
-            aggregation("fare_avg_7d", AggregationFunction.AVG, "fare", ValueType.FLOAT64, week),
+            TestDefinitions.aggregation(
+                "fare_avg_7d", AggregationFunction.AVG, "fare", ValueType.FLOAT64, week),
             new Aggregation(
                 "fares_last3_7d",
                 AggregationFunction.LAST_N,
@@ -129,13 +126,13 @@ class AggregationTypesTest {
                 week,
                 3,
                 ""),
-            aggregation(
+            TestDefinitions.aggregation(
                 "riders_7d",
                 AggregationFunction.APPROX_COUNT_DISTINCT,
                 "rider_id",
                 ValueType.INT64,
                 week),
-            aggregation(
+            TestDefinitions.aggregation(
                 "segment_last_1h", AggregationFunction.LAST, "segment", ValueType.STRING, hour));
     assertThat(view.features().stream().map(f -> f.name() + ":" + f.type()))
         .containsExactly(
