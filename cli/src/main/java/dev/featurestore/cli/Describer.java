@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.Names;
+import dev.featurestore.registry.definition.Aggregation;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.Durations;
 import dev.featurestore.registry.definition.Entity;
@@ -149,6 +150,7 @@ final class Describer {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(", ")));
     row("description", view.description());
+    view.aggregations().ifPresent(a -> row("aggregation interval", Durations.format(a.interval())));
     out.println("  features:");
     for (Feature feature : view.features()) {
       String column =
@@ -163,6 +165,9 @@ final class Describer {
       if (!feature.checks().isEmpty()) {
         out.println("      checks: " + feature.checks().describe());
       }
+      view.aggregations()
+          .flatMap(a -> a.aggregation(feature.name()))
+          .ifPresent(a -> out.println("      aggregation: " + aggregation(a)));
     }
     row("avro schema fingerprint", fingerprint);
     out.println("  avro schema:");
@@ -211,6 +216,20 @@ final class Describer {
     ArrayNode array = RegistryCommand.JSON.createArrayNode();
     values.forEach(array::add);
     return array;
+  }
+
+  /**
+   * {@code sum of fare (float64), window 1d}: the column's type as stored, declared or read from
+   * the source by plan/apply.
+   */
+  private static String aggregation(Aggregation a) {
+    return a.function()
+        + (a.n() == 0 ? "" : " " + a.n())
+        + a.column()
+            .map(c -> " of " + c + " (" + a.columnType().orElseThrow() + ")")
+            .orElse(" of rows")
+        + ", window "
+        + Durations.format(a.window());
   }
 
   private void row(String label, String value) {

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,31 @@ class RegistryCliTest {
         .satisfiesExactly(
             l -> assertThat(l).startsWith("1 ").contains(hash.substring(0, 12)),
             l -> assertThat(l).startsWith("2 "));
+  }
+
+  @Test
+  void describesAnAggregatedViewWithItsColumnTypes() {
+    Path trips = dir.resolve("trips");
+    TestRepos.create(
+        trips,
+        TestDefinitions.tripsProject("trips", Path.of("data/trips")),
+        "redis://127.0.0.1:6399",
+        Optional.empty());
+
+    Result describe = run("registry", "describe", "driver_trips", "--repo", trips.toString());
+
+    assertThat(describe.exitCode()).isZero();
+    assertThat(describe.out())
+        .contains(
+            "  aggregation interval:    1h\n  features:\n"
+                + "    trips_1h                 int64\n"
+                + "      aggregation: count of rows, window 1h\n"
+                + "    fare_sum_24h             float64         (column fare)\n"
+                + "      aggregation: sum of fare (float64), window 1d\n",
+            "    fares_last3_7d           array<float64>  (column fare)\n"
+                + "      aggregation: last_n 3 of fare (float64), window 7d\n"
+                + "    riders_7d                int64           (column rider_id)\n"
+                + "      aggregation: approx_count_distinct of rider_id (int64), window 7d\n");
   }
 
   @Test

@@ -73,6 +73,32 @@ public enum AggregationFunction {
     };
   }
 
+  /** The column types this function accepts ({@link #accepts}), in {@link ValueType} order. */
+  public List<ValueType> acceptedTypes() {
+    return Arrays.stream(ValueType.values()).filter(this::accepts).toList();
+  }
+
+  /**
+   * The one wording of a column type this function does not accept, whether the type was declared
+   * or read from the source: {@code function sum of aggregation 'x' of feature view 'v' does not
+   * accept type string}; {@link #acceptedHint} says what would be right.
+   *
+   * @param aggregation the aggregation, e.g. {@code aggregation 'x' of feature view 'v'}
+   */
+  public String rejects(String aggregation, ValueType columnType) {
+    return "function " + this + " of " + aggregation + " does not accept type " + columnType;
+  }
+
+  /** The hint beside {@link #rejects}: {@code sum accepts int32, int64, float32, float64}. */
+  public String acceptedHint() {
+    return this + " accepts " + typeNames(acceptedTypes());
+  }
+
+  /** Type names joined for a message: {@code int32, int64, float64}. */
+  public static String typeNames(List<ValueType> types) {
+    return String.join(", ", types.stream().map(ValueType::typeName).toList());
+  }
+
   /**
    * The output type for a column of this type ({@link #accepts} must hold); {@code columnType} is
    * empty only for a row {@code count}.

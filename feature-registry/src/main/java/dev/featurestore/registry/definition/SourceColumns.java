@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.registry.Names;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +43,9 @@ import java.util.Optional;
  * numbers).
  */
 public final class SourceColumns {
+  private static final String DECIMALS =
+      "decimals are not converted; write the column as float64, or as int64 for whole numbers";
+
   private SourceColumns() {}
 
   /**
@@ -82,6 +86,79 @@ public final class SourceColumns {
     public String describe() {
       return hint.isEmpty() ? message : message + " (" + hint + ")";
     }
+  }
+
+  /**
+   * The type of a column read from a source for a definition that leaves it to the source (an
+   * aggregation without {@code type:}), or why there is none.
+   *
+   * @param type the column's type as a definition type; empty when there is a problem
+   * @param problem what is wrong, empty when there is a type
+   * @param hint what would be right, empty when there is a type
+   */
+  public record ColumnType(Optional<ValueType> type, String problem, String hint) {
+    public ColumnType {
+      requireNonNull(type, "type is null");
+      requireNonNull(problem, "problem is null");
+      requireNonNull(hint, "hint is null");
+    }
+  }
+
+  /**
+   * Reads the type of a column an aggregation without {@code type:} aggregates: the definition type
+   * the column is read as by the rule below (its own type; an unsigned integer as the signed type
+   * Spark reads). The column must exist (worded as {@link #check} words a missing column) and have
+   * a type named as in definition files: {@code int16}, {@code date} or a decimal are not, and the
+   * hint names the definition types it is read as that {@code function} accepts.
+   *
+   * @param source the source, named in messages with its path as written
+   * @param columns column name to type name (see the class comment)
+   * @param column the aggregated column
+   * @param function the aggregation's function, for the hint
+   * @param usedFor what reads it: {@code aggregation 'fare_sum' of feature view 'trips'}
+   */
+  public static ColumnType aggregatedColumnType(
+      ParquetSource source,
+      Map<String, String> columns,
+      String column,
+      AggregationFunction function,
+      String usedFor) {
+    String what = describe(source);
+    String actual = columns.get(column);
+    if (actual == null) {
+      return new ColumnType(
+          Optional.empty(), missing(what, column, usedFor), missingHint(column, columns));
+    }
+    Optional<ValueType> type = ValueType.fromName(normalize(actual));
+    if (type.isPresent()) {
+      return new ColumnType(type, "", "");
+    }
+    List<ValueType> readAs =
+        Arrays.stream(ValueType.values())
+            .filter(t -> isReadableAs(actual, t) && function.accepts(t))
+            .toList();
+    String hint;
+    if (!readAs.isEmpty()) {
+      hint =
+          "declare a type it is read as: add type: <one of "
+              + AggregationFunction.typeNames(readAs)
+              + ">";
+    } else if (elementOf(normalize(actual)).orElse(normalize(actual)).startsWith("decimal")) {
+      hint = DECIMALS;
+    } else {
+      hint = function.acceptedHint() + ": write the column as one of them";
+    }
+    return new ColumnType(
+        Optional.empty(),
+        "column '"
+            + column
+            + "' of "
+            + what
+            + " is "
+            + actual
+            + ", which has no definition type name, for "
+            + usedFor,
+        hint);
   }
 
   /**
@@ -167,19 +244,16 @@ public final class SourceColumns {
    */
   public static List<Problem> check(
       ParquetSource source, Map<String, String> columns, List<Use> uses) {
-    String what = "source '" + source.name() + "' (" + source.path() + ")";
+    String what = describe(source);
     List<Problem> problems = new ArrayList<>();
     for (Use use : uses) {
       String actual = columns.get(use.column());
       if (actual == null) {
-        String hint =
-            Names.closest(use.column(), columns.keySet())
-                .map(c -> "did you mean '" + c + "'?")
-                .orElse(
-                    "columns: " + String.join(", ", columns.keySet().stream().sorted().toList()));
         problems.add(
             new Problem(
-                use, what + " has no column '" + use.column() + "' for " + use.usedFor(), hint));
+                use,
+                missing(what, use.column(), use.usedFor()),
+                missingHint(use.column(), columns)));
       } else if (!isReadableAs(actual, use.type())) {
         problems.add(
             new Problem(
@@ -199,6 +273,21 @@ public final class SourceColumns {
       }
     }
     return problems;
+  }
+
+  private static String describe(ParquetSource source) {
+    return "source '" + source.name() + "' (" + source.path() + ")";
+  }
+
+  private static String missing(String source, String column, String usedFor) {
+    return source + " has no column '" + column + "' for " + usedFor;
+  }
+
+  /** A close column name, or the columns present. */
+  private static String missingHint(String column, Map<String, String> columns) {
+    return Names.closest(column, columns.keySet())
+        .map(c -> "did you mean '" + c + "'?")
+        .orElse("columns: " + String.join(", ", columns.keySet().stream().sorted().toList()));
   }
 
   /**
@@ -260,8 +349,7 @@ public final class SourceColumns {
     ValueType wanted = declared.isArray() ? declared.elementType().orElseThrow() : declared;
     String element = elementOf(actual).orElse(actual);
     if (element.startsWith("decimal")) {
-      return ": decimals are not converted; write the column as float64, or as int64 for whole"
-          + " numbers";
+      return ": " + DECIMALS;
     }
     boolean numeric = signedBits(element).isPresent() || element.startsWith("float");
     boolean wantedNumeric =

@@ -355,6 +355,7 @@ final class DefinitionParser {
     boolean online = f.bool("online").orElse(true);
     List<Feature> features = new ArrayList<>();
     Optional<Aggregations> aggregations = Optional.empty();
+    List<UntypedAggregation> untyped = new ArrayList<>();
     if (aggregated) {
       if (f.value("features").isPresent()) {
         reader.problem(
@@ -369,7 +370,7 @@ final class DefinitionParser {
             "an aggregated view has no TTL, its windows bound the data; remove 'ttl'");
         ttl = Duration.ZERO;
       }
-      aggregations = aggregations(f, what, at);
+      aggregations = aggregations(f, what, peekName(node).orElse(""), at, untyped);
     } else {
       f.value("aggregation_interval")
           .ifPresent(
@@ -421,11 +422,22 @@ final class DefinitionParser {
       into.unfinishedViews().add(new Parsed<>(view, reader.at(node), at));
       return Optional.empty();
     }
-    into.featureViews().add(new Parsed<>(view, reader.at(node), at));
+    Parsed<FeatureView> parsed = new Parsed<>(view, reader.at(node), at);
+    into.featureViews().add(parsed);
+    into.untypedAggregations(parsed, untyped);
     return Optional.of(view);
   }
 
-  private Optional<Aggregations> aggregations(Fields f, String what, Map<String, Location> at) {
+  /**
+   * The view's aggregations with their column's type; those whose type is read from the source
+   * later go to {@code untyped} instead (and the result is present when either has one).
+   */
+  private Optional<Aggregations> aggregations(
+      Fields f,
+      String what,
+      String view,
+      Map<String, Location> at,
+      List<UntypedAggregation> untyped) {
     Duration interval = Aggregations.DEFAULT_INTERVAL;
     Optional<Node> intervalNode = f.value("aggregation_interval");
     boolean intervalValid = true;
@@ -454,14 +466,53 @@ final class DefinitionParser {
     }
     List<Aggregation> list = new ArrayList<>();
     for (Node node : nodes.get()) {
-      aggregation(node, what, interval, intervalValid, at).ifPresent(list::add);
+      int position = list.size() + untyped.size();
+      aggregation(node, what, interval, intervalValid, at)
+          .ifPresent(
+              spec -> {
+                if (spec.isUntyped()) {
+                  untyped.add(spec.untyped(view, position));
+                } else {
+                  list.add(spec.aggregation());
+                }
+              });
     }
     // The aggregations that parsed, even beside broken ones (the view is reported and so not a
     // definition), so that their columns are still checked against the source in the same run.
-    return list.isEmpty() ? Optional.empty() : Optional.of(new Aggregations(interval, list));
+    return list.isEmpty() && untyped.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Aggregations(interval, list));
   }
 
-  private Optional<Aggregation> aggregation(
+  /**
+   * One aggregation as written: an {@link Aggregation} unless it has a column without a type, which
+   * is then read from the source ({@link UntypedAggregation}).
+   */
+  private record AggregationSpec(
+      String name,
+      AggregationFunction function,
+      Optional<String> column,
+      Optional<ValueType> type,
+      Duration window,
+      int n,
+      String description,
+      Location columnAt) {
+    boolean isUntyped() {
+      return column.isPresent() && type.isEmpty();
+    }
+
+    Aggregation aggregation() {
+      return new Aggregation(name, function, column, type, window, n, description);
+    }
+
+    UntypedAggregation untyped(String view, int position) {
+      return new UntypedAggregation(
+          view, position, name, function, column.orElseThrow(), window, n, description, columnAt);
+    }
+  }
+
+  /** Parses one aggregation; empty after a problem. */
+  private Optional<AggregationSpec> aggregation(
       Node node,
       String viewWhat,
       Duration interval,
@@ -599,44 +650,31 @@ final class DefinitionParser {
       } else if (type.isPresent() && function.isPresent() && !function.get().accepts(type.get())) {
         reader.problem(
             typeNode.get(),
-            "function " + function.get() + " of " + what + " does not accept type " + type.get(),
-            function.get() + " accepts " + String.join(", ", accepted(function.get())));
+            function.get().rejects(what, type.get()),
+            function.get().acceptedHint());
         ok = false;
       }
-    } else if (column.isPresent()) {
-      reader.problem(
-          f.node(),
-          what + " is missing required key 'type'",
-          "the type of column '"
-              + column.get()
-              + "': add type: <one of "
-              + String.join(
-                  ", ", function.map(DefinitionParser::accepted).orElse(ValueType.names()))
-              + ">");
-      ok = false;
     }
     Optional<String> description = f.string("description");
     if (!ok
         || name.isEmpty()
         || function.isEmpty()
         || window.isEmpty()
-        || column.isPresent() != type.isPresent()
+        || (typeNode.isPresent() && type.isEmpty())
         || (f.value("column").isPresent() && column.isEmpty())) {
       return Optional.empty();
     }
+    // A column without a type: plan and apply read the type from the source's schema.
     return Optional.of(
-        new Aggregation(
-            name.get(), function.get(), column, type, window.get(), n, description.orElse("")));
-  }
-
-  private static List<String> accepted(AggregationFunction function) {
-    List<String> names = new ArrayList<>();
-    for (ValueType t : ValueType.values()) {
-      if (function.accepts(t)) {
-        names.add(t.toString());
-      }
-    }
-    return names;
+        new AggregationSpec(
+            name.get(),
+            function.get(),
+            column,
+            type,
+            window.get(),
+            n,
+            description.orElse(""),
+            f.value("column").map(reader::at).orElse(reader.at(node))));
   }
 
   private static Optional<Integer> integer(String text) {

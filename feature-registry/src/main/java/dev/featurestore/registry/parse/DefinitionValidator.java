@@ -5,7 +5,6 @@ package dev.featurestore.registry.parse;
 
 import dev.featurestore.registry.Names;
 import dev.featurestore.registry.definition.Entity;
-import dev.featurestore.registry.definition.Feature;
 import dev.featurestore.registry.definition.FeatureReference;
 import dev.featurestore.registry.definition.FeatureService;
 import dev.featurestore.registry.definition.FeatureView;
@@ -162,16 +161,18 @@ final class DefinitionValidator {
           what + " references unknown source '" + view.source() + "'",
           hint(view.source(), sources.keySet()));
     }
-    for (Feature feature : view.features()) {
-      if (joinKeyOwner.containsKey(feature.name())) {
+    List<String> featureNames = new ArrayList<>(view.featureNames());
+    parsed.untypedAggregations(parsedView).forEach(a -> featureNames.add(a.name()));
+    for (String feature : featureNames) {
+      if (joinKeyOwner.containsKey(feature)) {
         parsed.problem(
-            parsedView.at("features." + feature.name()),
+            parsedView.at("features." + feature),
             "feature '"
-                + feature.name()
+                + feature
                 + "' of "
                 + what
                 + " has the name of a join key of entity '"
-                + joinKeyOwner.get(feature.name())
+                + joinKeyOwner.get(feature)
                 + "'",
             "rename the feature, or read the column under another name with source_column");
       }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ final class ParsedFiles {
   private final List<UnparsedFile> unparsedFiles = new ArrayList<>();
   private final Map<String, Declared> viewFeatures = new HashMap<>();
   private final Map<String, Declared> entityJoinKeys = new HashMap<>();
+  // By identity: a duplicate view (dropped by the validator) may equal the one it duplicates.
+  private final Map<Parsed<FeatureView>, List<UntypedAggregation>> untypedAggregations =
+      new IdentityHashMap<>();
 
   /**
    * The names of an object's parts as written (a view's features, an entity's join keys), whether
@@ -109,6 +113,18 @@ final class ParsedFiles {
 
   List<Parsed<FeatureService>> featureServices() {
     return featureServices;
+  }
+
+  /** Records a parsed view's aggregations whose column type is read from its source. */
+  void untypedAggregations(Parsed<FeatureView> view, List<UntypedAggregation> untyped) {
+    if (!untyped.isEmpty()) {
+      untypedAggregations.put(view, List.copyOf(untyped));
+    }
+  }
+
+  /** A parsed view's aggregations whose column type is read from its source; often none. */
+  List<UntypedAggregation> untypedAggregations(Parsed<FeatureView> view) {
+    return untypedAggregations.getOrDefault(view, List.of());
   }
 
   /**

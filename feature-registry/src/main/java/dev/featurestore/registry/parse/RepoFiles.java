@@ -105,9 +105,14 @@ public final class RepoFiles {
     List<Problem> fileProblems =
         parsed.unparsedFiles().stream().map(UnparsedFile::reported).toList();
     addLocations(locations, "sources", parsed.unfinishedSources(), ParquetSource::name);
+    List<UntypedAggregation> untyped =
+        parsed.featureViews().stream()
+            .flatMap(v -> parsed.untypedAggregations(v).stream())
+            .toList();
     return new ParseResult(
         new ParsedDefinitions(definitions, locations),
         values(parsed.unfinishedSources()),
+        untyped,
         fileProblems,
         parsed.problems());
   }

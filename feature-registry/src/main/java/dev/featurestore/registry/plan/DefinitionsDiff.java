@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  */
 public final class DefinitionsDiff {
   private static final List<String> AGGREGATION_FIELDS =
-      List.of("function", "column", "window", "n");
+      List.of("function", "column", "type", "window", "n");
 
   private final Definitions before;
 
@@ -298,6 +298,9 @@ public final class DefinitionsDiff {
         Aggregation a = aggregation.get();
         fields.put(prefix + ".function", a.function().functionName());
         a.column().ifPresent(c -> fields.put(prefix + ".column", c));
+        // The column's type, declared or read from the source: a source whose column changed type
+        // changes it at the next plan.
+        a.columnType().ifPresent(t -> fields.put(prefix + ".type", t.typeName()));
         fields.put(prefix + ".window", Durations.format(a.window()));
         if (a.n() != 0) {
           fields.put(prefix + ".n", String.valueOf(a.n()));

@@ -7,6 +7,7 @@ import dev.featurestore.registry.DefinitionException;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
+import dev.featurestore.registry.definition.ParquetSource;
 import dev.featurestore.registry.parse.ParseResult;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.SourceSchemaReader;
@@ -41,7 +42,7 @@ public final class Planner {
 
   /** A planner that checks sources with every {@link SourceSchemaReader} on the class path. */
   public static Planner of(FileFeatureRepo repo) {
-    return new Planner(repo, SourceSchemaCheck.installedReaders(), false);
+    return new Planner(repo, SourceSchemas.installedReaders(), false);
   }
 
   /** A planner that checks sources with the given readers (none: no source check). */
@@ -59,25 +60,33 @@ public final class Planner {
   }
 
   /**
-   * Parses and validates the definitions, checks them against the sources' columns where the data
-   * is reachable, and compares them with the latest applied version.
+   * Parses and validates the definitions, takes the column type of each aggregation without {@code
+   * type:} from its source's schema, checks the definitions against the sources' columns where the
+   * data is reachable, and compares them with the latest applied version.
    *
    * @throws DefinitionException with every problem found, including a source that cannot be read (a
-   *     corrupt file) and, unless {@link #allowingMissingSources()}, one with nothing at its path;
+   *     corrupt file), unless {@link #allowingMissingSources()} one with nothing at its path, and
+   *     always an aggregation without {@code type:} whose type cannot be read from its source;
    *     sources are checked against the objects that parsed also when others have problems
    */
   public Plan plan() {
     // The sources are checked against what parsed even when other definitions have problems, so
-    // that one run reports a column mismatch together with them.
+    // that one run reports a column mismatch together with them. Each is read once, for both.
     ParseResult read = repo.read();
+    List<ParquetSource> sources = new ArrayList<>(read.parsed().definitions().sources());
+    sources.addAll(read.unfinishedSources());
+    SourceSchemas schemas = SourceSchemas.read(repo, sources, readers);
+    AggregationTypes.Result typed = AggregationTypes.resolve(read, schemas);
     SourceSchemaCheck.Result check =
         SourceSchemaCheck.check(
-            repo, read.parsed(), read.unfinishedSources(), readers, allowMissingSources);
-    ParsedDefinitions parsed = read.withProblems(check.problems()).orThrow();
+            typed.read().parsed(), read.unfinishedSources(), schemas, allowMissingSources);
+    ParsedDefinitions parsed = typed.read().withProblems(check.problems()).orThrow();
     Optional<RegistryVersion> base = repo.registry().latest();
     List<Change> changes =
         DefinitionsDiff.diff(base.map(RegistryVersion::definitions), parsed.definitions());
-    return new Plan(base, parsed.definitions(), changes, check.notes());
+    List<String> notes = new ArrayList<>(check.notes());
+    notes.addAll(typed.notes());
+    return new Plan(base, parsed.definitions(), changes, notes);
   }
 
   /**

@@ -4,8 +4,6 @@
 package dev.featurestore.registry.plan;
 
 import dev.featurestore.registry.DefinitionException.Problem;
-import dev.featurestore.registry.ErrorCode;
-import dev.featurestore.registry.FeatureStoreException;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.JoinKey;
@@ -14,14 +12,11 @@ import dev.featurestore.registry.definition.SourceColumns;
 import dev.featurestore.registry.parse.Location;
 import dev.featurestore.registry.parse.ParsedDefinitions;
 import dev.featurestore.registry.parse.SourceSchemaReader;
-import dev.featurestore.registry.repo.FeatureRepo;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 
 /**
  * Checks the definitions against the columns of their sources' data, where a {@link
@@ -29,42 +24,35 @@ import java.util.ServiceLoader;
  * source column must exist with a type {@link SourceColumns} reads as the declared one.
  */
 final class SourceSchemaCheck {
-  private final FeatureRepo repo;
   private final ParsedDefinitions parsed;
+  private final SourceSchemas schemas;
   private final List<Problem> problems = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
   private final boolean allowMissingSources;
 
-  private SourceSchemaCheck(FeatureRepo repo, ParsedDefinitions parsed, boolean allowMissing) {
-    this.repo = repo;
+  private SourceSchemaCheck(
+      ParsedDefinitions parsed, SourceSchemas schemas, boolean allowMissingSources) {
     this.parsed = parsed;
-    this.allowMissingSources = allowMissing;
+    this.schemas = schemas;
+    this.allowMissingSources = allowMissingSources;
   }
 
   /** The outcome: problems (errors) and notes (what could not be checked). */
   record Result(List<Problem> problems, List<String> notes) {}
 
-  /** Returns the readers {@link ServiceLoader} finds on the class path. */
-  static List<SourceSchemaReader> installedReaders() {
-    List<SourceSchemaReader> readers = new ArrayList<>();
-    ServiceLoader.load(SourceSchemaReader.class).forEach(readers::add);
-    return readers;
-  }
-
   /**
-   * Checks every source a reader can read, and the unfinished ones (not definitions, but their
+   * Checks every source whose schema was read, and the unfinished ones (not definitions, but their
    * views' columns can be checked). A source with nothing at its path is an error, or a note with
    * {@code allowMissingSources}.
    */
   static Result check(
-      FeatureRepo repo,
       ParsedDefinitions parsed,
       List<ParquetSource> unfinishedSources,
-      List<SourceSchemaReader> readers,
+      SourceSchemas schemas,
       boolean allowMissingSources) {
-    SourceSchemaCheck check = new SourceSchemaCheck(repo, parsed, allowMissingSources);
-    if (readers.isEmpty()) {
+    SourceSchemaCheck check = new SourceSchemaCheck(parsed, schemas, allowMissingSources);
+    if (!schemas.hasReaders()) {
       if (!parsed.definitions().sources().isEmpty()) {
         check.notes.add(
             "No source schema reader on the class path: source columns were not checked"
@@ -72,10 +60,10 @@ final class SourceSchemaCheck {
       }
     } else {
       for (ParquetSource source : parsed.definitions().sources()) {
-        check.source(source, readers);
+        check.source(source);
       }
       for (ParquetSource source : unfinishedSources) {
-        check.source(source, readers);
+        check.source(source);
       }
     }
     // In file and line order, as the parser's problems are: sources are checked by name.
@@ -86,59 +74,17 @@ final class SourceSchemaCheck {
     return new Result(List.copyOf(check.problems), List.copyOf(check.notes));
   }
 
-  private void source(ParquetSource source, List<SourceSchemaReader> readers) {
-    URI location = repo.resolve(source.path());
+  private void source(ParquetSource source) {
     Location parquetLine =
         parsed
             .location("sources." + source.name() + ".parquet")
             .orElse(new Location("featurestore.yaml", 0, 0));
-    Optional<Map<String, String>> columns;
-    try {
-      columns =
-          readers.stream()
-              .map(reader -> reader.read(location))
-              .flatMap(Optional::stream)
-              .findFirst();
-    } catch (FeatureStoreException e) {
-      if (e.errorCode() != ErrorCode.NOT_FOUND) {
-        problems.add(unreadable(source, parquetLine, e));
-      } else if (allowMissingSources) {
-        notes.add(
-            "Source '"
-                + source.name()
-                + "': nothing at "
-                + source.path()
-                + " yet (--allow-missing-sources), its columns were not checked.");
-      } else {
-        problems.add(
-            new Problem(
-                parquetLine.file(),
-                parquetLine.line(),
-                parquetLine.column(),
-                "Cannot find source '"
-                    + source.name()
-                    + "': nothing exists at "
-                    + source.path()
-                    + " ("
-                    + location
-                    + ")",
-                "check the parquet: path, or pass --allow-missing-sources when its data is"
-                    + " written later"));
-      }
-      return;
-    } catch (RuntimeException e) {
-      problems.add(unreadable(source, parquetLine, e));
+    SourceSchemas.Schema schema = schemas.of(source);
+    if (schema instanceof SourceSchemas.Unreadable unreadable) {
+      unreadable(source, parquetLine, unreadable);
       return;
     }
-    if (columns.isEmpty()) {
-      notes.add(
-          "Source '"
-              + source.name()
-              + "': no data at "
-              + source.path()
-              + " yet, its columns were not checked.");
-      return;
-    }
+    Map<String, String> columns = ((SourceSchemas.Columns) schema).columns();
     // An unfinished source has no timestamp_field (it reports that itself).
     List<SourceColumns.Use> uses =
         new ArrayList<>(
@@ -149,13 +95,65 @@ final class SourceSchemaCheck {
         uses.addAll(SourceColumns.viewUses(view, joinKeys(definitions, view), view.features()));
       }
     }
-    for (SourceColumns.Problem problem : SourceColumns.check(source, columns.get(), uses)) {
+    for (SourceColumns.Problem problem : SourceColumns.check(source, columns, uses)) {
       Location at =
           parsed
               .location(sourceColumnPath(problem.use().definitionPath()))
               .orElse(new Location("featurestore.yaml", 0, 0));
       problems.add(
           new Problem(at.file(), at.line(), at.column(), problem.message(), problem.hint()));
+    }
+  }
+
+  private void unreadable(
+      ParquetSource source, Location parquetLine, SourceSchemas.Unreadable unreadable) {
+    switch (unreadable.why()) {
+      case NO_READER -> {} // noted once for all sources
+      case FAILED ->
+          problems.add(
+              new Problem(
+                  parquetLine.file(),
+                  parquetLine.line(),
+                  parquetLine.column(),
+                  "Cannot read the schema of source '"
+                      + source.name()
+                      + "' ("
+                      + source.path()
+                      + "): "
+                      + unreadable.reason(source),
+                  ""));
+      case NO_DATA ->
+          notes.add(
+              "Source '"
+                  + source.name()
+                  + "': no data at "
+                  + source.path()
+                  + " yet, its columns were not checked.");
+      case MISSING -> {
+        if (allowMissingSources) {
+          notes.add(
+              "Source '"
+                  + source.name()
+                  + "': nothing at "
+                  + source.path()
+                  + " yet (--allow-missing-sources), its columns were not checked.");
+        } else {
+          problems.add(
+              new Problem(
+                  parquetLine.file(),
+                  parquetLine.line(),
+                  parquetLine.column(),
+                  "Cannot find source '"
+                      + source.name()
+                      + "': nothing exists at "
+                      + source.path()
+                      + " ("
+                      + unreadable.location()
+                      + ")",
+                  "check the parquet: path, or pass --allow-missing-sources when its data is"
+                      + " written later"));
+        }
+      }
     }
   }
 
@@ -182,19 +180,5 @@ final class SourceSchemaCheck {
       }
     }
     return definitionPath;
-  }
-
-  private static Problem unreadable(ParquetSource source, Location at, RuntimeException e) {
-    return new Problem(
-        at.file(),
-        at.line(),
-        at.column(),
-        "Cannot read the schema of source '"
-            + source.name()
-            + "' ("
-            + source.path()
-            + "): "
-            + e.getMessage(),
-        "");
   }
 }

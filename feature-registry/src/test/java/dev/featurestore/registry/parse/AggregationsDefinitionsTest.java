@@ -6,6 +6,7 @@ package dev.featurestore.registry.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.registry.DefinitionException;
+import dev.featurestore.registry.definition.AggregationFunction;
 import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
@@ -106,7 +107,7 @@ class AggregationsDefinitionsTest {
                   - {name: f, function: avg, column: segment, type: string, window: 1h}
                   - {name: g, function: count, window: 1h, windw: 2h}
                   - {name: g, function: count, window: 1h}
-                  - {name: h, function: max, column: fare, window: 1h}
+                  - {name: h, function: max, column: fare, window: 1h, type: decimal}
                   - {name: i, function: last_n, column: fare, type: float64, window: 1h}
             """);
 
@@ -121,8 +122,82 @@ class AggregationsDefinitionsTest {
             "features/v.yaml:17:57: function avg of aggregation 'f' of feature view 'driver_trips' does not accept type string (avg accepts int32, int64, float32, float64)",
             "features/v.yaml:18:48: unknown key 'windw' in aggregation 'g' of feature view 'driver_trips' (did you mean 'window'?)",
             "features/v.yaml:19:16: duplicate aggregation 'g' in feature view 'driver_trips' (first defined at features/v.yaml:18:9)",
-            "features/v.yaml:20:9: aggregation 'h' of feature view 'driver_trips' is missing required key 'type' (the type of column 'fare': add type: <one of int32, int64, float32, float64, string, timestamp>)",
+            "features/v.yaml:20:66: unknown type 'decimal' for aggregation 'h' of feature view 'driver_trips' (valid types: int32, int64, float32, float64, string, bool, bytes, timestamp, array<int32>, array<int64>, array<float32>, array<float64>, array<string>)",
             "features/v.yaml:21:9: aggregation 'i' of feature view 'driver_trips' is missing required key 'n' (last_n keeps the n latest values, 1 to 100)");
+  }
+
+  @Test
+  void aColumnWithoutATypeParsesAndWaitsForTheSourcesSchema() throws IOException {
+    write(
+        HEAD
+            + """
+                aggregations:
+                  - {name: trips_1h, function: count, window: 1h}
+                  - {name: fare_sum_24h, function: sum, column: fare, window: 24h}
+                  - {name: fare_avg_7d, function: avg, column: fare, type: float64, window: 7d}
+                  - name: fares_last3_7d
+                    function: last_n
+                    column: fare
+                    window: 7d
+                    n: 3
+                    description: The latest fares
+            """);
+
+    ParseResult read = FileFeatureRepo.open(dir).read();
+
+    assertThat(read.problems()).isEmpty();
+    assertThat(read.untypedAggregations())
+        .containsExactly(
+            new UntypedAggregation(
+                "driver_trips",
+                1,
+                "fare_sum_24h",
+                AggregationFunction.SUM,
+                "fare",
+                Duration.ofHours(24),
+                0,
+                "",
+                new Location("features/v.yaml", 11, 53)),
+            new UntypedAggregation(
+                "driver_trips",
+                3,
+                "fares_last3_7d",
+                AggregationFunction.LAST_N,
+                "fare",
+                Duration.ofDays(7),
+                3,
+                "The latest fares",
+                new Location("features/v.yaml", 15, 17)));
+    // Until plan or apply reads the types, the view holds only the aggregations with one.
+    assertThat(read.parsed().definitions().featureViews().get(0).featureNames())
+        .containsExactly("trips_1h", "fare_avg_7d");
+    assertThat(problems())
+        .containsExactly(
+            "features/v.yaml:11:53: type of column 'fare' of aggregation 'fare_sum_24h' of feature"
+                + " view 'driver_trips' is read from the source's schema by plan and apply, not"
+                + " when only parsing (run plan or apply, or add type: <one of int32, int64,"
+                + " float32, float64>)",
+            "features/v.yaml:15:17: type of column 'fare' of aggregation 'fares_last3_7d' of"
+                + " feature view 'driver_trips' is read from the source's schema by plan and"
+                + " apply, not when only parsing (run plan or apply, or add type: <one of int32,"
+                + " int64, float32, float64, string>)");
+  }
+
+  @Test
+  void anUntypedAggregationNamedAsAJoinKeyIsReported() throws IOException {
+    write(
+        HEAD
+            + """
+                aggregations:
+                  - {name: driver_id, function: max, column: fare, window: 1h}
+            """);
+
+    assertThat(FileFeatureRepo.open(dir).read().problems())
+        .map(Object::toString)
+        .containsExactly(
+            "features/v.yaml:10:9: feature 'driver_id' of feature view 'driver_trips' has the name"
+                + " of a join key of entity 'driver' (rename the feature, or read the column under"
+                + " another name with source_column)");
   }
 
   @Test

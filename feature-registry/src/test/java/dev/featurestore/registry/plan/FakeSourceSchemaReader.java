@@ -11,14 +11,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A hand-written {@link SourceSchemaReader} registered in this module's test resources: it knows
- * the schemas tests put in {@link #SCHEMAS} and reports every other source unreachable.
+ * the schemas tests put in {@link #SCHEMAS}, throws what they put in {@link #FAILURES} (as a reader
+ * does for nothing at a path or a corrupt footer) and reports every other source as without data.
  */
 public final class FakeSourceSchemaReader implements SourceSchemaReader {
   /** Column types by source location. */
   static final Map<URI, Map<String, String>> SCHEMAS = new ConcurrentHashMap<>();
 
+  /** What reading a source location throws. */
+  static final Map<URI, RuntimeException> FAILURES = new ConcurrentHashMap<>();
+
   @Override
   public Optional<Map<String, String>> read(URI source) {
+    RuntimeException failure = FAILURES.get(source);
+    if (failure != null) {
+      throw failure;
+    }
     return Optional.ofNullable(SCHEMAS.get(source));
   }
 }

@@ -126,7 +126,7 @@ class PlannerTest {
 
   @Test
   void theInstalledReaderIsFoundWithServiceLoader() {
-    assertThat(SourceSchemaCheck.installedReaders())
+    assertThat(SourceSchemas.installedReaders())
         .hasAtLeastOneElementOfType(FakeSourceSchemaReader.class);
   }
 
