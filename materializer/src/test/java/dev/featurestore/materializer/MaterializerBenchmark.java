@@ -515,8 +515,7 @@ public final class MaterializerBenchmark {
     return last;
   }
 
-  static String redisCli(int port, String... args)
-      throws IOException, InterruptedException {
+  static String redisCli(int port, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

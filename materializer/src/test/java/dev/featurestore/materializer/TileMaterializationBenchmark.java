@@ -101,8 +101,7 @@ public final class TileMaterializationBenchmark {
       Path dense = dataRoot.resolve("dense");
       generate(spark, dense, denseEntities * WINDOW_HOURS, denseEntities, end);
       rows.add(
-          measure(
-              spark, uri, port, dense, denseEntities * WINDOW_HOURS, denseEntities, end, true));
+          measure(spark, uri, port, dense, denseEntities * WINDOW_HOURS, denseEntities, end, true));
     } finally {
       spark.stop();
       server.close();
@@ -160,7 +159,8 @@ public final class TileMaterializationBenchmark {
       throws IOException, InterruptedException {
     redisCli(port, "FLUSHALL");
     long before = usedMemory(port);
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double redisCpu = redisCpuSeconds(port);
     long cpu = os.getProcessCpuTime();
     long start = System.nanoTime();
@@ -171,7 +171,13 @@ public final class TileMaterializationBenchmark {
     long keys = Long.parseLong(redisCli(port, "DBSIZE").trim());
     if (summary.rowsRead() != events || keys != entities) {
       throw new IllegalStateException(
-          "expected " + events + " events and " + entities + " keys; Redis has " + keys + ", "
+          "expected "
+              + events
+              + " events and "
+              + entities
+              + " keys; Redis has "
+              + keys
+              + ", "
               + summary);
     }
     long memory = usedMemory(port) - before;
@@ -209,7 +215,9 @@ public final class TileMaterializationBenchmark {
             p -> p,
             MaterializerOptions.fromMap(Map.of()),
             System.err);
-    return materializer.materialize(List.of(), end.minus(Duration.ofHours(WINDOW_HOURS)), end).get(0);
+    return materializer
+        .materialize(List.of(), end.minus(Duration.ofHours(WINDOW_HOURS)), end)
+        .get(0);
   }
 
   private static long usedMemory(int port) throws IOException, InterruptedException {
@@ -231,7 +239,8 @@ public final class TileMaterializationBenchmark {
       for (String field : redisCli(port, "--no-raw", "HKEYS", key).split("\\R")) {
         String name = field.replaceAll("^\\d+\\) \"?|\"$", "").trim();
         if (!name.isEmpty()) {
-          bytes += Long.parseLong(redisCli(port, "HSTRLEN", key, name).trim().replaceAll("\\D", ""));
+          bytes +=
+              Long.parseLong(redisCli(port, "HSTRLEN", key, name).trim().replaceAll("\\D", ""));
           fields++;
         }
       }
@@ -276,7 +285,8 @@ public final class TileMaterializationBenchmark {
         PROJECT,
         List.of(new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "")),
         List.of(
-            new ParquetSource("trips_src", data.toString(), "event_timestamp", Optional.empty(), "")),
+            new ParquetSource(
+                "trips_src", data.toString(), "event_timestamp", Optional.empty(), "")),
         List.of(view),
         List.of());
   }
@@ -296,8 +306,8 @@ public final class TileMaterializationBenchmark {
   }
 
   /**
-   * Writes N events over the entities: event i belongs to entity {@code i % entities} at {@code
-   * end - 169h + (i / entities) * span / (N / entities)} plus a small per-entity offset, so each
+   * Writes N events over the entities: event i belongs to entity {@code i % entities} at {@code end
+   * - 169h + (i / entities) * span / (N / entities)} plus a small per-entity offset, so each
    * entity's events are spread evenly over the 169 hours (one per hour in the dense case).
    */
   private static void generate(
@@ -309,18 +319,17 @@ public final class TileMaterializationBenchmark {
         .range(0, events, 1, 8)
         .select(
             expr("id % " + entities).as("driver_id"),
-            expr(
-                    "timestamp_seconds("
-                        + first
-                        + " + cast((id div "
-                        + entities
-                        + ") * "
-                        + span
-                        + " / "
-                        + perEntity
-                        + " as bigint) + (id % "
-                        + entities
-                        + ") % 3000)")
+            expr("timestamp_seconds("
+                    + first
+                    + " + cast((id div "
+                    + entities
+                    + ") * "
+                    + span
+                    + " / "
+                    + perEntity
+                    + " as bigint) + (id % "
+                    + entities
+                    + ") % 3000)")
                 .as("event_timestamp"),
             expr("case when rand(1) < 0.02 then null else round(rand(2) * 80, 2) end").as("fare"),
             expr("cast(floor(rand(3) * 5000) as bigint)").as("rider_id"))

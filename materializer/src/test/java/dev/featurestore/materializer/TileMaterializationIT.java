@@ -93,7 +93,7 @@ class TileMaterializationIT {
 
   private static final List<Row> ROWS =
       List.of(
-          // floor_H(START) = 00:00: the whole first tile is read.
+          // floor_H(START) = 00:00: the whole first tile is read by a run through 03:15.
           driverRow(1L, DAY + "00:00:00Z", null, 0.5, 1L),
           driverRow(1L, DAY + "00:59:59Z", DAY + "01:00:00Z", 0.25, 2L),
           driverRow(1L, DAY + "03:10:00Z", null, null, 2L),
@@ -117,16 +117,18 @@ class TileMaterializationIT {
     List<ViewSummary> summaries =
         TestSupport.materializer(definitions).materialize(List.of(), START, END);
 
-    assertThat(summaries.get(0).rowsRead()).isEqualTo(6); // 5 of driver 1 and 2, 1 null key
+    // The oldest tile kept through 05:15 is 01:00 (05:00 - 3h - H): the 00:00 tile's events,
+    // which no window as of 05:15 or later reaches, are not even read.
+    assertThat(summaries.get(0).rowsRead()).isEqualTo(4); // 3 of driver 1 and 2, 1 null key
     assertThat(summaries.get(0).nullKeyRows()).isEqualTo(1);
-    assertThat(summaries.get(0).keysWritten()).isEqualTo(4); // tiles 00:00, 03:00, 05:00; 04:00
+    assertThat(summaries.get(0).keysWritten()).isEqualTo(3); // tiles 03:00, 05:00; 04:00
     Map<Long, byte[]> stored = stored(project, view, 1);
     Map<Long, Tile> expected = new TreeMap<>();
     add(expected, layout, DAY + "00:00:00Z", Tile.NO_CREATED, 0.5, 1L);
     add(expected, layout, DAY + "00:59:59Z", micros(DAY + "01:00:00Z"), 0.25, 2L);
     add(expected, layout, DAY + "03:10:00Z", Tile.NO_CREATED, null, 2L);
     add(expected, layout, DAY + "05:15:00Z", Tile.NO_CREATED, 1.5, 3L);
-    // The 00:00 tile is trimmed: no window (3h at most) as of 05:15 reaches it.
+    // The 00:00 tile is not stored: no window (3h at most) as of 05:15 reaches it.
     expected.remove(Windows.tileOf(micros(DAY + "00:00:00Z"), layout.intervalMicros()));
     assertThat(stored.keySet()).isEqualTo(expected.keySet());
     expected.forEach(

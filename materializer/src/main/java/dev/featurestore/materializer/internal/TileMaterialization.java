@@ -75,7 +75,9 @@ public final class TileMaterialization {
    */
   static long trimBelowTile(TileLayout layout, Instant end) {
     long interval = layout.intervalMicros();
-    return Windows.tileOf(Windows.micros(end), interval) - layout.longestWindowMicros() / interval - 1;
+    return Windows.tileOf(Windows.micros(end), interval)
+        - layout.longestWindowMicros() / interval
+        - 1;
   }
 
   /** Reads, tiles and writes one view; returns the rows read with a null key. */
@@ -99,7 +101,8 @@ public final class TileMaterialization {
     long trimBelowTile = trimBelowTile(layout, end);
     // Events of tiles the run would trim at once (older than the longest window + H before its
     // end) are not read: a backfill over a year reads the last week of a 7d view, not the year.
-    long from = Math.max(readStartMicros(layout, start, end), Windows.tileStart(trimBelowTile, interval));
+    long from =
+        Math.max(readStartMicros(layout, start, end), Windows.tileStart(trimBelowTile, interval));
     List<Column> columns = new ArrayList<>();
     for (JoinKey key : joinKeys) {
       columns.add(col(key.name()));
