@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Offline windowed-aggregation benchmark: this project vs the naive Spark plan vs DuckDB SQL.
-# Usage: benchmarks/aggregations.sh [EVENTS ...] [--reps N] [--work DIR] [--out FILE]
+# Usage: benchmarks/aggregations.sh [EVENTS ...] [--entities N] [--reps N] [--work DIR] [--out FILE]
 #   EVENTS: event counts, one case each (default 1000000 3000000 10000000); each case has
-#   EVENTS/100 entities and EVENTS/10 entity rows over 30 days (10M: 100k entities, 1M rows).
+#   EVENTS/100 entities (or N with --entities: denser windows) and EVENTS/10 entity rows over 30
+#   days (10M: 100k entities, 1M rows).
 # Writes benchmarks/results/aggregations-offline.md; generated data goes to benchmarks/work/ (git-ignored).
 set -euo pipefail
 # shellcheck source=machine-lock.sh

@@ -36,9 +36,17 @@ final class MemorySampler {
     thread.start();
   }
 
+  private volatile long baselineRssKb;
+
   void reset() {
-    peakRssKb = rssKb();
+    baselineRssKb = rssKb();
+    peakRssKb = baselineRssKb;
     peakHeap = 0;
+  }
+
+  /** How far the process's RSS rose above its size at {@link #reset}: native memory (DuckDB). */
+  long rssGrowthMb() {
+    return Math.max(0, peakRssKb - baselineRssKb) / 1024;
   }
 
   long peakRssMb() {
