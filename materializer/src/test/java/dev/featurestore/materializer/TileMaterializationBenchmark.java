@@ -229,23 +229,24 @@ public final class TileMaterializationBenchmark {
     throw new IllegalStateException("no used_memory in INFO memory");
   }
 
-  /** The average size of a tile value, over the fields of a few keys. */
-  private static int averageTileBytes(int port, long entities)
-      throws IOException, InterruptedException {
-    long bytes = 0;
-    long fields = 0;
-    for (int i = 0; i < 20; i++) {
-      String key = redisCli(port, "RANDOMKEY").trim();
-      for (String field : redisCli(port, "--no-raw", "HKEYS", key).split("\\R")) {
-        String name = field.replaceAll("^\\d+\\) \"?|\"$", "").trim();
-        if (!name.isEmpty()) {
-          bytes +=
-              Long.parseLong(redisCli(port, "HSTRLEN", key, name).trim().replaceAll("\\D", ""));
+  /** The average size of a tile value, over the fields of a few random keys (binary keys). */
+  private static int averageTileBytes(int port, long entities) {
+    io.lettuce.core.RedisClient client =
+        io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
+    try (var connection = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+      long bytes = 0;
+      long fields = 0;
+      for (int i = 0; i < 20; i++) {
+        byte[] key = connection.sync().randomkey();
+        for (byte[] value : connection.sync().hgetall(key).values()) {
+          bytes += value.length;
           fields++;
         }
       }
+      return (int) (bytes / Math.max(1, fields));
+    } finally {
+      client.shutdown();
     }
-    return (int) (bytes / Math.max(1, fields));
   }
 
   private static String redisVersion(int port) throws IOException, InterruptedException {
