@@ -30,7 +30,8 @@ import java.util.concurrent.CompletionException;
  * @param values per entity, the view's feature values in order (null where none is served)
  */
 record VerifyOnline(boolean[] served, long[] eventMicros, List<List<Object>> values) {
-  private static final ValueEncoding DECODED =
+  /** Values as the codec decodes them (join keys echoed as given). */
+  static final ValueEncoding DECODED =
       new ValueEncoding() {
         @Override
         public List<Object> joinKey(String name, List<Object> values) {
