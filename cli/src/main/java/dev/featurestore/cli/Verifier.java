@@ -51,7 +51,9 @@ import org.apache.spark.sql.types.StructType;
  * OnlineFeatureService} (same registry snapshot, planner, Redis reader, TTL rule; its clock fixed
  * at the lookup time), computes their point-in-time values as of the same instant from the offline
  * sources with {@link HistoricalFeatures} (the training-set code), and compares them value by value
- * ({@link VerifyValues}).
+ * ({@link VerifyValues}). Aggregated views are compared the same way: online, the aggregations as
+ * the service folds them from the tiles as of the lookup time; offline, as the training set
+ * computes them as of that time ({@link VerifyAggregated}); they must be equal exactly.
  */
 final class Verifier {
   /** The most mismatch examples kept per feature. */
@@ -127,11 +129,7 @@ final class Verifier {
   /** The views asked for (each online), or every online view. */
   private static List<FeatureView> views(Definitions definitions, List<String> names) {
     if (names.isEmpty()) {
-      // Aggregated views are compared by RandomizedAggregationsIT's offline = online check, not
-      // sampled here: their online values slide with the clock.
-      return definitions.featureViews().stream()
-          .filter(v -> v.online() && !v.isAggregated())
-          .toList();
+      return definitions.featureViews().stream().filter(FeatureView::online).toList();
     }
     List<FeatureView> views = new ArrayList<>();
     for (String name : names) {
@@ -141,14 +139,6 @@ final class Verifier {
             ErrorCode.INVALID_ARGUMENT,
             "Cannot verify feature view '%s': it is not online (online: false), so nothing of it"
                 + " is materialized to compare; drop it from --views",
-            name);
-      }
-      if (view.isAggregated()) {
-        throw FeatureStoreException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            "Cannot verify feature view '%s': it is an aggregated view, whose online values are"
-                + " computed as of the request time; verify samples views of plain features"
-                + " (drop it from --views)",
             name);
       }
       if (!views.contains(view)) {
@@ -161,7 +151,9 @@ final class Verifier {
   /**
    * The point-in-time rows of the views as of the lookup time, by entity row: each view's features
    * ({@code view__feature}) and the event timestamp of the source row picked ({@code
-   * view____verify_event_timestamp}, null when none is), read as one more feature of the view.
+   * view____verify_event_timestamp}, null when none is), read as one more feature of the view; for
+   * an aggregated view, its aggregations and the newest event of each window ({@link
+   * VerifyAggregated}).
    */
   private Map<Integer, Row> offline(
       Definitions definitions,
@@ -194,7 +186,11 @@ final class Verifier {
     }
     List<ResolvedFeature> features = new ArrayList<>();
     for (FeatureView view : views) {
-      FeatureView withEvent = withEventTimestamp(view, definitions.sourceOf(view).timestampField());
+      String timestampField = definitions.sourceOf(view).timestampField();
+      FeatureView withEvent =
+          view.isAggregated()
+              ? VerifyAggregated.withNewestEvents(view, timestampField)
+              : withEventTimestamp(view, timestampField);
       for (Feature feature : withEvent.features()) {
         features.add(new ResolvedFeature(withEvent, feature));
       }
@@ -239,7 +235,9 @@ final class Verifier {
       VerifyOnline online,
       Map<Integer, Row> offline,
       Optional<Instant> watermark) {
-    OnlineValueCodec codec = new OnlineValueCodec(snapshot.project(), view);
+    // An aggregated view's online values are folded from tiles, not decoded: no codec.
+    OnlineValueCodec codec =
+        view.isAggregated() ? null : new OnlineValueCodec(snapshot.project(), view);
     int features = view.features().size();
     long[] matches = new long[features];
     long[] mismatches = new long[features];
@@ -253,8 +251,18 @@ final class Verifier {
     int absent = 0;
     for (int r = 0; r < entities.size(); r++) {
       Row row = offline.get(r);
-      Timestamp offlineEvent =
-          row == null ? null : row.getTimestamp(row.fieldIndex(view.name() + "__" + EVENT));
+      // The offline side's event timestamp: the source row picked, or for an aggregated view the
+      // newest event any window covers (null when there is none).
+      long[] offlineEvents = null;
+      Long offlineEvent = null;
+      if (row != null && view.isAggregated()) {
+        offlineEvents = VerifyAggregated.newestEvents(view, row);
+        long newest = VerifyAggregated.newestEvent(offlineEvents);
+        offlineEvent = newest == Long.MIN_VALUE ? null : newest;
+      } else if (row != null) {
+        Timestamp picked = row.getTimestamp(row.fieldIndex(view.name() + "__" + EVENT));
+        offlineEvent = picked == null ? null : VerifyValues.micros(picked.toInstant());
+      }
       boolean served = online.served()[r];
       long after = Long.MIN_VALUE;
       if (watermark.isPresent()) {
@@ -263,9 +271,7 @@ final class Verifier {
       if (served) {
         after = Math.max(after, online.eventMicros()[r]);
       }
-      if (offlineEvent != null
-          && after != Long.MIN_VALUE
-          && VerifyValues.micros(offlineEvent.toInstant()) > after) {
+      if (offlineEvent != null && after != Long.MIN_VALUE && offlineEvent > after) {
         newerOffline++;
       } else if (served && offlineEvent == null) {
         onlineOnly++;
@@ -274,8 +280,11 @@ final class Verifier {
       } else if (!served) {
         absent++;
       } else {
-        long offlineMicros = VerifyValues.micros(offlineEvent.toInstant());
-        List<Object> offlineValues = offlineValues(codec, snapshot, view, row, offlineMicros);
+        long offlineMicros = offlineEvent;
+        List<Object> offlineValues =
+            view.isAggregated()
+                ? VerifyAggregated.values(view, row)
+                : offlineValues(codec, snapshot, view, row, offlineMicros);
         for (int f = 0; f < features; f++) {
           Object onlineValue = online.values().get(r).get(f);
           Object offlineValue = offlineValues.get(f);
@@ -292,8 +301,11 @@ final class Verifier {
                           entity(joinKeys, entities.get(r)),
                           VerifyValues.shown(type, onlineValue),
                           VerifyValues.shown(type, offlineValue),
-                          VerifyValues.instant(online.eventMicros()[r]),
-                          VerifyValues.instant(offlineMicros)));
+                          VerifyValues.instant(online.featureEventMicros().get(r)[f]),
+                          VerifyValues.instant(
+                              offlineEvents == null
+                                  ? offlineMicros
+                                  : Math.max(0, offlineEvents[f]))));
             }
           }
         }

@@ -25,12 +25,22 @@ import java.util.concurrent.CompletionException;
  * OnlineFeatureService} in requests of {@value Verifier#BATCH} entities, with values as the codec
  * decodes them.
  *
- * @param served per entity, whether a value is served (status PRESENT or NULL_VALUE)
- * @param eventMicros per entity, the event timestamp of the value stored (the epoch when none is)
+ * @param served per entity, whether a value is served (status PRESENT or NULL_VALUE); for an
+ *     aggregated view, whether some aggregation's window also covers an event (an entity whose
+ *     tiles all lie outside the windows is served counts of 0 and nulls: nothing)
+ * @param eventMicros per entity, the event timestamp of the value stored (the epoch when none is);
+ *     for an aggregated view, the newest event any window covers
+ * @param featureEventMicros per entity, each feature's event timestamp (the same for every feature
+ *     of a plain view; for an aggregated view, the newest event its window covers)
  * @param values per entity, the view's feature values in order (null where none is served)
  */
-record VerifyOnline(boolean[] served, long[] eventMicros, List<List<Object>> values) {
-  private static final ValueEncoding DECODED =
+record VerifyOnline(
+    boolean[] served,
+    long[] eventMicros,
+    List<long[]> featureEventMicros,
+    List<List<Object>> values) {
+  /** Values as the codec decodes them (join keys echoed as given). */
+  static final ValueEncoding DECODED =
       new ValueEncoding() {
         @Override
         public List<Object> joinKey(String name, List<Object> values) {
@@ -51,6 +61,7 @@ record VerifyOnline(boolean[] served, long[] eventMicros, List<List<Object>> val
     int rows = entities.size();
     boolean[] served = new boolean[rows];
     long[] eventMicros = new long[rows];
+    List<long[]> featureEventMicros = new ArrayList<>(rows);
     List<List<Object>> values = new ArrayList<>(rows);
     List<String> references =
         view.features().stream().map(f -> view.name() + ":" + f.name()).toList();
@@ -79,16 +90,24 @@ record VerifyOnline(boolean[] served, long[] eventMicros, List<List<Object>> val
       int first = joinKeys.size();
       for (int r = 0; r < to - from; r++) {
         FieldStatus status = results.get(first).statuses().get(r);
-        served[from + r] = status == FieldStatus.PRESENT || status == FieldStatus.NULL_VALUE;
-        eventMicros[from + r] =
-            VerifyValues.micros(Instant.parse(results.get(first).eventTimestamps().get(r)));
-        List<Object> row = new ArrayList<>(view.features().size());
-        for (int f = 0; f < view.features().size(); f++) {
+        int features = view.features().size();
+        long[] events = new long[features];
+        long newest = Long.MIN_VALUE;
+        List<Object> row = new ArrayList<>(features);
+        for (int f = 0; f < features; f++) {
           row.add(results.get(first + f).values().get(r));
+          events[f] =
+              VerifyValues.micros(Instant.parse(results.get(first + f).eventTimestamps().get(r)));
+          newest = Math.max(newest, events[f]);
         }
+        served[from + r] =
+            (status == FieldStatus.PRESENT || status == FieldStatus.NULL_VALUE)
+                && (!view.isAggregated() || newest != 0);
+        eventMicros[from + r] = newest;
+        featureEventMicros.add(events);
         values.add(row);
       }
     }
-    return new VerifyOnline(served, eventMicros, values);
+    return new VerifyOnline(served, eventMicros, featureEventMicros, values);
   }
 }

@@ -4,6 +4,7 @@
 package dev.featurestore.cli;
 
 import dev.featurestore.registry.definition.ValueType;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +47,28 @@ final class VerifyValues {
       return true;
     }
     return online.equals(offline);
+  }
+
+  /**
+   * A value of a collected Spark row as the store's canonical Java value (what an aggregated view's
+   * tiles give online): timestamps as microseconds since the epoch, arrays as lists of canonical
+   * elements, anything else as it is.
+   */
+  static Object canonical(Object value) {
+    if (value instanceof Timestamp timestamp) {
+      return micros(timestamp.toInstant());
+    }
+    if (value instanceof Instant instant) {
+      return micros(instant);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> items = new ArrayList<>(list.size());
+      for (Object item : list) {
+        items.add(canonical(item));
+      }
+      return items;
+    }
+    return value;
   }
 
   /** A decoded value as the report shows it: timestamps ISO-8601, bytes base64. */

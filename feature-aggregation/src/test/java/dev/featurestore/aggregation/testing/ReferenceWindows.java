@@ -90,8 +90,14 @@ public final class ReferenceWindows {
     if (values.isEmpty()) {
       return null;
     }
+    // Sums only for the functions that have one: min, max and last also take strings.
+    boolean sums =
+        switch (aggregation.function()) {
+          case SUM, AVG, STDDEV -> true;
+          default -> false;
+        };
     BigDecimal sum = BigDecimal.ZERO;
-    for (Object value : values) {
+    for (Object value : sums ? values : List.of()) {
       sum = sum.add(exact(value, integers));
     }
     switch (aggregation.function()) {
