@@ -4,15 +4,15 @@
 package dev.featurestore.aggregation;
 
 import dev.featurestore.registry.definition.ValueType;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.memory.Memory;
 
 /**
  * The bytes of tiles in the online store (docs/online-store-layout.md, "Tiles"). An aggregated
@@ -106,53 +106,62 @@ public final class TileCodec {
   /** Decodes a tile for this layout. */
   public static Tile decode(TileLayout layout, byte[] value) {
     Tile tile = new Tile(layout);
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-      in.readLong();
-      int version = in.readUnsignedByte();
+    // A ByteBuffer, not a DataInputStream: its reads are plain array reads (a lookup decodes up
+    // to longest window / H tiles per entity and view).
+    ByteBuffer in = ByteBuffer.wrap(value);
+    try {
+      in.getLong();
+      int version = Byte.toUnsignedInt(in.get());
       if (version != VERSION) {
         throw new IllegalArgumentException(
             "Cannot decode tile: format version " + version + ", expected " + VERSION);
       }
-      tile.rows = in.readLong();
-      tile.newestEventMicros = in.readLong();
-      int columns = in.readUnsignedShort();
+      tile.rows = in.getLong();
+      tile.newestEventMicros = in.getLong();
+      int columns = Short.toUnsignedInt(in.getShort());
       for (int c = 0; c < columns; c++) {
         String name = readString(in);
-        ValueType type =
-            ValueType.fromName(readString(in))
-                .orElseThrow(() -> new IllegalArgumentException("Cannot decode tile: bad type"));
+        String typeName = readString(in);
         int index = layout.columns().indexOf(name);
+        ValueType type =
+            index >= 0 && layout.columnTypes().get(index).typeName().equals(typeName)
+                ? layout.columnTypes().get(index)
+                : ValueType.fromName(typeName)
+                    .orElseThrow(
+                        () -> new IllegalArgumentException("Cannot decode tile: bad type"));
         // A column the layout no longer reads, or reads with another type, is skipped.
         Tile.Part part =
             index >= 0 && layout.columnTypes().get(index) == type
                 ? tile.parts[index]
                 : new Tile.Part(type);
-        part.count = in.readLong();
-        int flags = in.readUnsignedByte();
+        part.count = in.getLong();
+        int flags = Byte.toUnsignedInt(in.get());
         if ((flags & MOMENTS) != 0) {
           boolean integers = type == ValueType.INT32 || type == ValueType.INT64;
-          long longSum = integers ? in.readLong() : 0L;
-          double sum = integers ? 0.0 : in.readDouble();
-          part.decoded(longSum, sum, in.readDouble());
+          long longSum = integers ? in.getLong() : 0L;
+          double sum = integers ? 0.0 : in.getDouble();
+          part.decoded(longSum, sum, in.getDouble());
         }
         if ((flags & MIN_MAX) != 0) {
           part.min = readValue(in, type);
           part.max = readValue(in, type);
         }
         if ((flags & LATEST) != 0) {
-          int count = in.readUnsignedShort();
+          int count = Short.toUnsignedInt(in.getShort());
           for (int i = 0; i < count; i++) {
-            part.latest.add(new Tile.Latest(in.readLong(), in.readLong(), readValue(in, type)));
+            part.latest.add(new Tile.Latest(in.getLong(), in.getLong(), readValue(in, type)));
           }
         }
         if ((flags & SKETCH) != 0) {
-          byte[] sketchBytes = new byte[in.readInt()];
-          in.readFully(sketchBytes);
-          part.sketch = HllSketch.heapify(sketchBytes);
+          byte[] sketchBytes = new byte[in.getInt()];
+          in.get(sketchBytes);
+          // Wrapped, not copied onto the heap: a decoded tile is read-only, and a union reads a
+          // wrapped compact sketch as it is.
+          part.sketch = HllSketch.wrap(Memory.wrap(sketchBytes));
         }
       }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot decode tile: " + e.getMessage(), e);
+    } catch (BufferUnderflowException | NegativeArraySizeException e) {
+      throw new IllegalArgumentException("Cannot decode tile: truncated value", e);
     }
     return tile;
   }
@@ -163,10 +172,11 @@ public final class TileCodec {
     out.write(utf8);
   }
 
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] utf8 = new byte[in.readInt()];
-    in.readFully(utf8);
-    return new String(utf8, StandardCharsets.UTF_8);
+  private static String readString(ByteBuffer in) {
+    int length = in.getInt();
+    String value = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+    in.position(in.position() + length);
+    return value;
   }
 
   private static void writeValue(DataOutputStream out, ValueType type, Object value)
@@ -182,14 +192,14 @@ public final class TileCodec {
     }
   }
 
-  private static Object readValue(DataInputStream in, ValueType type) throws IOException {
+  private static Object readValue(ByteBuffer in, ValueType type) {
     return switch (type) {
-      case INT32 -> in.readInt();
-      case INT64, TIMESTAMP -> in.readLong();
-      case FLOAT32 -> in.readFloat();
-      case FLOAT64 -> in.readDouble();
+      case INT32 -> in.getInt();
+      case INT64, TIMESTAMP -> in.getLong();
+      case FLOAT32 -> in.getFloat();
+      case FLOAT64 -> in.getDouble();
       case STRING -> readString(in);
-      case BOOL -> in.readBoolean();
+      case BOOL -> in.get() != 0;
       default -> throw new IllegalArgumentException("Cannot decode a tile value of type " + type);
     };
   }

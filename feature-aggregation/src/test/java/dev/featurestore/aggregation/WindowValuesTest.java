@@ -264,6 +264,21 @@ class WindowValuesTest {
   }
 
   @Test
+  void aTruncatedTileIsRefusedNamingWhatIsWrong() {
+    TileLayout layout = TileLayout.of(TRIPS);
+    Tile tile = new Tile(layout);
+    tile.add(100 * DAY, Tile.NO_CREATED, new Object[] {2.0, 1L});
+    byte[] value = TileCodec.encode(tile, 1L);
+    byte[] truncated = java.util.Arrays.copyOf(value, value.length - 3);
+    assertThatThrownBy(() -> TileCodec.decode(layout, truncated))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("truncated");
+    value[8] = 9;
+    assertThatThrownBy(() -> TileCodec.decode(layout, value))
+        .hasMessageContaining("format version 9, expected 1");
+  }
+
+  @Test
   void negativeTimesUseTheFloorOfTheInterval() {
     assertThat(Windows.tileOf(-1, HOUR)).isEqualTo(-1);
     assertThat(Windows.windowStart(-1, HOUR, HOUR)).isEqualTo(-2 * HOUR);

@@ -75,6 +75,7 @@ public final class TileMaterializationBenchmark {
             RedisFixture.systemBinary().orElseGet(RedisServerProcess::binary), List.of());
     int port = server.port();
     String uri = "redis://127.0.0.1:" + port;
+    String version = redisVersion(port);
     SparkSession spark =
         SparkSession.builder()
             .master("local[2]")
@@ -119,7 +120,7 @@ public final class TileMaterializationBenchmark {
             Instant.now().truncatedTo(ChronoUnit.SECONDS),
             Runtime.getRuntime().availableProcessors(),
             load,
-            redisVersion(port),
+            version,
             System.getProperty("java.version")));
     report.append(
         "The view `driver_trips` with the issue's nine aggregations (count 1h, sum/max/last 24h,"
