@@ -63,9 +63,14 @@ record EventLogBreakdown(
     }
   }
 
-  /** A completed stage with its tasks' metrics summed (times in ms, CPU in ns). */
+  /**
+   * A completed stage with its tasks' metrics summed (times in ms, CPU in ns).
+   *
+   * @param job the first job that lists it
+   */
   record Stage(
       int id,
+      int job,
       String name,
       int tasks,
       long submitted,
@@ -144,6 +149,7 @@ record EventLogBreakdown(
     private final Map<Integer, Stage> stages = new TreeMap<>();
     private final Map<Integer, long[]> metrics = new TreeMap<>();
     private final Map<String, String> queries = new HashMap<>();
+    private final Map<Integer, Integer> stageJobs = new HashMap<>();
 
     /**
      * What a job computes: {@code spark.job.description} when set; else its result stage's call
@@ -164,12 +170,7 @@ record EventLogBreakdown(
         if (result == null || stage.path("Stage ID").asInt() > result.path("Stage ID").asInt()) {
           result = stage;
         }
-        for (JsonNode rdd : stage.path("RDD Info")) {
-          String site = rdd.path("Callsite").asText("");
-          if (!site.isEmpty() && !site.startsWith(ASYNC_CALL_SITE)) {
-            callSites.add(site);
-          }
-        }
+        callSites.addAll(callSites(stage));
       }
       String name = result == null ? "" : result.path("Stage Name").asText("");
       if (!name.startsWith(ASYNC_CALL_SITE)) {
@@ -186,6 +187,30 @@ record EventLogBreakdown(
       return (scope.isEmpty() ? "stage" : scope)
           + (query == null ? "" : " in " + query)
           + (callSites.isEmpty() ? "" : " over " + String.join(", ", callSites));
+    }
+
+    /** The call sites of a stage's RDDs, but those of Spark's own threads. */
+    private static Set<String> callSites(JsonNode stage) {
+      Set<String> callSites = new LinkedHashSet<>();
+      for (JsonNode rdd : stage.path("RDD Info")) {
+        String site = rdd.path("Callsite").asText("");
+        if (!site.isEmpty() && !site.startsWith(ASYNC_CALL_SITE)) {
+          callSites.add(site);
+        }
+      }
+      return callSites;
+    }
+
+    /** A stage's name, or for an adaptive query stage the call sites of its RDDs that have one. */
+    private static String stageName(JsonNode stage) {
+      String name = stage.path("Stage Name").asText("");
+      if (!name.startsWith(ASYNC_CALL_SITE)) {
+        return name;
+      }
+      Set<String> callSites = callSites(stage);
+      return callSites.isEmpty()
+          ? "query stage"
+          : "query stage over " + String.join(", ", callSites);
     }
 
     EventLogBreakdown result(Path log) {
@@ -205,6 +230,7 @@ record EventLogBreakdown(
           List<Integer> ids = new ArrayList<>();
           event.path("Stage IDs").forEach(id -> ids.add(id.asInt()));
           int id = event.path("Job ID").asInt();
+          ids.forEach(stage -> stageJobs.putIfAbsent(stage, id));
           long submitted = event.path("Submission Time").asLong();
           jobs.put(id, new Job(id, description, submitted, -1, ids, "running"));
           last = Math.max(last, submitted);
@@ -246,7 +272,8 @@ record EventLogBreakdown(
               id,
               new Stage(
                   id,
-                  info.path("Stage Name").asText(),
+                  stageJobs.getOrDefault(id, -1),
+                  stageName(info),
                   info.path("Number of Tasks").asInt(),
                   info.path("Submission Time").asLong(),
                   info.path("Completion Time").asLong(),
@@ -344,15 +371,16 @@ record EventLogBreakdown(
               String.join("; ", parts)));
     }
     text.append(
-        "\n| stage | name | tasks | duration s | task run s | task CPU s | GC s | input rows |"
+        "\n| stage | job | name | tasks | duration s | task run s | task CPU s | GC s | input rows |"
             + " shuffle read rows | shuffle write rows | output rows | spilled MB |\n");
-    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Stage s : stages.values()) {
       text.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %d | %.2f | %.2f | %.2f | %.2f | %,d | %,d | %,d | %,d | %d |%n",
+              "| %d | %d | %s | %d | %.2f | %.2f | %.2f | %.2f | %,d | %,d | %,d | %,d | %d |%n",
               s.id(),
+              s.job(),
               s.name().replace("|", "\\|"),
               s.tasks(),
               s.seconds(),

@@ -73,8 +73,9 @@ class EventLogBreakdownTest {
         .contains(
             "| 2 | parquet at TrainingSetRunner.java:116 | 5.00 | 0.00 | 1.00 | 2: skipped; 3: 1, 0.90 |")
         .contains(
-            "| 1 | $anonfun$withThreadLocalCaptured$2 at CompletableFuture.java:1768 | 2 | 1.60 |"
-                + " 2.50 | 2.30 | 0.12 | 1,200 | 0 | 120 | 0 | 2 |");
+            "| 1 | 1 | query stage over mapPartitions at SourceReduce.java:74 | 2 | 1.60 | 2.50 |"
+                + " 2.30 | 0.12 | 1,200 | 0 | 120 | 0 | 2 |")
+        .contains("| 3 | 2 | parquet at TrainingSetRunner.java:116 | 1 | 0.90 |");
   }
 
   /** Spark 4's default: a rolling log folder of zstd files, read in the order of their numbers. */
