@@ -89,6 +89,22 @@ record EventLogBreakdown(
   }
 
   /**
+   * Prints the breakdown of one event log (a file or a rolling log's folder) as markdown, e.g.
+   * after {@code FEATURESTORE_JAVA_OPTS="-Dspark.eventLog.enabled=true
+   * -Dspark.eventLog.dir=file:/tmp/spark-events" bin/featurestore training-set ...}: {@code java
+   * -cp "offline/target/test-classes:offline/target/classes:$(cat offline/target/bench.classpath)"
+   * dev.featurestore.offline.bench.EventLogBreakdown /tmp/spark-events/eventlog_v2_local-...} (the
+   * classpath as {@code benchmarks/offline.sh} builds it).
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1) {
+      System.err.println("Usage: EventLogBreakdown EVENT_LOG (a file or an eventlog_v2_* folder)");
+      System.exit(2);
+    }
+    System.out.print(read(Path.of(args[0])).markdown());
+  }
+
+  /**
    * Reads an event log: a file of JSON lines, plain or {@code .zstd} (Spark 4's default codec), or
    * a rolling log's folder ({@code eventlog_v2_<app>}, Spark 4's default), whose {@code events_N_*}
    * files are read in order.
