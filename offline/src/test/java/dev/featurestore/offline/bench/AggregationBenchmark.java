@@ -20,7 +20,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -392,14 +391,8 @@ public final class AggregationBenchmark {
             "read_parquet('" + dir.resolve("trips") + "/*.parquet')",
             true,
             false);
-    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection connection = DuckDb.open();
         Statement statement = connection.createStatement()) {
-      statement.execute("SET threads = 2");
-      statement.execute("SET memory_limit = '4GB'");
-      // DuckDB spills to ./.tmp of the working directory unless told otherwise (34 GB seen once).
-      Path spill =
-          Files.createDirectories(Path.of("offline", "target", "duckdb-tmp").toAbsolutePath());
-      statement.execute("SET temp_directory = '" + spill + "'");
       statement.execute("COPY (" + sql + ") TO '" + out + "' (FORMAT parquet)");
       try (ResultSet rs =
           statement.executeQuery("SELECT count(*) FROM read_parquet('" + out + "')")) {

@@ -20,7 +20,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -267,7 +266,8 @@ public final class OfflineBenchmark {
             : "NO: " + ours + " / " + naive + " / " + duck);
   }
 
-  private static Timing best(Timing previous, Timing next) {
+  /** The best wall and CPU time of two repetitions, the larger memory peaks. */
+  static Timing best(Timing previous, Timing next) {
     if (previous == null) {
       return next;
     }
@@ -513,14 +513,8 @@ public final class OfflineBenchmark {
               a));
     }
     Path out = dir.resolve("out-duckdb.parquet");
-    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection connection = DuckDb.open();
         Statement statement = connection.createStatement()) {
-      statement.execute("SET threads = 2");
-      statement.execute("SET memory_limit = '4GB'");
-      // DuckDB spills to ./.tmp of the working directory unless told otherwise (34 GB seen once).
-      Path spill =
-          Files.createDirectories(Path.of("offline", "target", "duckdb-tmp").toAbsolutePath());
-      statement.execute("SET temp_directory = '" + spill + "'");
       statement.execute("COPY (" + select + from + ") TO '" + out + "' (FORMAT parquet)");
       try (ResultSet rs =
           statement.executeQuery(

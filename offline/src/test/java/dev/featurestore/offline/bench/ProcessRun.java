@@ -52,7 +52,7 @@ record ProcessRun(double seconds, double cpuSeconds, long peakRssMb) {
       }
       long rssKb = 0;
       for (long pid : pids) {
-        rssKb += rssKb(pid);
+        rssKb += MemorySampler.rssKb(String.valueOf(pid));
         long ticks = cpuTicks(pid);
         if (ticks >= 0) {
           cpuTicks.merge(pid, ticks, Math::max);
@@ -116,18 +116,5 @@ record ProcessRun(double seconds, double cpuSeconds, long peakRssMb) {
     String[] stat = stat(pid);
     // After the name: state(0) ppid(1) ... utime(11) stime(12)
     return stat == null ? -1 : Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-  }
-
-  private static long rssKb(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return 0; // the process ended meanwhile
-    }
-    return 0;
   }
 }

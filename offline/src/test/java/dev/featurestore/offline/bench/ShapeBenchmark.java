@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +95,7 @@ final class ShapeBenchmark {
     Timing naive = null;
     Timing duck = null;
     for (int rep = 0; rep < reps; rep++) {
-      ours = best(ours, benchmark.measure(() -> ours(dir)));
+      ours = OfflineBenchmark.best(ours, benchmark.measure(() -> ours(dir)));
       System.out.println("   this project, in session: " + ours);
       ProcessRun next = trainingSet(dir, Map.of());
       command = command == null || next.seconds() < command.seconds() ? next : command;
@@ -106,10 +105,10 @@ final class ShapeBenchmark {
         continue;
       }
       if (naive == null || naive.seconds() < 300) {
-        naive = best(naive, benchmark.measure(() -> naive(dir)));
+        naive = OfflineBenchmark.best(naive, benchmark.measure(() -> naive(dir)));
         System.out.println("   naive Spark:              " + naive);
       }
-      duck = best(duck, benchmark.measure(() -> duckdb(dir)));
+      duck = OfflineBenchmark.best(duck, benchmark.measure(() -> duckdb(dir)));
       System.out.println("   DuckDB ASOF:              " + duck);
     }
     breakdowns.add(breakdown(dir, entityRows));
@@ -183,19 +182,6 @@ final class ShapeBenchmark {
     lines.forEach(l -> text.append(l).append('\n'));
     breakdowns.forEach(b -> text.append('\n').append(b));
     return text.toString();
-  }
-
-  private static Timing best(Timing previous, Timing next) {
-    if (previous == null) {
-      return next;
-    }
-    return new Timing(
-        Math.min(previous.seconds(), next.seconds()),
-        Math.min(previous.cpuSeconds(), next.cpuSeconds()),
-        next.outputRows(),
-        next.matched(),
-        Math.max(previous.peakRssMb(), next.peakRssMb()),
-        Math.max(previous.peakHeapMb(), next.peakHeapMb()));
   }
 
   private long[] ours(Path dir) {
@@ -414,14 +400,8 @@ final class ShapeBenchmark {
       from.append("e.event_timestamp >= ").append(a).append(".event_timestamp");
     }
     Path out = dir.resolve("out-duckdb.parquet");
-    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection connection = DuckDb.open();
         Statement statement = connection.createStatement()) {
-      statement.execute("SET threads = 2");
-      statement.execute("SET memory_limit = '4GB'");
-      // DuckDB spills to ./.tmp of the working directory unless told otherwise (34 GB seen once).
-      Path spill =
-          Files.createDirectories(Path.of("offline", "target", "duckdb-tmp").toAbsolutePath());
-      statement.execute("SET temp_directory = '" + spill + "'");
       statement.execute("COPY (" + with + select + from + ") TO '" + out + "' (FORMAT parquet)");
     }
     return counts(spark.read().parquet(out.toString()));
