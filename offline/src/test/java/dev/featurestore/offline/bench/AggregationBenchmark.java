@@ -20,7 +20,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -433,15 +432,9 @@ public final class AggregationBenchmark {
             // DuckDB's approx_count_distinct keeps an HLL state per group: at 1M entity rows it
             // ran out of 10 GB (2026-12-02), so DuckDB counts distinct riders exactly.
             true);
-    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection connection = DuckDb.open(DUCKDB_MEMORY);
         Statement statement = connection.createStatement()) {
-      statement.execute("SET threads = 2");
-      statement.execute("SET memory_limit = '" + DUCKDB_MEMORY + "'");
       statement.execute("SET preserve_insertion_order = false");
-      // DuckDB spills to ./.tmp of the working directory unless told otherwise (34 GB seen once).
-      Path spill =
-          Files.createDirectories(Path.of("offline", "target", "duckdb-tmp").toAbsolutePath());
-      statement.execute("SET temp_directory = '" + spill + "'");
       statement.execute("COPY (" + sql + ") TO '" + out + "' (FORMAT parquet)");
       try (ResultSet rs =
           statement.executeQuery("SELECT count(*) FROM read_parquet('" + out + "')")) {

@@ -58,8 +58,13 @@ final class MemorySampler {
   }
 
   private static long rssKb() {
+    return rssKb("self");
+  }
+
+  /** The resident set of a process ({@code self} or a pid) in KB, 0 when it has ended. */
+  static long rssKb(String pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }

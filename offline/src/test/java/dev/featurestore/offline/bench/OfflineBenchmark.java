@@ -20,7 +20,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -44,7 +44,9 @@ import org.apache.spark.sql.expressions.Window;
  * variant over 1k entities), N/10 entity rows. Every approach reads the same Parquet files and
  * writes its result as Parquet. Not a test: run {@code benchmarks/offline.sh}.
  *
- * <p>Arguments: {@code [--sizes N,N,N] [--dense N] [--work DIR] [--out FILE]}.
+ * <p>Arguments: {@code [--cases sparse,dense,shape] [--sizes N,N,N] [--dense N] [--shape-sizes N,N]
+ * [--shape-source-rows N] [--only all|ours|profile] [--reps N] [--work DIR] [--out FILE]}. The
+ * {@code shape} case is issue 15's request ({@link ShapeBenchmark}).
  */
 public final class OfflineBenchmark {
   private static final int VIEWS = 3;
@@ -74,6 +76,8 @@ public final class OfflineBenchmark {
       long peakRssMb,
       long peakHeapMb) {}
 
+  private static final Set<String> CASES = Set.of("sparse", "dense", "shape");
+
   private OfflineBenchmark(SparkSession spark, Path work) {
     this.spark = spark;
     this.work = work;
@@ -84,6 +88,9 @@ public final class OfflineBenchmark {
     long dense = 1_000_000L;
     Path work = Path.of("benchmarks/work/offline");
     Path out = Path.of("benchmarks/results/offline.md");
+    Set<String> selected = CASES;
+    List<Long> shapeSizes = List.of(1_000_000L, 4_000_000L);
+    long shapeSourceRows = 4_000_000L;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--sizes" -> sizes = Stream.of(args[i + 1].split(",")).map(Long::parseLong).toList();
@@ -92,6 +99,10 @@ public final class OfflineBenchmark {
         case "--out" -> out = Path.of(args[i + 1]);
         case "--only" -> only = args[i + 1];
         case "--reps" -> reps = Integer.parseInt(args[i + 1]);
+        case "--cases" -> selected = cases(args[i + 1]);
+        case "--shape-sizes" ->
+            shapeSizes = Stream.of(args[i + 1].split(",")).map(Long::parseLong).toList();
+        case "--shape-source-rows" -> shapeSourceRows = Long.parseLong(args[i + 1]);
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
@@ -111,26 +122,56 @@ public final class OfflineBenchmark {
     benchmark.memory.start();
 
     List<Case> cases = new ArrayList<>();
-    for (long size : sizes) {
-      cases.add(new Case("sparse", size, SPARSE_ENTITIES, size / 10));
+    if (selected.contains("sparse")) {
+      for (long size : sizes) {
+        cases.add(new Case("sparse", size, SPARSE_ENTITIES, size / 10));
+      }
     }
-    if (dense > 0) {
+    if (dense > 0 && selected.contains("dense")) {
       cases.add(new Case("dense", dense, DENSE_ENTITIES, dense / 10));
     }
+    ShapeBenchmark shape = null;
+    if (selected.contains("shape") && !only.equals("profile")) {
+      shape = new ShapeBenchmark(spark, benchmark, work, shapeSourceRows, only, reps);
+    } else if (selected.contains("shape")) {
+      System.out.println(
+          "--only profile records the sparse and dense cases; skipping the shape case");
+    }
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-    benchmark.warmUp();
+    if (!cases.isEmpty()) {
+      benchmark.warmUp();
+    }
+    if (shape != null) {
+      shape.warmUp();
+    }
     List<String> lines = new ArrayList<>();
     long started = System.nanoTime();
     for (Case c : cases) {
       lines.add(benchmark.run(c));
+    }
+    List<String> shapeLines = new ArrayList<>();
+    for (long entityRows : shape == null ? List.<Long>of() : shapeSizes) {
+      shapeLines.add(shape.run(entityRows));
     }
     String load =
         "1/5/15-minute load average before: "
             + loadBefore
             + "; after: "
             + Files.readString(Path.of("/proc/loadavg")).trim();
-    benchmark.report(out, lines, (System.nanoTime() - started) / 1e9, load);
+    String shapeSection = shape == null ? "" : shape.section(shapeLines);
+    benchmark.report(out, lines, shapeSection, (System.nanoTime() - started) / 1e9, load);
     spark.stop();
+  }
+
+  private static Set<String> cases(String list) {
+    Set<String> cases = Set.of(list.split(","));
+    for (String c : cases) {
+      if (!CASES.contains(c)) {
+        throw new IllegalArgumentException(
+            "Invalid --cases: '" + c + "' is no case (cases: sparse, dense, shape)");
+      }
+    }
+    return cases;
   }
 
   private void warmUp() throws Exception {
@@ -225,7 +266,8 @@ public final class OfflineBenchmark {
             : "NO: " + ours + " / " + naive + " / " + duck);
   }
 
-  private static Timing best(Timing previous, Timing next) {
+  /** The best wall and CPU time of two repetitions, the larger memory peaks. */
+  static Timing best(Timing previous, Timing next) {
     if (previous == null) {
       return next;
     }
@@ -238,7 +280,7 @@ public final class OfflineBenchmark {
         Math.max(previous.peakHeapMb(), next.peakHeapMb()));
   }
 
-  private Timing measure(Callable<long[]> job) throws Exception {
+  Timing measure(Callable<long[]> job) throws Exception {
     System.gc();
     memory.reset();
     var os =
@@ -471,14 +513,8 @@ public final class OfflineBenchmark {
               a));
     }
     Path out = dir.resolve("out-duckdb.parquet");
-    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection connection = DuckDb.open();
         Statement statement = connection.createStatement()) {
-      statement.execute("SET threads = 2");
-      statement.execute("SET memory_limit = '4GB'");
-      // DuckDB spills to ./.tmp of the working directory unless told otherwise (34 GB seen once).
-      Path spill =
-          Files.createDirectories(Path.of("offline", "target", "duckdb-tmp").toAbsolutePath());
-      statement.execute("SET temp_directory = '" + spill + "'");
       statement.execute("COPY (" + select + from + ") TO '" + out + "' (FORMAT parquet)");
       try (ResultSet rs =
           statement.executeQuery(
@@ -491,7 +527,8 @@ public final class OfflineBenchmark {
     }
   }
 
-  private void report(Path out, List<String> lines, double seconds, String load)
+  private void report(
+      Path out, List<String> lines, String shapeSection, double seconds, String load)
       throws IOException {
     StringBuilder text = new StringBuilder();
     text.append("# Offline benchmark: point-in-time join\n\n");
@@ -505,21 +542,26 @@ public final class OfflineBenchmark {
             spark.version(),
             Runtime.getRuntime().maxMemory() >> 20,
             seconds));
-    text.append(
-        "3 feature views (3 features each; TTL none / 30 days / 7 days; with created timestamps) of N rows over one year, N/10 entity rows; every approach reads the same Parquet files and writes its result as Parquet (time includes the write). Each approach runs "
-            + reps
-            + " times, interleaved, after a small warm-up; the table shows the best wall time and the best process CPU time (all threads, DuckDB's native threads included) of each. Wall times on a 2-core VM are noisy (the load averages before and after are in the footer); CPU time is the steadier measure of work.\n\n");
-    text.append(
-        "| case | feature rows / view | entities | entity rows | this project: wall s (CPU s) | naive Spark: wall (CPU) | DuckDB ASOF: wall (CPU) | naive / ours: wall (CPU) | ours / DuckDB: wall (CPU) | ours output rows/s (wall) | peak RSS MB ours / naive / DuckDB | same rows and matches |\n");
-    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    lines.forEach(l -> text.append(l).append('\n'));
+    if (!lines.isEmpty()) { // else only the shape case ran
+      text.append(
+          "3 feature views (3 features each; TTL none / 30 days / 7 days; with created timestamps) of N rows over one year, N/10 entity rows; every approach reads the same Parquet files and writes its result as Parquet (time includes the write). Each approach runs "
+              + reps
+              + " times, interleaved, after a small warm-up; the table shows the best wall time and the best process CPU time (all threads, DuckDB's native threads included) of each. Wall times on a 2-core VM are noisy (the load averages before and after are in the footer); CPU time is the steadier measure of work.\n\n");
+      text.append(
+          "| case | feature rows / view | entities | entity rows | this project: wall s (CPU s) | naive Spark: wall (CPU) | DuckDB ASOF: wall (CPU) | naive / ours: wall (CPU) | ours / DuckDB: wall (CPU) | ours output rows/s (wall) | peak RSS MB ours / naive / DuckDB | same rows and matches |\n");
+      text.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      lines.forEach(l -> text.append(l).append('\n'));
+    }
+    if (!shapeSection.isEmpty()) {
+      text.append(lines.isEmpty() ? "" : "\n").append(shapeSection);
+    }
     text.append('\n').append(load).append('\n');
     Files.createDirectories(out.getParent());
     Files.writeString(out, text.toString());
     System.out.println(text);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
