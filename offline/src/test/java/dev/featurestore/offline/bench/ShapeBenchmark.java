@@ -5,23 +5,16 @@ package dev.featurestore.offline.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.monotonically_increasing_id;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.featurestore.offline.HistoricalFeatures;
 import dev.featurestore.offline.TrainingSetOptions;
 import dev.featurestore.offline.bench.OfflineBenchmark.Timing;
-import dev.featurestore.offline.bench.ShapeData.Feature;
-import dev.featurestore.offline.bench.ShapeData.View;
 import dev.featurestore.registry.repo.FeatureRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +23,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * Issue 15's request shape ({@link ShapeData}) timed four ways on the same files: this project's
@@ -74,8 +65,8 @@ final class ShapeBenchmark {
     Path dir = ShapeData.generate(spark, work.resolve("shape-warm-up"), 20_000, 80_000);
     ours(dir);
     if (!only.equals("ours")) {
-      naive(dir);
-      duckdb(dir);
+      ShapeBaselines.naive(spark, dir);
+      ShapeBaselines.duckdb(spark, dir);
     }
   }
 
@@ -105,10 +96,12 @@ final class ShapeBenchmark {
         continue;
       }
       if (naive == null || naive.seconds() < 300) {
-        naive = OfflineBenchmark.best(naive, benchmark.measure(() -> naive(dir)));
+        naive =
+            OfflineBenchmark.best(naive, benchmark.measure(() -> ShapeBaselines.naive(spark, dir)));
         System.out.println("   naive Spark:              " + naive);
       }
-      duck = OfflineBenchmark.best(duck, benchmark.measure(() -> duckdb(dir)));
+      duck =
+          OfflineBenchmark.best(duck, benchmark.measure(() -> ShapeBaselines.duckdb(spark, dir)));
       System.out.println("   DuckDB ASOF:              " + duck);
     }
     breakdowns.add(breakdown(dir, entityRows));
@@ -194,7 +187,7 @@ final class ShapeBenchmark {
             TrainingSetOptions.defaults()
                 .withFullFeatureNames()
                 .withBroadcastLimit(broadcastLimit()));
-    return writeAndCount(result, dir.resolve("out-ours"));
+    return ShapeBaselines.writeAndCount(spark, result, dir.resolve("out-ours"));
   }
 
   private static long broadcastLimit() {
@@ -272,154 +265,6 @@ final class ShapeBenchmark {
             breakdown.applicationSeconds(),
             run.seconds() - breakdown.applicationSeconds())
         + breakdown.markdown();
-  }
-
-  /** Join on the keys and the time range, then keep row_number() = 1 per entity row and view. */
-  private long[] naive(Path dir) {
-    // Entity rows repeat (exact duplicates): each needs its own number to be ranked alone.
-    Dataset<Row> entities =
-        spark
-            .read()
-            .parquet(dir.resolve("entities").toString())
-            .withColumn("__rid", monotonically_increasing_id());
-    Row range =
-        entities
-            .selectExpr("unix_micros(min(event_timestamp))", "unix_micros(max(event_timestamp))")
-            .first();
-    Dataset<Row> result = entities;
-    for (View view : ShapeData.VIEWS) {
-      List<String> columns = new ArrayList<>();
-      for (String key : view.keys()) {
-        columns.add(key + " as __k_" + key);
-      }
-      columns.add("unix_micros(event_timestamp) as __fts");
-      columns.add(
-          view.created()
-              ? "unix_micros(created) as __fcreated"
-              : "cast(null as bigint) as __fcreated");
-      for (Feature f : view.features()) {
-        columns.add(f.name() + " as " + view.name() + "__" + f.name());
-      }
-      Dataset<Row> source =
-          spark
-              .read()
-              .parquet(dir.resolve("data").resolve(view.name()).toString())
-              .selectExpr(columns.toArray(String[]::new))
-              .where(col("__fts").leq(range.getLong(1)));
-      Column ts = unix_micros(result.col("event_timestamp"));
-      Column condition = source.col("__fts").leq(ts);
-      if (view.ttlDays() > 0) {
-        source = source.where(col("__fts").geq(range.getLong(0) - view.ttlMicros()));
-        condition = condition.and(source.col("__fts").geq(ts.minus(lit(view.ttlMicros()))));
-      }
-      for (String key : view.keys()) {
-        condition = condition.and(result.col(key).equalTo(source.col("__k_" + key)));
-      }
-      List<Column> order =
-          new ArrayList<>(
-              List.of(col("__fts").desc_nulls_last(), col("__fcreated").desc_nulls_last()));
-      for (Feature f : view.features()) {
-        order.add(col(view.name() + "__" + f.name()).desc_nulls_last());
-      }
-      Dataset<Row> joined = result.join(source, condition, "left");
-      result =
-          joined
-              .withColumn(
-                  "__rn",
-                  row_number()
-                      .over(Window.partitionBy("__rid").orderBy(order.toArray(Column[]::new))))
-              .where("__rn = 1")
-              .drop("__rn", "__fts", "__fcreated")
-              .drop(view.keys().stream().map(k -> "__k_" + k).toArray(String[]::new));
-    }
-    return writeAndCount(result.drop("__rid"), dir.resolve("out-naive"));
-  }
-
-  /** One ASOF LEFT JOIN per view, over the best source row per key and event timestamp. */
-  private long[] duckdb(Path dir) throws Exception {
-    StringBuilder with = new StringBuilder("WITH ");
-    StringBuilder select = new StringBuilder(" SELECT e.*");
-    StringBuilder from =
-        new StringBuilder(" FROM read_parquet('" + dir.resolve("entities") + "/*.parquet') e");
-    for (int v = 0; v < ShapeData.VIEWS.size(); v++) {
-      View view = ShapeData.VIEWS.get(v);
-      String a = "v" + v;
-      String keys = String.join(", ", view.keys());
-      List<String> order = new ArrayList<>();
-      if (view.created()) {
-        order.add("created DESC NULLS LAST"); // a row without one loses to a row with one
-      }
-      for (Feature f : view.features()) {
-        order.add(f.name() + " DESC NULLS LAST");
-      }
-      with.append(v == 0 ? "" : ", ")
-          .append(a)
-          .append(" AS (SELECT ")
-          .append(keys)
-          .append(", event_timestamp");
-      view.features().forEach(f -> with.append(", ").append(f.name()));
-      with.append(" FROM read_parquet('")
-          .append(dir.resolve("data").resolve(view.name()))
-          .append("/*.parquet') WHERE event_timestamp IS NOT NULL");
-      view.keys().forEach(k -> with.append(" AND ").append(k).append(" IS NOT NULL"));
-      with.append(" QUALIFY row_number() OVER (PARTITION BY ")
-          .append(keys)
-          .append(", event_timestamp ORDER BY ")
-          .append(String.join(", ", order))
-          .append(") = 1)");
-      for (Feature f : view.features()) {
-        String value = a + "." + f.name();
-        if (view.ttlDays() > 0) {
-          // Exactly TTL old is still valid; compared in epoch micros (no time zone arithmetic).
-          value =
-              String.format(
-                  Locale.ROOT,
-                  "CASE WHEN epoch_us(%s.event_timestamp) >= epoch_us(e.event_timestamp) - %d THEN %s END",
-                  a,
-                  view.ttlMicros(),
-                  value);
-        }
-        select
-            .append(", ")
-            .append(value)
-            .append(" AS ")
-            .append(view.name())
-            .append("__")
-            .append(f.name());
-      }
-      from.append(" ASOF LEFT JOIN ").append(a).append(" ON ");
-      for (String key : view.keys()) {
-        from.append("e.")
-            .append(key)
-            .append(" = ")
-            .append(a)
-            .append('.')
-            .append(key)
-            .append(" AND ");
-      }
-      from.append("e.event_timestamp >= ").append(a).append(".event_timestamp");
-    }
-    Path out = dir.resolve("out-duckdb.parquet");
-    try (Connection connection = DuckDb.open();
-        Statement statement = connection.createStatement()) {
-      statement.execute("COPY (" + with + select + from + ") TO '" + out + "' (FORMAT parquet)");
-    }
-    return counts(spark.read().parquet(out.toString()));
-  }
-
-  private long[] writeAndCount(Dataset<Row> result, Path out) {
-    result.write().mode(SaveMode.Overwrite).parquet(out.toString());
-    return counts(spark.read().parquet(out.toString()));
-  }
-
-  /** The row count and the non-null values of each view's first feature. */
-  private static long[] counts(Dataset<Row> written) {
-    String matched =
-        String.join(
-            " + ",
-            ShapeData.VIEWS.stream().map(v -> "count(" + v.references().get(0) + ")").toList());
-    Row counts = written.selectExpr("count(*)", matched).first();
-    return new long[] {counts.getLong(0), counts.getLong(1)};
   }
 
   /** The outputs' columns in one order, timestamps as epoch micros. */
