@@ -33,6 +33,9 @@ public final class Tile {
   long newestEventMicros = Long.MIN_VALUE;
   final Part[] parts;
 
+  /** Set by {@link TileCodec#decode}: its sums are rounded, so nothing can be added to it. */
+  boolean readOnly;
+
   /** An empty tile of this layout. */
   public Tile(TileLayout layout) {
     this.layout = layout;
@@ -50,6 +53,9 @@ public final class Tile {
    * @param values its values of {@link TileLayout#columns()}, in that order (nulls allowed)
    */
   public void add(long eventMicros, long createdMicros, Object[] values) {
+    if (readOnly) {
+      throw new IllegalStateException("A decoded tile is read-only");
+    }
     rows++;
     newestEventMicros = Math.max(newestEventMicros, eventMicros);
     for (int i = 0; i < parts.length; i++) {
@@ -102,9 +108,6 @@ public final class Tile {
     /** Whether {@link #roundedSum} and {@link #roundedM2} hold the current values. */
     private boolean rounded;
 
-    /** Set by {@link TileCodec#decode}: the values as encoded, and no exact sums to add to. */
-    private boolean decoded;
-
     private double roundedSum;
     private double roundedM2;
 
@@ -122,9 +125,6 @@ public final class Tile {
     }
 
     void add(TileLayout layout, int column, long eventMicros, long createdMicros, Object value) {
-      if (decoded) {
-        throw new IllegalStateException("A decoded tile is read-only");
-      }
       count++;
       if (layout.needsMoments(column)) {
         addMoments(value);
@@ -169,7 +169,6 @@ public final class Tile {
 
     /** Sets the values of a decoded part, which cannot be added to. */
     void decoded(long longSum, double sum, double m2) {
-      this.decoded = true;
       this.longSum = longSum;
       this.roundedSum = integers ? (double) longSum : sum;
       this.roundedM2 = m2;

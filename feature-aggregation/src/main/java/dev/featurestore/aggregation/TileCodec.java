@@ -106,6 +106,7 @@ public final class TileCodec {
   /** Decodes a tile for this layout. */
   public static Tile decode(TileLayout layout, byte[] value) {
     Tile tile = new Tile(layout);
+    tile.readOnly = true;
     // A ByteBuffer, not a DataInputStream: its reads are plain array reads (a lookup decodes up
     // to longest window / H tiles per entity and view).
     ByteBuffer in = ByteBuffer.wrap(value);
