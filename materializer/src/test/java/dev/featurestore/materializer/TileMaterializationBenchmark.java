@@ -11,16 +11,8 @@ import static org.apache.spark.sql.functions.expr;
 
 import dev.featurestore.localredis.RedisServerProcess;
 import dev.featurestore.registry.config.RedisConfig;
-import dev.featurestore.registry.definition.Aggregation;
-import dev.featurestore.registry.definition.AggregationFunction;
-import dev.featurestore.registry.definition.Aggregations;
-import dev.featurestore.registry.definition.Definitions;
-import dev.featurestore.registry.definition.Entity;
-import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.definition.JoinKey;
-import dev.featurestore.registry.definition.ParquetSource;
-import dev.featurestore.registry.definition.ValueType;
 import dev.featurestore.registry.testing.RedisFixture;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -33,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -211,7 +202,7 @@ public final class TileMaterializationBenchmark {
     Materializer materializer =
         new Materializer(
             spark,
-            definitions(data),
+            TestDefinitions.tripsProject(PROJECT, data),
             RedisConfig.standalone(uri),
             p -> p,
             MaterializerOptions.fromMap(Map.of()),
@@ -257,54 +248,6 @@ public final class TileMaterializationBenchmark {
         .findFirst()
         .orElse("?")
         .trim();
-  }
-
-  private static Definitions definitions(Path data) {
-    List<Aggregation> aggregations = new ArrayList<>();
-    aggregations.add(aggregation("trips_1h", AggregationFunction.COUNT, null, 1, 0));
-    aggregations.add(aggregation("fare_sum_24h", AggregationFunction.SUM, "fare", 24, 0));
-    aggregations.add(aggregation("fare_avg_7d", AggregationFunction.AVG, "fare", 168, 0));
-    aggregations.add(aggregation("fare_max_24h", AggregationFunction.MAX, "fare", 24, 0));
-    aggregations.add(aggregation("fare_min_1h", AggregationFunction.MIN, "fare", 1, 0));
-    aggregations.add(aggregation("fare_std_7d", AggregationFunction.STDDEV, "fare", 168, 0));
-    aggregations.add(aggregation("fare_last_24h", AggregationFunction.LAST, "fare", 24, 0));
-    aggregations.add(aggregation("fares_last3_7d", AggregationFunction.LAST_N, "fare", 168, 3));
-    aggregations.add(
-        aggregation("riders_7d", AggregationFunction.APPROX_COUNT_DISTINCT, "rider_id", 168, 0));
-    FeatureView view =
-        new FeatureView(
-            "driver_trips",
-            List.of("driver"),
-            "trips_src",
-            Duration.ZERO,
-            true,
-            List.of(),
-            Map.of(),
-            "",
-            Optional.empty(),
-            Optional.of(new Aggregations(Duration.ofHours(1), aggregations)));
-    return new Definitions(
-        PROJECT,
-        List.of(new Entity("driver", List.of(new JoinKey("driver_id", ValueType.INT64)), "")),
-        List.of(
-            new ParquetSource(
-                "trips_src", data.toString(), "event_timestamp", Optional.empty(), "")),
-        List.of(view),
-        List.of());
-  }
-
-  private static Aggregation aggregation(
-      String name, AggregationFunction function, String column, int hours, int n) {
-    ValueType type =
-        column == null ? null : column.equals("rider_id") ? ValueType.INT64 : ValueType.FLOAT64;
-    return new Aggregation(
-        name,
-        function,
-        Optional.ofNullable(column),
-        Optional.ofNullable(type),
-        Duration.ofHours(hours),
-        n,
-        "");
   }
 
   /**

@@ -8,16 +8,9 @@ import dev.featurestore.aggregation.TileCodec;
 import dev.featurestore.aggregation.TileLayout;
 import dev.featurestore.aggregation.WindowValues;
 import dev.featurestore.aggregation.Windows;
-import dev.featurestore.registry.definition.Aggregation;
-import dev.featurestore.registry.definition.AggregationFunction;
-import dev.featurestore.registry.definition.Aggregations;
-import dev.featurestore.registry.definition.FeatureView;
-import dev.featurestore.registry.definition.ValueType;
-import java.time.Duration;
+import dev.featurestore.registry.testing.TestDefinitions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -33,7 +26,7 @@ public final class TileFoldMicroBenchmark {
   private TileFoldMicroBenchmark() {}
 
   public static void main(String[] args) {
-    TileLayout layout = TileLayout.of(view());
+    TileLayout layout = TileLayout.of(TestDefinitions.driverTrips());
     long interval = layout.intervalMicros();
     long now = 1_796_000_000_000_000L;
     long head = Windows.tileOf(now, interval);
@@ -81,43 +74,5 @@ public final class TileFoldMicroBenchmark {
       tiles.put(indexes.get(i), TileCodec.decode(layout, encoded.get(i)));
     }
     return tiles;
-  }
-
-  private static FeatureView view() {
-    List<Aggregation> list = new ArrayList<>();
-    list.add(agg("trips_1h", AggregationFunction.COUNT, null, 1, 0));
-    list.add(agg("fare_sum_24h", AggregationFunction.SUM, "fare", 24, 0));
-    list.add(agg("fare_avg_7d", AggregationFunction.AVG, "fare", 168, 0));
-    list.add(agg("fare_max_24h", AggregationFunction.MAX, "fare", 24, 0));
-    list.add(agg("fare_min_1h", AggregationFunction.MIN, "fare", 1, 0));
-    list.add(agg("fare_std_7d", AggregationFunction.STDDEV, "fare", 168, 0));
-    list.add(agg("fare_last_24h", AggregationFunction.LAST, "fare", 24, 0));
-    list.add(agg("fares_last3_7d", AggregationFunction.LAST_N, "fare", 168, 3));
-    list.add(agg("riders_7d", AggregationFunction.APPROX_COUNT_DISTINCT, "rider_id", 168, 0));
-    return new FeatureView(
-        "driver_trips",
-        List.of("driver"),
-        "trips_src",
-        Duration.ZERO,
-        true,
-        List.of(),
-        Map.of(),
-        "",
-        Optional.empty(),
-        Optional.of(new Aggregations(Duration.ofHours(1), list)));
-  }
-
-  private static Aggregation agg(
-      String name, AggregationFunction f, String column, int hours, int n) {
-    ValueType type =
-        column == null ? null : column.equals("fare") ? ValueType.FLOAT64 : ValueType.INT64;
-    return new Aggregation(
-        name,
-        f,
-        Optional.ofNullable(column),
-        Optional.ofNullable(type),
-        Duration.ofHours(hours),
-        n,
-        "");
   }
 }
