@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Writes (key, value, removal time) triples with the newer-wins script, pipelined: keys are grouped
@@ -111,7 +109,7 @@ public final class NewerWinsWriter implements AutoCloseable {
   private void await(Pending pending) throws InterruptedException {
     long count;
     try {
-      count = get(pending.future());
+      count = redis.await(pending.future());
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof RedisNoScriptException)) {
         throw RedisConnections.writeFailure(redis.target(), e.getCause());
@@ -127,23 +125,13 @@ public final class NewerWinsWriter implements AutoCloseable {
                   pending.batch().args());
       redis.flush();
       try {
-        count = get(retry);
+        count = redis.await(retry);
       } catch (ExecutionException again) {
         throw RedisConnections.writeFailure(redis.target(), again.getCause());
       }
     }
     written += count;
     notNewer += pending.batch().size() - count;
-  }
-
-  private long get(RedisFuture<Long> future) throws InterruptedException, ExecutionException {
-    try {
-      return future.get(redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw RedisConnections.writeFailure(
-          redis.target(),
-          new TimeoutException("no answer within " + redis.timeout().toSeconds() + "s"));
-    }
   }
 
   @Override

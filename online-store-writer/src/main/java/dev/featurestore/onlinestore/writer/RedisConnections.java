@@ -24,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One long-lived Lettuce connection per JVM (driver or executor) and Redis target, shared by every
@@ -59,7 +62,36 @@ public final class RedisConnections {
     public Duration timeout() {
       return connection.getTimeout();
     }
+
+    /**
+     * Waits up to the command timeout for a reply, flushing again every {@value
+     * #FLUSH_AGAIN_MILLIS} ms while none came. A Redis Cluster connection queues a command for a
+     * node whose connection is still opening only once it is open, which can be after the writer's
+     * flush (lettuce issues 1111 and 2420); without another flush such a command is never sent.
+     *
+     * @throws ExecutionException when Redis answered with an error or the command failed
+     * @throws FeatureStoreException UNAVAILABLE when no answer came within the timeout
+     */
+    public <T> T await(Future<T> future) throws InterruptedException, ExecutionException {
+      long deadline = System.nanoTime() + timeout().toNanos();
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw writeFailure(
+              target, new TimeoutException("no answer within " + timeout().toSeconds() + "s"));
+        }
+        try {
+          return future.get(
+              Math.min(left, TimeUnit.MILLISECONDS.toNanos(FLUSH_AGAIN_MILLIS)),
+              TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          flush();
+        }
+      }
+    }
   }
+
+  private static final long FLUSH_AGAIN_MILLIS = 20;
 
   /**
    * Returns the JVM's open connection to a target, connecting when there is none or the last one
@@ -117,11 +149,14 @@ public final class RedisConnections {
       var ping = shared.commands().scriptLoad(NewerWinsScript.SOURCE);
       var tiles = shared.commands().scriptLoad(TileScript.SOURCE);
       shared.flush();
-      ping.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      tiles.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      shared.await(ping);
+      shared.await(tiles);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw writeFailure(target, e);
+    } catch (FeatureStoreException e) {
+      evict(target);
+      throw e;
     } catch (Exception e) {
       evict(target);
       throw writeFailure(target, e);

@@ -15,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Writes the tiles of one aggregated view with {@link TileScript}, pipelined as {@link
@@ -138,7 +136,7 @@ public final class TileWriter implements AutoCloseable {
   private void await(Pending pending) throws InterruptedException {
     List<Long> counts;
     try {
-      counts = get(pending.future());
+      counts = redis.await(pending.future());
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof RedisNoScriptException)) {
         throw RedisConnections.writeFailure(redis.target(), e.getCause());
@@ -150,7 +148,7 @@ public final class TileWriter implements AutoCloseable {
               .eval(TileScript.SOURCE, ScriptOutputType.MULTI, pending.keys(), pending.args());
       redis.flush();
       try {
-        counts = get(retry);
+        counts = redis.await(retry);
       } catch (ExecutionException again) {
         throw RedisConnections.writeFailure(redis.target(), again.getCause());
       }
@@ -158,17 +156,6 @@ public final class TileWriter implements AutoCloseable {
     written += counts.get(0);
     notNewer += counts.get(1);
     trimmed += counts.get(2);
-  }
-
-  private List<Long> get(RedisFuture<List<Long>> future)
-      throws InterruptedException, ExecutionException {
-    try {
-      return future.get(redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw RedisConnections.writeFailure(
-          redis.target(),
-          new TimeoutException("no answer within " + redis.timeout().toSeconds() + "s"));
-    }
   }
 
   @Override
