@@ -6,13 +6,12 @@ package dev.featurestore.offline;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import dev.featurestore.aggregation.TileLayout;
 import dev.featurestore.offline.internal.AsOfJoin;
 import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
+import dev.featurestore.offline.internal.EntityScan;
 import dev.featurestore.offline.internal.EntityTimes;
 import dev.featurestore.offline.internal.SourceReduce;
 import dev.featurestore.offline.internal.WindowJoin;
@@ -64,10 +63,10 @@ import org.apache.spark.sql.types.StructType;
  *     TrainingSetOptions.defaults());
  * }</pre>
  *
- * <p>The input is validated and the source schemas are checked before anything heavy runs. Two
- * steps read the entity rows eagerly: an aggregate of their timestamps (minimum and maximum), which
- * is pushed down to the Parquet scans as a time range, and, per group of views on the same keys,
- * the distinct (keys, timestamp) pairs when there are at most {@link
+ * <p>The input is validated and the source schemas are checked before anything heavy runs. One job
+ * reads the entity rows eagerly ({@link EntityScan}): the range of their timestamps, which is
+ * pushed down to the Parquet scans as a time range, and, per group of views on the same keys, the
+ * distinct (keys, timestamp) pairs when there are at most {@link
  * TrainingSetOptions#broadcastLimit()} of them, which are broadcast so that source rows no entity
  * row can pick are dropped before the shuffle. The returned dataset is lazy: feature data is read
  * when it runs, and the training set itself is never collected to the driver. See docs/offline.md
@@ -131,20 +130,13 @@ public final class HistoricalFeatures {
     StructType schema = plan.schema();
     List<String> outputNames = plan.outputNames();
     Map<FeatureView, List<Integer>> byView = plan.byView();
-    Map<FeatureView, List<KeyColumn>> keys = plan.keys();
-    Row range = plan.range();
-
-    // Views whose keys come from the same entity columns share one shuffle and sort.
-    Map<List<String>, List<FeatureView>> groups = new LinkedHashMap<>();
-    Map<List<String>, List<FeatureView>> aggregatedGroups = new LinkedHashMap<>();
-    for (FeatureView view : byView.keySet()) {
-      List<String> columns = keys.get(view).stream().map(KeyColumn::column).toList();
-      (view.isAggregated() ? aggregatedGroups : groups)
-          .computeIfAbsent(columns, c -> new ArrayList<>())
-          .add(view);
-    }
+    EntityScan.Result scan = plan.scan();
+    Map<List<String>, List<FeatureView>> groups = plan.groups();
+    Map<List<String>, List<FeatureView>> aggregatedGroups = plan.aggregatedGroups();
     Dataset<Row> result = entities;
+    int groupIndex = 0;
     for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
+      Optional<EntityTimes> times = scan.times().get(groupIndex++);
       List<PreparedView> prepared = new ArrayList<>();
       List<String> internalNames = new ArrayList<>();
       for (FeatureView view : group.getValue()) {
@@ -153,19 +145,14 @@ public final class HistoricalFeatures {
         }
         prepared.add(plan.prepared().get(view));
       }
-      if (!range.isNullAt(1)) {
-        Optional<EntityTimes> times =
-            EntityTimes.collect(
-                entities, group.getKey(), options.timestampColumn(), options.broadcastLimit());
-        if (times.isPresent()) {
-          Broadcast<EntityTimes> broadcast =
-              JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(times.get());
-          int keyCount = group.getKey().size();
-          prepared.replaceAll(view -> SourceReduce.reduce(view, broadcast, keyCount));
-        }
+      if (times.isPresent()) {
+        Broadcast<EntityTimes> broadcast =
+            JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(times.get());
+        int keyCount = group.getKey().size();
+        prepared.replaceAll(view -> SourceReduce.reduce(view, broadcast, keyCount));
       }
       long maxTtl = prepared.stream().mapToLong(PreparedView::ttlMicros).max().orElse(0);
-      long bucketBase = range.isNullAt(0) ? 0 : range.getLong(0) - maxTtl;
+      long bucketBase = scan.minMicros() - maxTtl;
       result =
           AsOfJoin.join(
               result,
@@ -216,7 +203,7 @@ public final class HistoricalFeatures {
       windowViews.add(new WindowJoin.View(plan.prepared().get(view).rows(), layout, requested));
       reach = Math.max(reach, layout.longestWindowMicros() + layout.intervalMicros());
     }
-    long bucketBase = plan.range().isNullAt(0) ? 0 : plan.range().getLong(0) - reach;
+    long bucketBase = plan.scan().minMicros() - reach;
     return WindowJoin.join(
         entities, keyColumns, options.timestampColumn(), windowViews, internalNames, bucketBase);
   }
@@ -242,7 +229,9 @@ public final class HistoricalFeatures {
       List<String> outputNames,
       Map<FeatureView, List<Integer>> byView,
       Map<FeatureView, List<KeyColumn>> keys,
-      Row range,
+      Map<List<String>, List<FeatureView>> groups,
+      Map<List<String>, List<FeatureView>> aggregatedGroups,
+      EntityScan.Result scan,
       Map<FeatureView, PreparedView> prepared) {}
 
   private Plan plan(
@@ -294,18 +283,27 @@ public final class HistoricalFeatures {
                   viewFeatures));
     }
 
-    Row range =
-        entities
-            .agg(
-                min(unix_micros(col(AsOfJoin.quote(options.timestampColumn())))),
-                max(unix_micros(col(AsOfJoin.quote(options.timestampColumn())))))
-            .first();
+    // Views whose keys come from the same entity columns share one shuffle and sort.
+    Map<List<String>, List<FeatureView>> groups = new LinkedHashMap<>();
+    Map<List<String>, List<FeatureView>> aggregatedGroups = new LinkedHashMap<>();
+    for (FeatureView view : byView.keySet()) {
+      List<String> columns = keys.get(view).stream().map(KeyColumn::column).toList();
+      (view.isAggregated() ? aggregatedGroups : groups)
+          .computeIfAbsent(columns, c -> new ArrayList<>())
+          .add(view);
+    }
+    EntityScan.Result scan =
+        EntityScan.scan(
+            entities,
+            List.copyOf(groups.keySet()),
+            options.timestampColumn(),
+            options.broadcastLimit());
     Map<FeatureView, PreparedView> prepared = new LinkedHashMap<>();
     for (FeatureView view : byView.keySet()) {
       prepared.put(
-          view, prepare(view, sources.get(view), keys.get(view), featuresOf.get(view), range));
+          view, prepare(view, sources.get(view), keys.get(view), featuresOf.get(view), scan));
     }
-    return new Plan(schema, outputNames, byView, keys, range, prepared);
+    return new Plan(schema, outputNames, byView, keys, groups, aggregatedGroups, scan, prepared);
   }
 
   /**
@@ -319,9 +317,9 @@ public final class HistoricalFeatures {
       SourceRows source,
       List<KeyColumn> keys,
       List<Feature> features,
-      Row range) {
+      EntityScan.Result scan) {
     if (view.isAggregated()) {
-      return prepareAggregated(view, source, keys, range);
+      return prepareAggregated(view, source, keys, scan);
     }
     long ttlMicros = view.maxAge().map(t -> t.toNanos() / 1000).orElse(0L);
     Column ts = source.eventTimestamp();
@@ -329,7 +327,7 @@ public final class HistoricalFeatures {
     for (KeyColumn key : keys) {
       keep = keep.and(col(AsOfJoin.quote(key.sourceColumn())).isNotNull());
     }
-    if (range.isNullAt(1)) {
+    if (!scan.rows()) {
       keep = lit(false);
     } else {
       // Literal bounds so that Spark pushes them down to the Parquet scan.
@@ -337,9 +335,9 @@ public final class HistoricalFeatures {
           keep.and(
               source.eventTimeWithin(
                   ttlMicros > 0
-                      ? Optional.of(micros(range.getLong(0) - ttlMicros))
+                      ? Optional.of(micros(scan.minMicros() - ttlMicros))
                       : Optional.empty(),
-                  micros(range.getLong(1))));
+                  micros(scan.maxMicros())));
     }
     // Columns read by lossless widening are cast to their declared types here, so the entity
     // keys and the output columns have the definitions' types.
@@ -365,7 +363,7 @@ public final class HistoricalFeatures {
 
   /** An aggregated view's events: keys, {@code ts}, {@code created}, the tile layout's columns. */
   private static PreparedView prepareAggregated(
-      FeatureView view, SourceRows source, List<KeyColumn> keys, Row range) {
+      FeatureView view, SourceRows source, List<KeyColumn> keys, EntityScan.Result scan) {
     TileLayout layout = TileLayout.of(view);
     Dataset<Row> rows =
         WindowJoin.prepare(
@@ -373,9 +371,9 @@ public final class HistoricalFeatures {
             keys.stream().map(KeyColumn::sourceColumn).toList(),
             keys.stream().map(KeyColumn::type).toList(),
             layout,
-            range.isNullAt(0) ? 0 : range.getLong(0),
-            range.isNullAt(1) ? 0 : range.getLong(1));
-    if (range.isNullAt(1)) {
+            scan.minMicros(),
+            scan.maxMicros());
+    if (!scan.rows()) {
       rows = rows.where(lit(false));
     }
     List<DataType> types = layout.columnTypes().stream().map(SparkTypes::of).toList();

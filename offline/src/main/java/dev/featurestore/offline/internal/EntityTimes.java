@@ -3,25 +3,17 @@
  */
 package dev.featurestore.offline.internal;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.unix_micros;
-
 import java.io.Serial;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 
 /**
  * The distinct timestamps of the entity rows, per key: what {@link SourceReduce} needs to drop, on
  * the map side, the source rows that no entity row can ever pick. Small enough to broadcast by
- * construction ({@link #collect} gives up above a limit).
+ * construction ({@link EntityScan} gives up above a limit).
  *
  * <p>A {@link KeyIndex} reads the keys straight from {@link InternalRow}s and gives each key's
  * range of {@code times}, which holds its timestamps sorted; each position is a bucket of {@link
@@ -43,48 +35,15 @@ public final class EntityTimes implements Serializable {
   }
 
   /**
-   * Collects the distinct (keys, timestamp) pairs of the entity rows whose keys and timestamp are
-   * all set, or returns empty when there are more than {@code limit} of them.
-   *
-   * @param keyColumns the entity key columns, in the order the views' rows hold their keys
+   * Builds the index from rows holding the keys and then the timestamp (epoch micros), every key
+   * and timestamp set; a pair may repeat.
    */
-  public static Optional<EntityTimes> collect(
-      Dataset<Row> entities, List<String> keyColumns, String timestampColumn, long limit) {
-    if (limit <= 0) {
-      return Optional.empty();
-    }
-    int keyCount = keyColumns.size();
-    List<Column> columns = new ArrayList<>();
-    Column present = col(AsOfJoin.quote(timestampColumn)).isNotNull();
-    for (String key : keyColumns) {
-      columns.add(col(AsOfJoin.quote(key)));
-      present = present.and(col(AsOfJoin.quote(key)).isNotNull());
-    }
-    columns.add(unix_micros(col(AsOfJoin.quote(timestampColumn))));
-    Dataset<Row> pairs =
-        entities
-            .where(present)
-            .select(columns.toArray(Column[]::new))
-            .distinct()
-            .limit(limit >= Integer.MAX_VALUE - 1 ? Integer.MAX_VALUE - 1 : (int) limit + 1);
-    DataType[] keyTypes = new DataType[keyCount];
-    for (int i = 0; i < keyCount; i++) {
-      keyTypes[i] = pairs.schema().fields()[i].dataType();
-    }
-    InternalRow[] rows = pairs.queryExecution().executedPlan().executeCollect();
-    if (rows.length > limit) {
-      return Optional.empty();
-    }
-    return Optional.of(of(keyTypes, rows));
-  }
-
-  /** Builds the index from rows holding the keys and then the timestamp (epoch micros). */
-  static EntityTimes of(DataType[] keyTypes, InternalRow[] rows) {
+  static EntityTimes of(DataType[] keyTypes, List<? extends InternalRow> rows) {
     int keyCount = keyTypes.length;
     KeyIndex.Builder builder = KeyIndex.builder(keyTypes);
-    int[] keyOf = new int[rows.length];
-    for (int r = 0; r < rows.length; r++) {
-      keyOf[r] = builder.add(rows[r]);
+    int[] keyOf = new int[rows.size()];
+    for (int r = 0; r < keyOf.length; r++) {
+      keyOf[r] = builder.add(rows.get(r));
     }
     int keys = builder.size();
     int[] start = new int[keys + 1];
@@ -95,14 +54,29 @@ public final class EntityTimes implements Serializable {
       start[k + 1] += start[k];
     }
     int[] fill = Arrays.copyOf(start, keys);
-    long[] times = new long[rows.length];
-    for (int r = 0; r < rows.length; r++) {
-      times[fill[keyOf[r]]++] = rows[r].getLong(keyCount);
+    long[] times = new long[keyOf.length];
+    for (int r = 0; r < keyOf.length; r++) {
+      times[fill[keyOf[r]]++] = rows.get(r).getLong(keyCount);
     }
+    // Each key's times sorted, without repeats: the ranges shrink to the distinct times.
+    int kept = 0;
     for (int k = 0; k < keys; k++) {
       Arrays.sort(times, start[k], start[k + 1]);
+      int from = start[k];
+      int end = start[k + 1];
+      start[k] = kept;
+      for (int t = from; t < end; t++) {
+        if (t == from || times[t] != times[kept - 1]) {
+          times[kept++] = times[t];
+        }
+      }
     }
-    return new EntityTimes(keyTypes, builder.build(start), keys, times);
+    start[keys] = kept;
+    return new EntityTimes(
+        keyTypes,
+        builder.build(start),
+        keys,
+        kept == times.length ? times : Arrays.copyOf(times, kept));
   }
 
   /** The number of (keys, timestamp) pairs held: buckets are numbered {@code 0..pairs()-1}. */

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -50,8 +51,7 @@ class SourceReduceIT {
   private static List<String> reduce(
       Dataset<Row> entities, List<String> keyColumns, Dataset<Row> sources, long ttl) {
     SparkSession spark = SparkTestSession.get();
-    EntityTimes times =
-        EntityTimes.collect(entities, keyColumns, "event_timestamp", 1000).orElseThrow();
+    EntityTimes times = times(entities, keyColumns, 1000).orElseThrow();
     Broadcast<EntityTimes> broadcast =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(times);
     PreparedView view = new PreparedView(sources, List.<DataType>of(DataTypes.StringType), ttl);
@@ -128,15 +128,66 @@ class SourceReduceIT {
             .createDataFrame(
                 List.of(entity(1L, "a", 10L), entity(1L, "a", 20L), entity(1L, "a", 20L)),
                 ENTITIES);
-    assertThat(EntityTimes.collect(entities, List.of("k"), "event_timestamp", 1)).isEmpty();
-    assertThat(EntityTimes.collect(entities, List.of("k"), "event_timestamp", 2))
+    assertThat(times(entities, List.of("k"), 1)).isEmpty();
+    assertThat(times(entities, List.of("k"), 2))
         .hasValueSatisfying(
             times -> {
               assertThat(times.pairs()).isEqualTo(2);
               assertThat(times.keys()).isEqualTo(1);
             });
-    assertThat(EntityTimes.collect(entities, List.of("k"), "event_timestamp", 0)).isEmpty();
-    assertThat(EntityTimes.collect(entities, List.of("k"), "event_timestamp", Long.MAX_VALUE))
+    assertThat(times(entities, List.of("k"), 0)).isEmpty();
+    assertThat(times(entities, List.of("k"), Long.MAX_VALUE))
         .hasValueSatisfying(times -> assertThat(times.pairs()).isEqualTo(2));
+  }
+
+  private static Optional<EntityTimes> times(
+      Dataset<Row> entities, List<String> keyColumns, long limit) {
+    return EntityScan.scan(entities, List.of(keyColumns), "event_timestamp", limit).times().get(0);
+  }
+
+  @Test
+  void scansTheRangeAndEveryGroupsDistinctPairsInOnePass() {
+    Dataset<Row> entities =
+        SparkTestSession.get()
+            .createDataFrame(
+                List.of(
+                    entity(1L, "x", 10L),
+                    entity(1L, "x", 20L),
+                    entity(2L, "y", 10L),
+                    entity(null, "x", 30L),
+                    entity(1L, "x", 20L),
+                    entity(1L, "z", 20L),
+                    entity(2L, null, 40L),
+                    entity(3L, "y", null)),
+                ENTITIES)
+            .repartition(3);
+    List<List<String>> groups = List.of(List.of("k"), List.of("k", "s"));
+
+    EntityScan.Result scan = EntityScan.scan(entities, groups, "event_timestamp", 4);
+
+    assertThat(scan.rows()).isTrue();
+    // The row without a timestamp counts for nothing; the rows with a null key count for the range.
+    assertThat(scan.minMicros()).isEqualTo(10);
+    assertThat(scan.maxMicros()).isEqualTo(40);
+    EntityTimes byK = scan.times().get(0).orElseThrow();
+    assertThat(byK.keys()).isEqualTo(2); // 1: 10, 20; 2: 10, 40
+    assertThat(times(byK)).containsExactlyInAnyOrder(10L, 20L, 10L, 40L);
+    EntityTimes byKs = scan.times().get(1).orElseThrow();
+    assertThat(byKs.keys()).isEqualTo(3); // (1, x): 10, 20; (2, y): 10; (1, z): 20
+    assertThat(times(byKs)).containsExactlyInAnyOrder(10L, 20L, 10L, 20L);
+
+    assertThat(EntityScan.scan(entities, groups, "event_timestamp", 3).times())
+        .containsExactly(Optional.empty(), Optional.empty());
+    EntityScan.Result none = EntityScan.scan(entities.limit(0), groups, "event_timestamp", 4);
+    assertThat(none.rows()).isFalse();
+    assertThat(none.times().get(0).orElseThrow().pairs()).isZero();
+  }
+
+  private static List<Long> times(EntityTimes times) {
+    List<Long> all = new ArrayList<>();
+    for (int bucket = 0; bucket < times.pairs(); bucket++) {
+      all.add(times.timeOf(bucket));
+    }
+    return all;
   }
 }
