@@ -162,7 +162,8 @@ public final class HistoricalFeatures {
               options.timestampColumn(),
               prepared,
               internalNames,
-              bucketBase);
+              bucketBase,
+              scan.maxMicros());
     }
     for (Map.Entry<List<String>, List<FeatureView>> group : aggregatedGroups.entrySet()) {
       result = joinWindows(result, group.getKey(), group.getValue(), plan, features, options);

@@ -99,7 +99,10 @@ class RandomizedPointInTimeIT {
             new TestView("store", STORE_KEYS, new ArrayList<>(), TTL_MICROS, true),
             new TestView("store_no_ttl", STORE_KEYS, new ArrayList<>(), 0, false));
     for (int seed = 0; seed < SEEDS_PER_RUN; seed++) {
-      generate(new Random(dataRun * 1000 + seed), seed * 100L, entities, views);
+      // The last data run puts every other seed's rows ~71 years later: a time span that the
+      // join's one-long sort key cannot hold, so it sorts by every column instead.
+      long offset = dataRun == 3 && seed % 2 == 1 ? 1L << 51 : 0;
+      generate(new Random(dataRun * 1000 + seed), seed * 100L, offset, entities, views);
     }
     for (TestView view : views) {
       write(view);
@@ -193,7 +196,7 @@ class RandomizedPointInTimeIT {
           .thenComparing(SourceRow::g, NULLS_FIRST);
 
   private static void generate(
-      Random random, long keyBase, List<EntityRow> entities, List<TestView> views) {
+      Random random, long keyBase, long offset, List<EntityRow> entities, List<TestView> views) {
     int keys = 1 + random.nextInt(12);
     for (TestView view : views) {
       int count = random.nextInt(150);
@@ -205,7 +208,7 @@ class RandomizedPointInTimeIT {
         SourceRow row =
             new SourceRow(
                 key,
-                gridTime(random),
+                offset + gridTime(random),
                 view.created() && random.nextInt(4) != 0 ? (long) random.nextInt(3) : null,
                 random.nextInt(10) == 0 ? null : (double) random.nextInt(4),
                 random.nextInt(10) == 0 ? null : (long) random.nextInt(3));
@@ -225,7 +228,7 @@ class RandomizedPointInTimeIT {
               (String) keyValue("s", random, keyBase, keys),
               (String) keyValue("code", random, keyBase, keys + 1),
               (Integer) keyValue("region", random, keyBase, keys),
-              random.nextInt(50) == 0 ? null : gridTime(random));
+              random.nextInt(50) == 0 ? null : offset + gridTime(random));
       entities.add(row);
       if (random.nextInt(15) == 0) {
         entities.add(row);

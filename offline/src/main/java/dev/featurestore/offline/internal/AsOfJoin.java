@@ -3,6 +3,7 @@
  */
 package dev.featurestore.offline.internal;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
@@ -34,6 +35,9 @@ import org.apache.spark.sql.types.StructType;
  * columns: one shuffle and one sort of the union, then a streaming pass ({@link AsOfMerge}).
  */
 public final class AsOfJoin {
+  /** Below this many bits of key hash (a time span over ~35 years), the sort uses every column. */
+  private static final int MIN_EXACT_HASH_BITS = 12;
+
   private AsOfJoin() {}
 
   /**
@@ -61,6 +65,7 @@ public final class AsOfJoin {
    * @param outputNames one column name per feature of every view, in order
    * @param bucketBaseMicros the earliest timestamp that matters (min entity timestamp minus the
    *     largest TTL); time buckets of the sort prefix count from here
+   * @param lastMicros the latest entity timestamp (source rows are filtered to at most it)
    */
   public static Dataset<Row> join(
       Dataset<Row> entities,
@@ -68,7 +73,8 @@ public final class AsOfJoin {
       String timestampColumn,
       List<PreparedView> views,
       List<String> outputNames,
-      long bucketBaseMicros) {
+      long bucketBaseMicros,
+      long lastMicros) {
     int keyCount = keyColumns.size();
     // Views share feature slots of the same type: a source row carries only its own view's values,
     // so the shuffled rows stay as narrow as the widest view.
@@ -141,22 +147,43 @@ public final class AsOfJoin {
     }
 
     List<Column> partitionBy = new ArrayList<>();
-    List<Column> sortBy = new ArrayList<>();
-    sortBy.add(col("sk"));
     for (int i = 0; i < keyCount; i++) {
       partitionBy.add(col("k" + i));
-      sortBy.add(col("k" + i));
     }
-    // 31 bits of key hash, then 32 bits of ~1 s time buckets (2^20 µs; 142 years, clamped).
-    Column bucket =
-        greatest(
-            lit(0L),
-            least(lit(0xFFFFFFFFL), shiftright(col("ts").minus(lit(bucketBaseMicros)), 20)));
-    Column hash =
-        shiftleft(shiftrightunsigned(xxhash64(partitionBy.toArray(Column[]::new)), 33), 32);
-    union = union.withColumn("sk", hash.bitwiseOR(bucket));
-    sortBy.add(col("ts"));
-    sortBy.add(col("tag"));
+    Column keyHash = xxhash64(partitionBy.toArray(Column[]::new));
+    Column sinceBase = col("ts").minus(lit(bucketBaseMicros));
+    List<Column> sortBy = new ArrayList<>();
+    sortBy.add(col("sk"));
+    // The bits that hold every microsecond from the base to the last entity timestamp.
+    int timeBits = 64 - Long.numberOfLeadingZeros(Math.max(1, lastMicros - bucketBaseMicros));
+    int hashBits = 62 - timeBits;
+    boolean exact = hashBits >= MIN_EXACT_HASH_BITS;
+    if (exact) {
+      // One long orders the rows completely: the key hash's top bits, the microseconds since the
+      // base (older rows clamped to 0: they precede every entity row, and the merge keeps the best
+      // of them whatever their order), then 0 for a source row, 1 for an entity row. A sort on a
+      // single key that its prefix decides is a radix sort of the prefixes in Spark.
+      Column micros = greatest(lit(0L), least(lit((1L << timeBits) - 1), sinceBase));
+      Column entity = col("tag").equalTo(lit(views.size())).cast(DataTypes.LongType);
+      union =
+          union.withColumn(
+              "sk",
+              coalesce(
+                  shiftleft(shiftrightunsigned(keyHash, 64 - hashBits), timeBits + 1)
+                      .bitwiseOR(shiftleft(micros, 1))
+                      .bitwiseOR(entity),
+                  lit(0L)));
+    } else {
+      // 31 bits of key hash, then 32 bits of ~1 s time buckets (2^20 µs; 142 years, clamped).
+      Column bucket = greatest(lit(0L), least(lit(0xFFFFFFFFL), shiftright(sinceBase, 20)));
+      union =
+          union.withColumn("sk", shiftleft(shiftrightunsigned(keyHash, 33), 32).bitwiseOR(bucket));
+      for (int i = 0; i < keyCount; i++) {
+        sortBy.add(col("k" + i));
+      }
+      sortBy.add(col("ts"));
+      sortBy.add(col("tag"));
+    }
     Dataset<Row> sorted =
         union
             .repartition(partitionBy.toArray(Column[]::new))
@@ -175,7 +202,13 @@ public final class AsOfJoin {
     DataType[] entityTypes =
         Arrays.stream(entitySchema.fields()).map(StructField::dataType).toArray(DataType[]::new);
     AsOfMerge merge =
-        new AsOfMerge(keyTypes, slotTypes.toArray(DataType[]::new), entityTypes, slots, ttls);
+        new AsOfMerge(
+            keyTypes,
+            slotTypes.toArray(DataType[]::new),
+            entityTypes,
+            slots,
+            ttls,
+            exact ? timeBits + 1 : 32);
     RDD<InternalRow> merged =
         sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
     return ((SparkSession) sorted.sparkSession()).internalCreateDataFrame(merged, outSchema, false);

@@ -49,6 +49,7 @@ final class AsOfMerge implements FlatMapFunction<Iterator<InternalRow>, Internal
   private final int[][] slots;
   private final int[] featureOffsets;
   private final long[] ttlMicros;
+  private final int hashShift;
 
   /**
    * @param keyTypes the type of each key column
@@ -56,13 +57,16 @@ final class AsOfMerge implements FlatMapFunction<Iterator<InternalRow>, Internal
    * @param entityTypes the type of each field of the entity struct
    * @param slots for each view, the slot of each of its features
    * @param ttlMicros each view's TTL in microseconds, 0 for none
+   * @param hashShift where the key hash starts in the sort prefix {@code sk}
    */
   AsOfMerge(
       DataType[] keyTypes,
       DataType[] slotTypes,
       DataType[] entityTypes,
       int[][] slots,
-      long[] ttlMicros) {
+      long[] ttlMicros,
+      int hashShift) {
+    this.hashShift = hashShift;
     this.keyTypes = keyTypes.clone();
     this.slotTypes = slotTypes.clone();
     this.entityTypes = entityTypes.clone();
@@ -161,7 +165,7 @@ final class AsOfMerge implements FlatMapFunction<Iterator<InternalRow>, Internal
         // Source rows never get here (null keys and timestamps are filtered out before).
         return entity ? emit(row, false) : null;
       }
-      select(row.getLong(sortKeyIndex) >>> 32, key);
+      select(row.getLong(sortKeyIndex) >>> hashShift, key);
       if (!entity) {
         offer(tag, row);
         return null;

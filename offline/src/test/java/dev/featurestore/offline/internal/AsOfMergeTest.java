@@ -44,7 +44,8 @@ class AsOfMergeTest {
             new DataType[] {DataTypes.DoubleType},
             new DataType[] {DataTypes.StringType},
             new int[][] {{0}},
-            new long[] {ttlMicros});
+            new long[] {ttlMicros},
+            32);
     List<String> out = new ArrayList<>();
     for (Iterator<InternalRow> it = merge.call(List.of(rows).iterator()); it.hasNext(); ) {
       InternalRow row = it.next();
