@@ -18,7 +18,9 @@ import java.util.Map;
  * @param broadcastLimit up to this many distinct (join keys, timestamp) pairs of entity rows, the
  *     pairs are collected and broadcast so that source rows no entity row can pick are dropped
  *     before the shuffle (like a broadcast join: much less to sort); above it, or at 0, every
- *     source row in the time range is shuffled and sorted
+ *     source row in the time range is shuffled and sorted. Views on the same keys whose sources
+ *     hold fewer than 4 rows per entity row (by their Parquet footers) skip this step too, since
+ *     there it costs more than it saves (docs/offline.md, "How it works")
  */
 public record TrainingSetOptions(
     boolean fullFeatureNames,

@@ -30,11 +30,13 @@ import org.apache.spark.unsafe.types.UTF8String;
  * the same type, which keeps the shuffled rows narrow), the entity row as a struct, and the sort
  * prefix {@code sk}.
  *
- * <p>The input is sorted by {@code (sk, keys, ts, tag)} where {@code sk} is a 31-bit hash of the
- * keys in the high bits and a coarse time bucket in the low bits. That gives Spark's sorter a
- * decisive 64-bit prefix (the full comparator is needed only within a bucket), and it keeps every
- * key's rows in time order. Keys whose hashes collide interleave, so the state is kept per key
- * among the keys of the current hash: a tiny map, cleared whenever the hash changes.
+ * <p>The input is sorted by {@code sk} alone, the key hash in its bits from {@code hashShift} up,
+ * then the microseconds since the base and the source/entity bit ({@link AsOfJoin}); or, for a
+ * time span too wide for that, by {@code (sk, keys, ts, tag)} with a 31-bit hash and ~1 s buckets.
+ * Either way every key's rows are in time order, except source rows older than the base, which
+ * share time 0: {@link #offer} keeps the best row by the full order, whatever the arrival order.
+ * Keys whose hashes collide interleave, so the state is kept per key among the keys of the
+ * current hash: a tiny map, cleared whenever the hash changes.
  *
  * <p>It works on Spark's internal rows: a best row is kept as a copy of its input row, and the
  * output rows are built from the entity struct and those copies, with no conversion to {@code
@@ -194,8 +196,8 @@ final class AsOfMerge implements FlatMapFunction<Iterator<InternalRow>, Internal
 
     private void offer(int view, InternalRow row) {
       InternalRow current = best[view];
-      // Rows arrive in timestamp order, so a later timestamp always wins; at equal timestamps the
-      // later created timestamp wins, then the greater feature values (TieBreak).
+      // The best row by the full order: the later timestamp, then the later created timestamp,
+      // then the greater feature values (TieBreak), so the arrival order does not matter.
       if (current == null) {
         best[view] = row.copy();
       } else if (orders[view].compare(row, current) > 0) {
