@@ -31,12 +31,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * prefix {@code sk}.
  *
  * <p>The input is sorted by {@code sk} alone, the key hash in its bits from {@code hashShift} up,
- * then the microseconds since the base and the source/entity bit ({@link AsOfJoin}); or, for a
- * time span too wide for that, by {@code (sk, keys, ts, tag)} with a 31-bit hash and ~1 s buckets.
+ * then the microseconds since the base and the source/entity bit ({@link AsOfJoin}); or, for a time
+ * span too wide for that, by {@code (sk, keys, ts, tag)} with a 31-bit hash and ~1 s buckets.
  * Either way every key's rows are in time order, except source rows older than the base, which
  * share time 0: {@link #offer} keeps the best row by the full order, whatever the arrival order.
- * Keys whose hashes collide interleave, so the state is kept per key among the keys of the
- * current hash: a tiny map, cleared whenever the hash changes.
+ * Keys whose hashes collide interleave, so the state is kept per key among the keys of the current
+ * hash: a tiny map, cleared whenever the hash changes.
  *
  * <p>It works on Spark's internal rows: a best row is kept as a copy of its input row, and the
  * output rows are built from the entity struct and those copies, with no conversion to {@code
