@@ -235,8 +235,9 @@ class RandomPushRequestsIT {
       try {
         response = send(method, path, contentType, body);
       } catch (HttpTimeoutException e) {
-        // Seen about once in three full runs, on different seeds that pass when sent again:
-        // not understood yet (no server log line); at most one is tolerated, see below.
+        // Each one seen was the request after a 405 to a GET with a body, answered with its
+        // body unread: the keep-alive connection stopped reading (UnreadBodyFilter now reads
+        // such bodies). Sent again to tell a stall from a wrong answer; none is tolerated.
         stalls.add(describe);
         try {
           response = send(method, path, contentType, body);
@@ -285,9 +286,7 @@ class RandomPushRequestsIT {
     }
 
     assertThat(failures).as("failed requests (seed: request -> answer)").isEmpty();
-    assertThat(stalls)
-        .as("requests unanswered in 10 s, answered when sent again")
-        .hasSizeLessThan(2);
+    assertThat(stalls).as("requests unanswered in 10 s, answered when sent again").isEmpty();
     assertThat(byClass[2]).as("2xx answers").isGreaterThan(REQUESTS / 10);
     assertThat(byClass[4]).as("4xx answers").isGreaterThan(REQUESTS / 3);
     assertThat(wroteOnline).as("accepted pushes that changed Redis").isGreaterThan(20);
