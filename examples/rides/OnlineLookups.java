@@ -30,6 +30,12 @@ public class OnlineLookups {
           + " \"driver_daily:rating\"], \"entities\": {\"driver_id\": [1001, 1002, 9999]}}"
     },
     {
+      "Aggregated view driver_trips, computed as of now from its hourly tiles: 1001 (a trip 10"
+          + " minutes before the data ends), 1002 (no trip for 3h: its 1h windows are empty),"
+          + " 9999 (no trips)",
+      "{\"features\": [\"driver_trips:*\"], \"entities\": {\"driver_id\": [1001, 1002, 9999]}}"
+    },
+    {
       "The feature service driver_ranking for driver 1001 and customer 42",
       "{\"feature_service\": \"driver_ranking\","
           + " \"entities\": {\"driver_id\": [1001], \"customer_id\": [42]}}"
@@ -68,7 +74,7 @@ public class OnlineLookups {
     while (keys < results.size() && isKey(names.get(keys).asText())) {
       keys++;
     }
-    String format = "  %-30s %-16s %-16s %-21s %s%n";
+    String format = "  %-30s %-20s %-16s %-21s %s%n";
     System.out.printf(format, "ENTITY", "FEATURE", "STATUS", "EVENT TIMESTAMP", "VALUE");
     int rows = results.get(0).path("values").size();
     for (int row = 0; row < rows; row++) {

@@ -142,15 +142,28 @@ final class RegistryCommand {
         out.printf(format, "source", s.name(), "parquet: " + s.path());
       }
       for (FeatureView v : d.featureViews()) {
+        // An aggregated view has no TTL: its windows define how long events count.
+        String contents =
+            v.aggregations()
+                .map(
+                    a ->
+                        String.format(
+                            "%d aggregations; interval %s, longest window %s",
+                            a.aggregations().size(),
+                            Durations.format(a.interval()),
+                            Durations.format(a.longestWindow())))
+                .orElseGet(
+                    () ->
+                        String.format(
+                            "%d features; ttl %s", v.features().size(), Durations.format(v.ttl())));
         out.printf(
             format,
             "feature_view",
             v.name(),
             String.format(
-                "entities: %s; %d features; ttl %s%s",
+                "entities: %s; %s%s",
                 String.join(", ", v.entities()),
-                v.features().size(),
-                Durations.format(v.ttl()),
+                contents,
                 v.online() ? "; online" : "; offline only"));
       }
       for (FeatureService s : d.featureServices()) {

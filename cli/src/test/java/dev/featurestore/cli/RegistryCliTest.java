@@ -48,7 +48,7 @@ class RegistryCliTest {
     assertThat(plan.err()).isEmpty();
     assertThat(plan.out())
         .startsWith("Project 'rides': nothing applied yet.\n\n  + entity customer\n")
-        .contains("  + feature_view driver_daily\n", "Plan: 9 to add, 0 to change, 0 to remove.\n")
+        .contains("  + feature_view driver_daily\n", "Plan: 11 to add, 0 to change, 0 to remove.\n")
         .contains(
             "Note: Source 'driver_daily_src': nothing at data/driver_daily yet"
                 + " (--allow-missing-sources), its columns were not checked.");
@@ -130,7 +130,9 @@ class RegistryCliTest {
             "entity           driver                       join keys: driver_id int64\n",
             "feature_view     driver_hourly_stats          entities: driver; 3 features; ttl 2h;"
                 + " online\n",
-            "feature_service  driver_ranking               6 features\n");
+            "feature_view     driver_trips                 entities: driver; 6 aggregations;"
+                + " interval 1h, longest window 7d; online\n",
+            "feature_service  driver_ranking               8 features\n");
     assertThat(run("registry", "list", "--repo", repo).out())
         .contains("driver_hourly_stats          entities: driver; 3 features; ttl 1h");
 
@@ -167,7 +169,7 @@ class RegistryCliTest {
     JsonNode node = new ObjectMapper().readTree(json.out());
     assertThat(node.path("kind").asText()).isEqualTo("feature_service");
     assertThat(node.path("version").asLong()).isEqualTo(1);
-    assertThat(node.path("resolved_features")).hasSize(6);
+    assertThat(node.path("resolved_features")).hasSize(8);
     assertThat(node.path("resolved_features").get(4).path("reference").asText())
         .isEqualTo("driver_daily:embedding");
     assertThat(node.path("resolved_features").get(4).path("type").asText())
@@ -176,7 +178,7 @@ class RegistryCliTest {
     JsonNode listJson =
         new ObjectMapper().readTree(run("registry", "list", "--repo", repo, "--json").out());
     assertThat(listJson.path("version").asLong()).isEqualTo(2);
-    assertThat(listJson.path("definitions").path("feature_views")).hasSize(3);
+    assertThat(listJson.path("definitions").path("feature_views")).hasSize(4);
   }
 
   @Test
@@ -234,7 +236,7 @@ class RegistryCliTest {
     assertThat(plan.exitCode()).isEqualTo(1);
     assertThat(plan.err())
         .startsWith(
-            "Invalid definitions: 3 problems\nfeatures/customer.yaml:3:14: Cannot find source")
+            "Invalid definitions: 4 problems\nfeatures/customer.yaml:3:14: Cannot find source")
         .contains(
             "\nfeatures/driver.yaml:3:14: Cannot find source 'driver_hourly_stats_src': nothing"
                 + " exists at data/driver_hourly_stats (file:",

@@ -71,7 +71,7 @@ class ReportCommandTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.out())
         .isEqualTo(
-            "Wrote the data quality report of project 'rides' (registry version 1, 3 feature"
+            "Wrote the data quality report of project 'rides' (registry version 1, 4 feature"
                 + " views) to "
                 + output
                 + "\n  stale views: none; failed checks in the latest runs: 1\n");

@@ -5,6 +5,7 @@ package dev.featurestore.materializer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.aggregation.TileLayout;
 import dev.featurestore.materializer.KeyCheck.Totals;
 import dev.featurestore.materializer.internal.LatestRows;
 import dev.featurestore.materializer.internal.PartitionWriter;
@@ -31,6 +32,7 @@ import io.lettuce.core.RedisException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -291,9 +293,15 @@ public final class Materializer {
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared.
       throw failure(view, e);
     }
+    // The window read, as the summary prints it: a first incremental run has no start, but reads
+    // from floor_H(end) - the longest window.
+    Instant firstRead =
+        Instant.EPOCH.plus(
+            TileMaterialization.firstMicrosRead(TileLayout.of(view), start, end),
+            ChronoUnit.MICROS);
     return new ViewSummary(
         view.name(),
-        start,
+        Optional.of(firstRead),
         end,
         counters.rows().value() + nullKeys,
         counters.written().value(),

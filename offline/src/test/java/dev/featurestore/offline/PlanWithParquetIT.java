@@ -63,7 +63,9 @@ class PlanWithParquetIT {
             "Source 'customer_profile_src': nothing at data/customer_profile yet"
                 + " (--allow-missing-sources), its columns were not checked.",
             "Source 'driver_daily_src': nothing at data/driver_daily yet"
-                + " (--allow-missing-sources), its columns were not checked.");
+                + " (--allow-missing-sources), its columns were not checked.",
+            "Source 'trips_src': nothing at data/trips yet (--allow-missing-sources), its columns"
+                + " were not checked.");
 
     writeHourlyStats(root, DataTypes.createDecimalType(10, 2), new BigDecimal("0.50"));
     assertThatThrownBy(() -> Planner.of(repo).allowingMissingSources().plan())
@@ -114,6 +116,7 @@ class PlanWithParquetIT {
         .hasMessageContaining(
             "(check the parquet: path, or pass --allow-missing-sources when its data is written"
                 + " later)")
-        .hasMessageStartingWith("Invalid definitions: 2 problems");
+        .hasMessageContaining("features/trips.yaml:3:14: Cannot find source 'trips_src'")
+        .hasMessageStartingWith("Invalid definitions: 3 problems");
   }
 }

@@ -57,6 +57,15 @@ class TrainingSetJobIT {
                 + " 3L as lifetime_trip_count, 'gold' as segment")
         .write()
         .parquet(repo.resolve("data/customer_profile").toString());
+    // Trips every 30 minutes from 00:00 to 05:30 on Jan 1: 1001 at the hours (fares 0, 2 .. 10),
+    // 1002 at the half hours (fares 1, 3 .. 11).
+    spark
+        .sql(
+            "select cast(id % 2 + 1001 as bigint) as driver_id, cast(id as bigint) as customer_id,"
+                + " timestamp_seconds(1704067200 + id * 1800) as event_timestamp,"
+                + " cast(id as double) as fare from range(0, 12)")
+        .write()
+        .parquet(repo.resolve("data/trips").toString());
     FeatureRepo open = FeatureRepo.open(repo);
     open.registry().apply(open.definitions());
     entities = dir.resolve("rides.csv");
@@ -125,14 +134,18 @@ class TrainingSetJobIT {
                 "driver_daily__trips_last_7d",
                 "driver_daily__rating",
                 "driver_daily__embedding",
+                "driver_trips__trips_24h",
+                "driver_trips__fare_avg_7d",
                 "customer_profile__current_balance")
             .collectAsList();
     // driver_daily rows: 1001 on Jan 1 (id 0); 1002 on Jan 2 and 1003 on Jan 3 are in the future.
+    // driver_trips as of 06:00 (1001) and 07:30 (1002): all six trips of each; 1003: none, so a
+    // count of 0 and no average.
     assertThat(rows.stream().map(Row::toString))
         .containsExactly(
-            "[1001,0.6,0,4.5,ArraySeq(0.0, 1.0),10.0]",
-            "[1002,0.7,null,null,null,null]",
-            "[1003,0.5,null,null,null,10.0]");
+            "[1001,0.6,0,4.5,ArraySeq(0.0, 1.0),6,5.0,10.0]",
+            "[1002,0.7,null,null,null,6,6.0,null]",
+            "[1003,0.5,null,null,null,0,null,10.0]");
 
     String error =
         stderrOf(

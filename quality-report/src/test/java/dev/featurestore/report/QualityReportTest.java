@@ -76,7 +76,9 @@ class QualityReportTest {
 
     assertThat(data.views())
         .extracting(v -> v.view().name())
-        .containsExactly("customer_profile", "driver_daily", "driver_hourly_stats");
+        .containsExactly("customer_profile", "driver_daily", "driver_hourly_stats", "driver_trips");
+    // An aggregated view is listed, with no statistics runs (its values are computed at lookup).
+    assertThat(data.views().get(3).runs()).isEmpty();
     assertThat(data.views().get(2).runs())
         .extracting("runId")
         .containsExactly("run-hourly-0", "run-hourly-1", "run-hourly-2", "run-hourly-3");

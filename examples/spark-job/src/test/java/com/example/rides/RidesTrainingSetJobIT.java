@@ -61,12 +61,17 @@ class RidesTrainingSetJobIT {
             "trips_last_7d",
             "rating",
             "embedding",
+            "trips_24h",
+            "fare_avg_7d",
             "current_balance");
-    // Driver 9999 has no data: its features are null; the others found values.
+    // Driver 9999 has no data: its features are null, its trip count 0; the others found values.
     assertThat(rows)
         .filteredOn(r -> r.getLong(1) == 9999)
         .isNotEmpty()
-        .allMatch(r -> r.isNullAt(5) && r.isNullAt(7));
+        .allMatch(r -> r.isNullAt(5) && r.isNullAt(7) && r.getLong(10) == 0 && r.isNullAt(11));
+    assertThat(rows)
+        .filteredOn(r -> r.getLong(1) != 9999 && r.getLong(10) > 0 && !r.isNullAt(11))
+        .hasSizeGreaterThan(150);
     assertThat(rows)
         .filteredOn(r -> r.getLong(1) != 9999 && !r.isNullAt(5))
         .hasSizeGreaterThan(150);

@@ -73,9 +73,11 @@ class DefinitionsDiffTest {
             "ADDED sources.customer_profile_src",
             "ADDED sources.driver_daily_src",
             "ADDED sources.driver_hourly_stats_src",
+            "ADDED sources.trips_src",
             "ADDED feature_views.customer_profile",
             "ADDED feature_views.driver_daily",
             "ADDED feature_views.driver_hourly_stats",
+            "ADDED feature_views.driver_trips",
             "ADDED feature_services.driver_ranking");
     assertThat(changes).noneMatch(Change::isBreaking);
   }
@@ -158,10 +160,11 @@ class DefinitionsDiffTest {
             "    feature_services.driver_ranking.description: removed (was Features of the driver"
                 + " ranking model)",
             "    feature_services.driver_ranking.features: [driver_hourly_stats:conv_rate,"
-                + " driver_hourly_stats:acc_rate, driver_daily:*, customer_profile:current_balance]"
+                + " driver_hourly_stats:acc_rate, driver_daily:*, driver_trips:trips_24h,"
+                + " driver_trips:fare_avg_7d, customer_profile:current_balance]"
                 + " -> [driver_hourly_stats:conv_rate, driver_daily:*]  [BREAKING: removes"
-                + " driver_hourly_stats:acc_rate, customer_profile:current_balance from the"
-                + " service's output]");
+                + " driver_hourly_stats:acc_rate, driver_trips:trips_24h, driver_trips:fare_avg_7d,"
+                + " customer_profile:current_balance from the service's output]");
   }
 
   @Test
@@ -266,7 +269,7 @@ class DefinitionsDiffTest {
         new Definitions(
             "rides",
             RIDES.entities(),
-            List.of(RIDES.sources().get(1), RIDES.sources().get(2), moved),
+            List.of(RIDES.sources().get(1), RIDES.sources().get(2), RIDES.sources().get(3), moved),
             views,
             List.of(FeatureService_of("ranking_v2", "customer_profile_v2:*")));
 

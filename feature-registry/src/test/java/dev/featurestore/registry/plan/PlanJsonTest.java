@@ -112,7 +112,7 @@ class PlanJsonTest {
 
     assertThat(json.get("base").isNull()).isTrue();
     assertThat(json.get("summary").toString())
-        .isEqualTo("{\"added\":9,\"changed\":0,\"removed\":0,\"breaking\":0}");
+        .isEqualTo("{\"added\":11,\"changed\":0,\"removed\":0,\"breaking\":0}");
     assertThat(json.get("breaking").asBoolean()).isFalse();
     assertThat(json.get("breaking_changes").size()).isZero();
     assertThat(json.get("changes").get(0).toString())

@@ -58,12 +58,14 @@ class PlannerTest {
               + source customer_profile_src
               + source driver_daily_src
               + source driver_hourly_stats_src
+              + source trips_src
               + feature_view customer_profile
               + feature_view driver_daily
               + feature_view driver_hourly_stats
+              + feature_view driver_trips
               + feature_service driver_ranking
 
-            Plan: 9 to add, 0 to change, 0 to remove.
+            Plan: 11 to add, 0 to change, 0 to remove.
             Note: No source schema reader on the class path: source columns were not checked\
              (the offline module provides one).
             """);
@@ -230,6 +232,13 @@ class PlannerTest {
             "trips_last_7d", "int64",
             "driver_rating", "float64",
             "embedding", "array<float32>"));
+    FakeSourceSchemaReader.SCHEMAS.put(
+        repo.resolve("data/trips"),
+        Map.of(
+            "driver_id", "int64",
+            "customer_id", "int64",
+            "event_timestamp", "timestamp",
+            "fare", "float64"));
     SourceSchemaReader unreachable = source -> java.util.Optional.empty();
 
     Plan plan = Planner.of(repo, List.of(unreachable, new FakeSourceSchemaReader())).plan();

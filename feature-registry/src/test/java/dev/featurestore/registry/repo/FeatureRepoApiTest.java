@@ -67,7 +67,10 @@ class FeatureRepoApiTest {
             "driver_daily:rating float64",
             "driver_daily:embedding array<float32>",
             "driver_hourly_stats:conv_rate float64");
-    ResolvedFeature balance = rides.resolveService("driver_ranking").get(5);
+    ResolvedFeature trips = rides.resolveService("driver_ranking").get(5);
+    assertThat(trips.fullName()).isEqualTo("driver_trips__trips_24h");
+    assertThat(trips.feature().type()).isEqualTo(ValueType.INT64);
+    ResolvedFeature balance = rides.resolveService("driver_ranking").get(7);
     assertThat(balance.fullName()).isEqualTo("customer_profile__current_balance");
     assertThat(balance.feature().type()).isEqualTo(ValueType.FLOAT64);
     assertThatThrownBy(() -> rides.resolveReferences(java.util.List.of("driver_daily:ratin")))

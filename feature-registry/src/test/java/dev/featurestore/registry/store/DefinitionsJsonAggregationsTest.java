@@ -51,7 +51,10 @@ class DefinitionsJsonAggregationsTest {
     assertThat(json.has("aggregations")).isFalse();
     Definitions rides = TestDefinitions.rides();
     Definitions read = DefinitionsJson.fromJson(DefinitionsJson.toJson(rides));
-    assertThat(read.featureViews()).allSatisfy(v -> assertThat(v.isAggregated()).isFalse());
+    assertThat(read.featureViews())
+        .filteredOn(v -> !v.name().equals("driver_trips"))
+        .hasSize(3)
+        .allSatisfy(v -> assertThat(v.isAggregated()).isFalse());
     assertThat(read).isEqualTo(rides);
   }
 }

@@ -154,14 +154,7 @@ public final class TestDefinitions {
     Duration week = Duration.ofDays(7);
     List<Aggregation> aggregations =
         List.of(
-            new Aggregation(
-                "trips_1h",
-                AggregationFunction.COUNT,
-                Optional.empty(),
-                Optional.empty(),
-                hour,
-                0,
-                ""),
+            count("trips_1h", hour),
             aggregation("fare_sum_24h", AggregationFunction.SUM, "fare", ValueType.FLOAT64, day),
             aggregation("fare_avg_7d", AggregationFunction.AVG, "fare", ValueType.FLOAT64, week),
             aggregation("fare_max_24h", AggregationFunction.MAX, "fare", ValueType.FLOAT64, day),
@@ -182,6 +175,11 @@ public final class TestDefinitions {
                 "rider_id",
                 ValueType.INT64,
                 week));
+    return driverTripsView("", aggregations);
+  }
+
+  /** An aggregated view {@code driver_trips} of entity {@code driver} over {@code trips_src}. */
+  private static FeatureView driverTripsView(String description, List<Aggregation> aggregations) {
     return new FeatureView(
         "driver_trips",
         List.of("driver"),
@@ -190,9 +188,9 @@ public final class TestDefinitions {
         true,
         List.of(),
         Map.of(),
-        "",
+        description,
         Optional.empty(),
-        Optional.of(new Aggregations(hour, aggregations)));
+        Optional.of(new Aggregations(Duration.ofHours(1), aggregations)));
   }
 
   /**
@@ -221,7 +219,6 @@ public final class TestDefinitions {
         name, Arrays.stream(references).map(FeatureReference::parse).toList(), "");
   }
 
-  /** The definitions of {@code examples/rides}. */
   /** The rides definitions with one view's TTL changed: distinct content per {@code hours}. */
   public static Definitions ridesWithTtl(int hours) {
     Definitions rides = rides();
@@ -245,6 +242,7 @@ public final class TestDefinitions {
         rides.project(), rides.entities(), rides.sources(), views, rides.featureServices());
   }
 
+  /** The definitions of {@code examples/rides}. */
   public static Definitions rides() {
     ParquetSource hourlySource =
         new ParquetSource(
@@ -328,14 +326,60 @@ public final class TestDefinitions {
                 FeatureReference.parse("driver_hourly_stats:conv_rate"),
                 FeatureReference.parse("driver_hourly_stats:acc_rate"),
                 FeatureReference.parse("driver_daily:*"),
+                FeatureReference.parse("driver_trips:trips_24h"),
+                FeatureReference.parse("driver_trips:fare_avg_7d"),
                 FeatureReference.parse("customer_profile:current_balance")),
             "Features of the driver ranking model");
     return new Definitions(
         "rides",
         List.of(driver(), customer()),
-        List.of(hourlySource, dailySource, customerSource),
-        List.of(hourly, daily, customerProfile),
+        List.of(hourlySource, dailySource, customerSource, ridesTripsSource()),
+        List.of(hourly, daily, customerProfile, ridesDriverTrips()),
         List.of(ranking));
+  }
+
+  /** The trip events of {@code examples/rides} ({@code features/trips.yaml}). */
+  private static ParquetSource ridesTripsSource() {
+    return new ParquetSource(
+        "trips_src",
+        "data/trips",
+        "event_timestamp",
+        Optional.empty(),
+        "Trip events, one row per completed trip");
+  }
+
+  /** The aggregated view {@code driver_trips} of {@code examples/rides}. */
+  private static FeatureView ridesDriverTrips() {
+    Duration hour = Duration.ofHours(1);
+    Duration day = Duration.ofHours(24);
+    Duration week = Duration.ofDays(7);
+    List<Aggregation> aggregations =
+        List.of(
+            count("trips_1h", hour),
+            count("trips_24h", day),
+            aggregation("fare_max_1h", AggregationFunction.MAX, "fare", ValueType.FLOAT64, hour),
+            aggregation("fare_avg_7d", AggregationFunction.AVG, "fare", ValueType.FLOAT64, week),
+            new Aggregation(
+                "fares_last3_24h",
+                AggregationFunction.LAST_N,
+                Optional.of("fare"),
+                Optional.of(ValueType.FLOAT64),
+                day,
+                3,
+                ""),
+            aggregation(
+                "customers_7d",
+                AggregationFunction.APPROX_COUNT_DISTINCT,
+                "customer_id",
+                ValueType.INT64,
+                week));
+    return driverTripsView("Trips and fares of a driver over sliding windows", aggregations);
+  }
+
+  /** A row count over {@code window}. */
+  public static Aggregation count(String name, Duration window) {
+    return new Aggregation(
+        name, AggregationFunction.COUNT, Optional.empty(), Optional.empty(), window, 0, "");
   }
 
   /** Checks with these bounds and null fraction (null for none) and no allowed values. */

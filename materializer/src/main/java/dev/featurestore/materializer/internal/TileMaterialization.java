@@ -80,6 +80,17 @@ public final class TileMaterialization {
         - 1;
   }
 
+  /**
+   * The first microsecond a run reads: {@link #readStartMicros}, but events of tiles the run would
+   * trim at once (older than the longest window + H before its end) are not read, so a backfill
+   * over a year reads the last week of a 7d view, not the year.
+   */
+  public static long firstMicrosRead(TileLayout layout, Optional<Instant> start, Instant end) {
+    return Math.max(
+        readStartMicros(layout, start, end),
+        Windows.tileStart(trimBelowTile(layout, end), layout.intervalMicros()));
+  }
+
   /** Reads, tiles and writes one view; returns the rows read with a null key. */
   public static long run(
       SparkSession spark,
@@ -97,12 +108,8 @@ public final class TileMaterialization {
     Dataset<Row> raw = spark.read().parquet(location);
     check(view, source, raw.schema(), layout, joinKeys);
     long through = Windows.micros(end);
-    long interval = layout.intervalMicros();
     long trimBelowTile = trimBelowTile(layout, end);
-    // Events of tiles the run would trim at once (older than the longest window + H before its
-    // end) are not read: a backfill over a year reads the last week of a 7d view, not the year.
-    long from =
-        Math.max(readStartMicros(layout, start, end), Windows.tileStart(trimBelowTile, interval));
+    long from = firstMicrosRead(layout, start, end);
     List<Column> columns = new ArrayList<>();
     for (JoinKey key : joinKeys) {
       columns.add(col(key.name()));

@@ -43,7 +43,7 @@ public final class ExamplesCli {
       name = "generate-example-data",
       mixinStandardHelpOptions = true,
       description = {
-        "Writes the deterministic Parquet sources of the ride-hailing example (about 340,000 rows)"
+        "Writes the deterministic Parquet sources of the ride-hailing example (about 510,000 rows)"
             + " to DIR/data/, and labelled ride requests to DIR/data/ride_requests.csv.",
         "Timestamps are relative to --now, so lookups right after show current values."
       })
@@ -86,7 +86,8 @@ public final class ExamplesCli {
               + write(
                   dir.resolve("customer_profile"),
                   RidesData.CUSTOMER_PROFILE_SCHEMA,
-                  data.customerProfile());
+                  data.customerProfile())
+              + write(dir.resolve("trips"), RidesData.TRIPS_SCHEMA, data.trips());
       Files.write(dir.resolve("ride_requests.csv"), data.rideRequestsCsv(requests));
       System.out.printf(
           "Generated %,d feature rows and %,d labelled ride requests (data/ride_requests.csv),"

@@ -27,6 +27,11 @@ import java.util.Random;
  *   <li>driver {@value #UNKNOWN_DRIVER}: no data at all: NOT_FOUND.
  * </ul>
  *
+ * <p>In the trip events (the raw events of the aggregated view driver_trips), driver {@value
+ * #ACTIVE_DRIVER} has a trip {@value #ACTIVE_TRIP_AGE_SECONDS} seconds before now, driver {@value
+ * #INACTIVE_DRIVER} none in the last {@value #INACTIVE_TRIP_GAP_HOURS} hours (its 1h windows are
+ * empty) and driver {@value #UNKNOWN_DRIVER} none at all.
+ *
  * <p>Realism: about 3% of the hourly rows arrive late (created hours after their event), rows are
  * written in arrival (created) order, so event timestamps are out of order in the files, and about
  * 2% of the hourly rows are corrected by a second row with the same event timestamp and a later
@@ -44,6 +49,8 @@ final class RidesData {
   static final int WEEKS = 13;
   static final int EMBEDDING_SIZE = 8;
   static final String[] SEGMENTS = {"new", "regular", "premium"};
+  static final long ACTIVE_TRIP_AGE_SECONDS = 600;
+  static final int INACTIVE_TRIP_GAP_HOURS = 3;
 
   static final String DRIVER_HOURLY_SCHEMA =
       "message driver_hourly_stats { required int64 driver_id;"
@@ -62,6 +69,10 @@ final class RidesData {
           + " required int64 event_timestamp (TIMESTAMP(MICROS,true)); optional double current_balance;"
           + " optional double avg_passenger_count; optional int64 lifetime_trip_count;"
           + " optional binary segment (STRING); }";
+
+  static final String TRIPS_SCHEMA =
+      "message trips { required int64 driver_id; required int64 customer_id;"
+          + " required int64 event_timestamp (TIMESTAMP(MICROS,true)); optional double fare; }";
 
   private final Instant now;
   private final long seed;
@@ -167,6 +178,43 @@ final class RidesData {
   }
 
   /**
+   * Trip events, the raw events of the aggregated view driver_trips: columns driver_id,
+   * customer_id, event_timestamp, fare, in event-time order. Each driver takes trips at its own
+   * rate (0.2 to 1.2 an hour, a Poisson process over the last {@value #HOURS} hours, about 170,000
+   * trips); fares are 5 plus an exponential of mean 15, in cents, about 1% null (a fare not yet
+   * known). Several trips of a driver can share a second.
+   */
+  List<Object[]> trips() {
+    Random random = new Random(seed + 4);
+    List<Object[]> rows = new ArrayList<>(DRIVERS * HOURS * 3 / 4);
+    Instant start = now.minus(Duration.ofHours(HOURS));
+    for (int d = 0; d < DRIVERS; d++) {
+      long driver = driverId(d);
+      double perSecond = (0.2 + random.nextDouble()) / 3600;
+      Instant end =
+          driver == INACTIVE_DRIVER ? now.minus(Duration.ofHours(INACTIVE_TRIP_GAP_HOURS)) : now;
+      Instant at = start;
+      while (true) {
+        at = at.plusSeconds((long) Math.ceil(-Math.log(1 - random.nextDouble()) / perSecond));
+        if (!at.isBefore(end)) {
+          break;
+        }
+        rows.add(trip(driver, 1 + random.nextInt(CUSTOMERS), at, fare(random)));
+      }
+      if (driver == ACTIVE_DRIVER) {
+        rows.add(
+            trip(
+                driver,
+                1 + random.nextInt(CUSTOMERS),
+                now.minusSeconds(ACTIVE_TRIP_AGE_SECONDS),
+                fare(random)));
+      }
+    }
+    rows.sort(Comparator.comparing((Object[] r) -> (Instant) r[2]).thenComparing(r -> (Long) r[0]));
+    return rows;
+  }
+
+  /**
    * Labelled ride requests for a training set, as CSV with a header: request_id, driver_id,
    * customer_id, event_timestamp (ISO-8601 UTC), trip_completed (0/1). Some rows name the inactive
    * and the unknown driver, whose features come out null.
@@ -193,6 +241,15 @@ final class RidesData {
 
   private static Object[] row(Object... values) {
     return values;
+  }
+
+  private static Object[] trip(long driver, long customer, Instant at, Double fare) {
+    return row(driver, customer, at, fare);
+  }
+
+  private static Double fare(Random random) {
+    double fare = Math.round((5 - 15 * Math.log(1 - random.nextDouble())) * 100) / 100.0;
+    return random.nextInt(100) == 0 ? null : fare;
   }
 
   private static Object[] hourly(

@@ -150,7 +150,7 @@ class HadoopRegistryIT {
     ApplyResult applied = planner.apply(plan);
 
     assertThat(repo.registry()).isInstanceOf(HadoopRegistry.class);
-    assertThat(plan.changes()).hasSize(9);
+    assertThat(plan.changes()).hasSize(11);
     assertThat(applied.version().number()).isEqualTo(1);
     assertThat(applied.version().audit().orElseThrow().summary())
         .startsWith("+entities.customer, +entities.driver, ");
