@@ -7,6 +7,7 @@ import dev.featurestore.registry.definition.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
 
 /**
  * The partial aggregates of one entity's events in one interval (a tile), or of the part of an
@@ -64,6 +65,28 @@ public final class Tile {
         parts[i].add(layout, i, eventMicros, createdMicros, value);
       }
     }
+  }
+
+  /**
+   * A tile of the events of both tiles, as a push merges its events into a stored tile: its rows,
+   * counts, min, max, latest values and sketch are those of one tile of all the events; its sums
+   * and M2 are combined from the two tiles' rounded ones (integer sums exactly, M2 with Chan et
+   * al.'s pairwise update), so they can differ in the last bits from a tile computed from all the
+   * events at once. Read-only, like a decoded tile. Both tiles must have this layout.
+   */
+  public static Tile merge(Tile a, Tile b) {
+    if (!a.layout.columns().equals(b.layout.columns())
+        || !a.layout.columnTypes().equals(b.layout.columnTypes())) {
+      throw new IllegalArgumentException("Cannot merge tiles of different layouts");
+    }
+    Tile merged = new Tile(a.layout);
+    merged.readOnly = true;
+    merged.rows = a.rows + b.rows;
+    merged.newestEventMicros = Math.max(a.newestEventMicros, b.newestEventMicros);
+    for (int i = 0; i < merged.parts.length; i++) {
+      merged.parts[i].mergeOf(a.layout, i, a.parts[i], b.parts[i]);
+    }
+    return merged;
   }
 
   /** Whether the tile holds no event. */
@@ -147,6 +170,55 @@ public final class Tile {
         }
         Values.update(sketch, type, value);
       }
+    }
+
+    /** Sets this (empty) part to the partial aggregates of both parts' values. */
+    void mergeOf(TileLayout layout, int column, Part a, Part b) {
+      count = a.count + b.count;
+      if (layout.needsMoments(column)) {
+        if (b.count == 0) {
+          decoded(a.sumLong(), a.sumDouble(), a.m2());
+        } else if (a.count == 0) {
+          decoded(b.sumLong(), b.sumDouble(), b.m2());
+        } else {
+          double sumA = integers ? (double) a.sumLong() : a.sumDouble();
+          double sumB = integers ? (double) b.sumLong() : b.sumDouble();
+          double delta = sumB / b.count - sumA / a.count;
+          double m2 = a.m2() + b.m2() + delta * delta * ((double) a.count * b.count / count);
+          decoded(a.sumLong() + b.sumLong(), sumA + sumB, m2);
+        }
+      }
+      if (layout.needsMinMax(column)) {
+        min = pick(a.min, b.min, -1);
+        max = pick(a.max, b.max, 1);
+      }
+      int keep = layout.latest(column);
+      if (keep > 0) {
+        latest.addAll(a.latest);
+        for (Latest value : b.latest) {
+          Values.offer(latest, value, keep, type);
+        }
+      }
+      if (layout.needsSketch(column)) {
+        if (a.sketch == null || b.sketch == null) {
+          // One side has no value: the other's sketch itself, shared (the merged tile is
+          // read-only; a union or a copy can change its bytes, not its estimate).
+          sketch = a.sketch == null ? b.sketch : a.sketch;
+        } else {
+          Union union = new Union(SKETCH_LG_K);
+          union.update(a.sketch);
+          union.update(b.sketch);
+          sketch = union.getResult(a.sketch.getTgtHllType());
+        }
+      }
+    }
+
+    /** The smaller ({@code sign} -1) or greater (1) of two values, either null for none. */
+    private Object pick(Object x, Object y, int sign) {
+      if (x == null || y == null) {
+        return x == null ? y : x;
+      }
+      return Integer.signum(Values.compare(type, y, x)) == sign ? y : x;
     }
 
     private void addMoments(Object value) {

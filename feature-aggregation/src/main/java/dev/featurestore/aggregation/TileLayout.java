@@ -90,6 +90,23 @@ public final class TileLayout implements Serializable {
   }
 
   /**
+   * How long after its newest tile's end an entity's tiles are kept ({@code longest window + H}):
+   * no window as of any time in that tile reaches further back.
+   */
+  public long lifetimeMicros() {
+    return longestWindowMicros + intervalMicros;
+  }
+
+  /**
+   * The oldest tile a write through {@code endMicros} keeps: tiles before it are older than the
+   * longest window + H and are trimmed from every key written (docs/online-store-layout.md,
+   * "Tiles"), by a materialization through its end and by a push through the time it is taken.
+   */
+  public long trimBelowTile(long endMicros) {
+    return Windows.tileOf(endMicros, intervalMicros) - longestWindowMicros / intervalMicros - 1;
+  }
+
+  /**
    * The source columns a tile reads, in the order {@link Tile#add} takes their values (the
    * aggregations' distinct columns in declaration order; a row count reads none).
    */

@@ -74,10 +74,7 @@ public final class TileMaterialization {
    * window + H and are trimmed from every key written (docs/online-store-layout.md, "Tiles").
    */
   static long trimBelowTile(TileLayout layout, Instant end) {
-    long interval = layout.intervalMicros();
-    return Windows.tileOf(Windows.micros(end), interval)
-        - layout.longestWindowMicros() / interval
-        - 1;
+    return layout.trimBelowTile(Windows.micros(end));
   }
 
   /**
@@ -252,7 +249,7 @@ public final class TileMaterialization {
               RedisConnections.get(target),
               trimBelowTile,
               layout.intervalMicros(),
-              layout.longestWindowMicros() + layout.intervalMicros(),
+              layout.lifetimeMicros(),
               tuning.scriptBatchSize(),
               tuning.flushEvery(),
               tuning.maxInFlight())) {

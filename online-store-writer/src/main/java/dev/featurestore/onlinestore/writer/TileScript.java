@@ -49,8 +49,42 @@ public final class TileScript {
   /** The most fields per call (each becomes two arguments of one {@code HSET} via unpack). */
   public static final int MAX_FIELDS_PER_CALL = 2048;
 
-  public static final String SOURCE =
+  /**
+   * The trimming and expiry of one entity hash after a write, shared with {@link TilePushScript}:
+   * with {@code key}, {@code trimBelow}, {@code interval} and {@code lifetime} set, deletes the
+   * fields below the trim bound or below the newest tile minus {@code lifetime / H}, adds their
+   * number to {@code trimmed}, and sets the key's removal time (steps 3 and 4 above).
+   */
+  static final String TRIM_AND_EXPIRE =
       """
+      local newest = nil
+      local names = redis.call('HKEYS', key)
+      for _, field in ipairs(names) do
+        local tile = tonumber(field)
+        if tile ~= nil and (newest == nil or tile > newest) then newest = tile end
+      end
+      local bound = trimBelow
+      if newest ~= nil and newest - lifetime / interval > bound then
+        bound = newest - lifetime / interval
+      end
+      local stale = {}
+      for _, field in ipairs(names) do
+        local tile = tonumber(field)
+        if tile == nil or tile < bound then stale[#stale + 1] = field end
+      end
+      if newest ~= nil and newest < bound then newest = nil end
+      if #stale > 0 then
+        redis.call('HDEL', key, unpack(stale))
+        trimmed = trimmed + #stale
+      end
+      if newest ~= nil then
+        local expireAt = math.floor(((newest + 1) * interval + lifetime) / 1000)
+        redis.call('PEXPIREAT', key, string.format('%.0f', expireAt))
+      end
+      """;
+
+  public static final String SOURCE =
+"""
       local trimBelow = tonumber(ARGV[1])
       local interval = tonumber(ARGV[2])
       local lifetime = tonumber(ARGV[3])
@@ -96,30 +130,9 @@ public final class TileScript {
           end
           redis.call('HSET', key, unpack(kv))
         end
-        local newest = nil
-        local names = redis.call('HKEYS', key)
-        for _, field in ipairs(names) do
-          local tile = tonumber(field)
-          if tile ~= nil and (newest == nil or tile > newest) then newest = tile end
-        end
-        local bound = trimBelow
-        if newest ~= nil and newest - lifetime / interval > bound then
-          bound = newest - lifetime / interval
-        end
-        local stale = {}
-        for _, field in ipairs(names) do
-          local tile = tonumber(field)
-          if tile == nil or tile < bound then stale[#stale + 1] = field end
-        end
-        if newest ~= nil and newest < bound then newest = nil end
-        if #stale > 0 then
-          redis.call('HDEL', key, unpack(stale))
-          trimmed = trimmed + #stale
-        end
-        if newest ~= nil then
-          local expireAt = math.floor(((newest + 1) * interval + lifetime) / 1000)
-          redis.call('PEXPIREAT', key, string.format('%.0f', expireAt))
-        end
+"""
+          + TRIM_AND_EXPIRE
+          + """
       end
       return {written, notNewer, trimmed}
       """;
@@ -129,7 +142,7 @@ public final class TileScript {
 
   private TileScript() {}
 
-  private static String sha1(String text) {
+  static String sha1(String text) {
     try {
       return HexFormat.of()
           .formatHex(

@@ -7,6 +7,7 @@ import dev.featurestore.online.snapshot.ServingSnapshot;
 import dev.featurestore.online.snapshot.ViewReader;
 import dev.featurestore.onlinestore.writer.NewerWinsWriter;
 import dev.featurestore.onlinestore.writer.RedisConnections;
+import dev.featurestore.onlinestore.writer.TilePushWriter;
 import dev.featurestore.onlinestore.writer.ViewWriter;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
@@ -68,9 +69,14 @@ final class OnlinePush {
     // Encode everything before sending anything: a value the codec refuses writes nothing.
     List<ViewWriter> writers = new ArrayList<>();
     List<List<Encoded>> encoded = new ArrayList<>();
+    List<TilePush> tilePushes = new ArrayList<>();
     for (FeatureView view : views) {
       // The snapshot's reader has the view's join keys and codec, made once per registry version.
       ViewReader reader = snapshot.reader(view.name());
+      if (reader.isAggregated()) {
+        tilePushes.add(TilePush.prepare(reader, source, frame, nowMillis * 1000));
+        continue;
+      }
       List<JoinKey> keys = reader.joinKeys();
       ViewWriter writer =
           new ViewWriter(
@@ -110,10 +116,14 @@ final class OnlinePush {
     try {
       shared = RedisConnections.get(redis);
     } catch (FeatureStoreException e) {
-      throw unavailable(action, e, offlineToo);
+      throw unavailable(action, e, offlineToo, List.of());
     }
     shared.connection().setTimeout(timeout);
     NewerWinsWriter writer = new NewerWinsWriter(shared, SCRIPT_BATCH, FLUSH_EVERY, MAX_IN_FLIGHT);
+    long tilesWritten = 0;
+    long tilesRetried = 0;
+    // The aggregated views whose tiles a failure may have left with some of the rows.
+    List<String> tilesTouched = new ArrayList<>();
     try {
       for (int v = 0; v < writers.size(); v++) {
         for (Encoded row : encoded.get(v)) {
@@ -123,15 +133,22 @@ final class OnlinePush {
         }
       }
       writer.finish();
+      for (TilePush tiles : tilePushes) {
+        tilesTouched.add(tiles.viewName());
+        TilePushWriter.Result result = tiles.write(shared);
+        tilesWritten += result.written();
+        tilesRetried += result.retried();
+        skipped += tiles.rowsExpired();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw unavailable(action, RedisConnections.writeFailure(redis, e), offlineToo);
+      throw unavailable(action, RedisConnections.writeFailure(redis, e), offlineToo, tilesTouched);
     } catch (FeatureStoreException e) {
       RedisConnections.evict(redis);
-      throw unavailable(action, e, offlineToo);
+      throw unavailable(action, e, offlineToo, tilesTouched);
     } catch (RedisException e) {
       RedisConnections.evict(redis);
-      throw unavailable(action, RedisConnections.writeFailure(redis, e), offlineToo);
+      throw unavailable(action, RedisConnections.writeFailure(redis, e), offlineToo, tilesTouched);
     } finally {
       writer.close();
     }
@@ -140,20 +157,37 @@ final class OnlinePush {
     online.put("keys_written", writer.written());
     online.put("keys_not_newer", writer.notNewer());
     online.put("rows_expired", skipped);
+    if (!tilePushes.isEmpty()) {
+      // Aggregated views: tiles merged (one per entity and interval the rows fall in), and
+      // compare-and-set attempts repeated because another writer changed a tile in between.
+      online.put("tiles_written", tilesWritten);
+      online.put("tiles_retried", tilesRetried);
+    }
     return online;
   }
 
+  /**
+   * A failed online write. A retry is safe for plain views (newer wins), not for the tiles of
+   * aggregated views the write had begun to merge into: there every row is an event, and a retry
+   * would count the rows already merged again.
+   */
   private static FeatureStoreException unavailable(
-      String action, FeatureStoreException e, boolean offlineToo) {
+      String action, FeatureStoreException e, boolean offlineToo, List<String> tilesTouched) {
+    String retry =
+        tilesTouched.isEmpty()
+            ? "; a retry is safe"
+            : "; the tiles of aggregated feature views "
+                + tilesTouched
+                + " may hold some of the rows already, which a retry would count again";
     return new FeatureStoreException(
         e.errorCode() == ErrorCode.INVALID_ARGUMENT ? ErrorCode.UNAVAILABLE : e.errorCode(),
         action
             + ": "
             + e.getMessage()
             + (offlineToo
-                ? "; nothing was written offline and the online write may be partial; a retry is"
-                    + " safe"
-                : "; the online write may be partial; a retry is safe"),
+                ? "; nothing was written offline and the online write may be partial"
+                : "; the online write may be partial")
+            + retry,
         e);
   }
 

@@ -3,6 +3,7 @@
  */
 package dev.featurestore.online.push;
 
+import dev.featurestore.aggregation.TileLayout;
 import dev.featurestore.offlinestore.append.ParquetAppender;
 import dev.featurestore.online.snapshot.RegistryWatcher;
 import dev.featurestore.online.snapshot.ServingSnapshot;
@@ -128,17 +129,6 @@ final class PushService {
       List<FeatureView> overSource =
           definitions.featureViews().stream().filter(v -> v.source().equals(name)).toList();
       List<FeatureView> online = overSource.stream().filter(FeatureView::online).toList();
-      List<String> aggregated =
-          online.stream().filter(FeatureView::isAggregated).map(FeatureView::name).toList();
-      if (target.online && !aggregated.isEmpty()) {
-        // Tiles are not updated by a push yet; refusing beats serving windows that miss the rows.
-        throw FeatureStoreException.of(
-            ErrorCode.INVALID_ARGUMENT,
-            "%s: it feeds aggregated feature views %s, whose tiles a push does not update yet;"
-                + " push with \"to\": \"offline\" and run 'featurestore materialize-incremental'",
-            action,
-            aggregated);
-      }
       List<FeatureView> checked = target.offline ? overSource : online;
       Map<String, Object> answer =
           write(
@@ -183,9 +173,10 @@ final class PushService {
       if (view.isAggregated()) {
         throw FeatureStoreException.of(
             ErrorCode.INVALID_ARGUMENT,
-            "%s: it is aggregated, and its tiles are written only by 'featurestore materialize'"
-                + " (a write of rows does not update them yet)",
-            action);
+            "%s: it is aggregated: its tiles are written by 'featurestore materialize' and by"
+                + " pushes to its source '%s' (POST /push)",
+            action,
+            view.source());
       }
       ParquetSource source = definitions.source(view.source()).orElseThrow();
       Map<String, Object> answer =
@@ -229,11 +220,16 @@ final class PushService {
         throw new FeatureStoreException(
             e.errorCode(),
             e.getMessage()
-                + (target.online
-                    ? "; the rows were written online (views "
-                        + onlineViews.stream().map(FeatureView::name).toList()
-                        + ") but not offline; a retry is safe"
-                    : "; nothing was written"),
+                + (!target.online
+                    ? "; nothing was written"
+                    : onlineViews.stream().anyMatch(FeatureView::isAggregated)
+                        // Pushed again online, the rows would count twice in the tiles.
+                        ? "; the rows were written online (views "
+                            + onlineViews.stream().map(FeatureView::name).toList()
+                            + ") but not offline; push them again with \"to\": \"offline\""
+                        : "; the rows were written online (views "
+                            + onlineViews.stream().map(FeatureView::name).toList()
+                            + ") but not offline; a retry is safe"),
             e);
       }
       answer.put("offline", Map.of("file", file.getFileName().toString()));
@@ -269,9 +265,20 @@ final class PushService {
                         "source '" + source.name() + "' as created_timestamp_field")));
     for (FeatureView view : views) {
       String by = "feature view '" + view.name() + "'";
-      for (Feature feature : view.features()) {
-        needed.putIfAbsent(
-            feature.sourceColumn(), new PushFrame.Needed(feature.type(), true, true, by));
+      if (!view.isAggregated()) {
+        for (Feature feature : view.features()) {
+          needed.putIfAbsent(
+              feature.sourceColumn(), new PushFrame.Needed(feature.type(), true, true, by));
+        }
+      } else {
+        // The columns its tiles aggregate (its features are the aggregations' outputs), of the
+        // types its aggregations declare or were read with.
+        TileLayout layout = TileLayout.of(view);
+        for (int i = 0; i < layout.columns().size(); i++) {
+          needed.putIfAbsent(
+              layout.columns().get(i),
+              new PushFrame.Needed(layout.columnTypes().get(i), true, true, by));
+        }
       }
     }
     return needed;
