@@ -9,8 +9,13 @@ import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * What the tiles of one aggregated feature view hold: the source columns its aggregations read, in
@@ -87,6 +92,34 @@ public final class TileLayout implements Serializable {
   /** The longest window in microseconds. */
   public long longestWindowMicros() {
     return longestWindowMicros;
+  }
+
+  /**
+   * A short fingerprint of what the tiles hold: the interval, the longest window and, per column
+   * (by name), its type and its partial aggregates. Tiles written under another fingerprint may
+   * lack what the aggregations need now (a new column, min/max of a column that had only sums, more
+   * latest values, a longer window), so an incremental run rebuilds the window when it changed.
+   */
+  public String fingerprint() {
+    TreeMap<String, String> parts = new TreeMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      parts.put(
+          columns.get(i),
+          columnTypes.get(i).typeName()
+              + (moments[i] ? ",moments" : "")
+              + (minMax[i] ? ",minmax" : "")
+              + ",latest"
+              + latest[i]
+              + (sketch[i] ? ",sketch" : ""));
+    }
+    String text = "v1;" + intervalMicros + ";" + longestWindowMicros + ";" + parts;
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   /**

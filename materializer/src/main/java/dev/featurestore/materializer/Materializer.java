@@ -109,9 +109,12 @@ public final class Materializer {
   }
 
   /**
-   * Writes each view from its watermark (first time: {@code end - ttl}, or all data without a TTL)
-   * to {@code end}, and moves its watermark to {@code end} once the whole view is written. A view
-   * whose watermark is already past {@code end} is skipped.
+   * Writes each view from its watermark (first time: {@code end - ttl}, or all data without a TTL;
+   * an aggregated view from {@code floor_H(end) - longest window}) to {@code end}, and moves its
+   * watermark to {@code end} once the whole view is written. A view whose watermark is already past
+   * {@code end} is skipped. An aggregated view whose tiles were last written under another layout
+   * ({@link TileLayout#fingerprint}: an aggregation added or changed) starts as the first time, so
+   * every tile of its longest window gets what the aggregations need now.
    */
   public List<ViewSummary> materializeIncremental(
       List<String> viewNames, Instant end, Watermarks watermarks) {
@@ -120,6 +123,18 @@ public final class Materializer {
     List<ViewSummary> summaries = new ArrayList<>();
     for (FeatureView view : views) {
       Optional<Instant> watermark = watermarks.read(view.name());
+      Optional<String> layoutKey =
+          view.isAggregated() ? Optional.of(layoutWatermark(view)) : Optional.empty();
+      if (watermark.isPresent()
+          && layoutKey.isPresent()
+          && watermarks.read(layoutKey.get()).isEmpty()) {
+        if (progress != null) {
+          progress.printf(
+              "%s: its tiles were written for other aggregations; rebuilding its longest window%n",
+              view.name());
+        }
+        watermark = Optional.empty();
+      }
       Optional<Instant> start = watermark.isPresent() ? watermark : view.maxAge().map(end::minus);
       if (start.isPresent() && start.get().isAfter(end)) {
         summaries.add(new ViewSummary(view.name(), start, end, 0, 0, 0, 0, 0, Duration.ZERO));
@@ -129,10 +144,20 @@ public final class Materializer {
       if (!summary.heldBack()) {
         // A view whose checks failed wrote nothing: its next run starts from the same watermark.
         watermarks.write(view.name(), end);
+        layoutKey.ifPresent(key -> watermarks.write(key, end));
       }
       summaries.add(summary);
     }
     return summaries;
+  }
+
+  /**
+   * The watermark recording the tile layout an aggregated view was last written with, stored next
+   * to the view's own: {@code <view>__tiles_<fingerprint>}. A view that happened to have that name
+   * would only make a run rebuild a window.
+   */
+  static String layoutWatermark(FeatureView view) {
+    return view.name() + "__tiles_" + TileLayout.of(view).fingerprint();
   }
 
   /** The views to materialize: the named ones, checked, or every online view. */

@@ -20,6 +20,8 @@ import dev.featurestore.registry.definition.Aggregations;
 import dev.featurestore.registry.definition.Definitions;
 import dev.featurestore.registry.definition.FeatureView;
 import dev.featurestore.registry.definition.ValueType;
+import dev.featurestore.registry.store.FileRegistry;
+import dev.featurestore.registry.store.Watermarks;
 import dev.featurestore.registry.testing.TestDefinitions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +153,62 @@ class TileMaterializationIT {
     assertThat(after.keySet()).isEqualTo(stored.keySet());
     stored.forEach((tile, bytes) -> assertThat(after.get(tile)).isEqualTo(bytes));
     assertThat(TestSupport.redis().pttl(TestSupport.key(project, view, 1))).isPositive();
+  }
+
+  /**
+   * An aggregation over a new column added to a view already materialized incrementally: the next
+   * incremental run rebuilds the whole longest window (every tile gets the new column), not just
+   * from the watermark, and the run after it goes on from the watermark again.
+   */
+  @Test
+  void anIncrementalRunAfterAnAggregationWasAddedRebuildsTheWindow() {
+    String project = TestDefinitions.uniqueProject();
+    Path parquet = dir.resolve("drivers");
+    TestSupport.writeParquet(parquet, TestSupport.DRIVER_SCHEMA, ROWS);
+    Watermarks watermarks = FileRegistry.open(dir.resolve("registry")).watermarks();
+    FeatureView before = view("conv_rate");
+    FeatureView sumsOnly =
+        withAggregations(before, before.aggregations().orElseThrow().aggregations().subList(0, 2));
+    FeatureView after = before; // + conv_last_3h and trips_distinct_3h: column trips, window 3h
+
+    TestSupport.materializer(TestDefinitions.driverProject(project, parquet, sumsOnly))
+        .materializeIncremental(List.of(), END, watermarks);
+    ViewSummary rebuilt =
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, after))
+            .materializeIncremental(List.of(), END, watermarks)
+            .get(0);
+
+    // From floor_H(END) - 3h = 02:00, not from the watermark's 05:00: 03:10 and 05:15 of driver 1,
+    // 04:00 of driver 2 and of the null key.
+    assertThat(rebuilt.start()).contains(Instant.parse(DAY + "02:00:00Z"));
+    assertThat(rebuilt.rowsRead()).isEqualTo(4);
+    TileLayout layout = TileLayout.of(after);
+    SortedMap<Long, Tile> decoded = new TreeMap<>();
+    stored(project, after, 1).forEach((t, bytes) -> decoded.put(t, TileCodec.decode(layout, bytes)));
+    // trips 2 (03:10) and 3 (05:15): both tiles hold the new column.
+    assertThat(WindowValues.asOf(layout, micros(END.toString()), decoded).values().get(3))
+        .isEqualTo(2L);
+    assertThat(watermarks.read(Materializer.layoutWatermark(after))).contains(END);
+
+    ViewSummary next =
+        TestSupport.materializer(TestDefinitions.driverProject(project, parquet, after))
+            .materializeIncremental(List.of(), END, watermarks)
+            .get(0);
+    assertThat(next.rowsRead()).isEqualTo(1); // from the watermark: 05:15 only
+  }
+
+  private static FeatureView withAggregations(FeatureView view, List<Aggregation> aggregations) {
+    return new FeatureView(
+        view.name(),
+        view.entities(),
+        view.source(),
+        view.ttl(),
+        view.online(),
+        List.of(),
+        view.tags(),
+        view.description(),
+        Optional.empty(),
+        Optional.of(new Aggregations(Duration.ofHours(1), aggregations)));
   }
 
   @Test
