@@ -3,6 +3,10 @@
  */
 package dev.featurestore.onlinestore.writer;
 
+import static dev.featurestore.onlinestore.writer.TileScriptIT.field;
+import static dev.featurestore.onlinestore.writer.TileScriptIT.marker;
+import static dev.featurestore.onlinestore.writer.TileScriptIT.newKey;
+import static dev.featurestore.onlinestore.writer.TileScriptIT.tile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +34,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TilePushWriterIT {
   private static final long HOUR = 3_600_000_000L;
   private static final long LIFETIME = 25 * HOUR; // a 24h longest window + H
-  private static final AtomicInteger KEYS = new AtomicInteger();
 
   @BeforeAll
   static void connect() {
@@ -46,26 +49,8 @@ class TilePushWriterIT {
     return NewerWinsScriptIT.servers();
   }
 
-  private static byte[] tile(long through, String marker) {
-    byte[] text = marker.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(8 + text.length).putLong(through).put(text).array();
-  }
-
-  private static String marker(byte[] value) {
-    return new String(value, 8, value.length - 8, StandardCharsets.UTF_8);
-  }
-
   private static long through(byte[] value) {
     return ByteBuffer.wrap(value).getLong();
-  }
-
-  private static byte[] newKey() {
-    return ("{push-" + KEYS.incrementAndGet() + "-" + System.nanoTime() + "}v")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] field(long tile) {
-    return Long.toString(tile).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Appends {@code marker} to what is stored, keeping its {@code through}. */

@@ -43,21 +43,21 @@ class TileScriptIT {
     return NewerWinsScriptIT.servers();
   }
 
-  private static byte[] tile(long through, String marker) {
+  static byte[] tile(long through, String marker) {
     byte[] text = marker.getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(8 + text.length).putLong(through).put(text).array();
   }
 
-  private static String marker(byte[] value) {
+  static String marker(byte[] value) {
     return new String(value, 8, value.length - 8, StandardCharsets.UTF_8);
   }
 
-  private static byte[] newKey() {
+  static byte[] newKey() {
     return ("{tiles-" + KEYS.incrementAndGet() + "-" + System.nanoTime() + "}v")
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] field(long tile) {
+  static byte[] field(long tile) {
     return Long.toString(tile).getBytes(StandardCharsets.US_ASCII);
   }
 
