@@ -184,7 +184,8 @@ class TileMaterializationIT {
     assertThat(rebuilt.rowsRead()).isEqualTo(4);
     TileLayout layout = TileLayout.of(after);
     SortedMap<Long, Tile> decoded = new TreeMap<>();
-    stored(project, after, 1).forEach((t, bytes) -> decoded.put(t, TileCodec.decode(layout, bytes)));
+    stored(project, after, 1)
+        .forEach((t, bytes) -> decoded.put(t, TileCodec.decode(layout, bytes)));
     // trips 2 (03:10) and 3 (05:15): both tiles hold the new column.
     assertThat(WindowValues.asOf(layout, micros(END.toString()), decoded).values().get(3))
         .isEqualTo(2L);

@@ -345,7 +345,8 @@ public final class TestDefinitions {
         "data/trips",
         "event_timestamp",
         Optional.empty(),
-        "Trip events, one row per completed trip");
+        "Trip events, one row per completed trip",
+        true);
   }
 
   /** The aggregated view {@code driver_trips} of {@code examples/rides}. */
