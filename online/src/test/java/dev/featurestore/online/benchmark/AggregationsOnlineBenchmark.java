@@ -41,6 +41,13 @@ import java.util.Random;
  */
 public final class AggregationsOnlineBenchmark {
   static final int RATE = Integer.getInteger("bench.rate", 1_000);
+
+  /**
+   * The service's JVM options, comma-separated ({@code
+   * -Dbench.server-jvm=-Xmx1g,-XX:+UseSerialGC}).
+   */
+  static final String SERVER_JVM_OPTIONS = System.getProperty("bench.server-jvm", "-Xmx1g");
+
   static final int TILES = 168;
   static final int EVENTS_PER_TILE = Integer.getInteger("bench.events-per-tile", 20);
 
@@ -68,17 +75,20 @@ public final class AggregationsOnlineBenchmark {
       log("wrote %d tiles of driver 1 (%d bytes of key)", TILES, key.length);
 
       int httpPort = RedisServerProcess.freePort();
+      List<String> command = new ArrayList<>();
+      command.add(OnlineBenchmark.javaBinary());
+      command.addAll(List.of(SERVER_JVM_OPTIONS.trim().split("[,\\s]+")));
+      command.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "--repo",
+              repoRoot.toString(),
+              "--port",
+              String.valueOf(httpPort),
+              "--logging.level.root=WARN"));
       server =
-          new ProcessBuilder(
-                  OnlineBenchmark.javaBinary(),
-                  "-Xmx1g",
-                  "-jar",
-                  jar.toString(),
-                  "--repo",
-                  repoRoot.toString(),
-                  "--port",
-                  String.valueOf(httpPort),
-                  "--logging.level.root=WARN")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("server.log").toFile())
               .start();
@@ -254,7 +264,9 @@ public final class AggregationsOnlineBenchmark {
         .append(TILES)
         .append(" tiles of ")
         .append(EVENTS_PER_TILE)
-        .append(" events; server, Redis and load generator on the same machine. Load average")
+        .append(" events; server (JVM options `")
+        .append(SERVER_JVM_OPTIONS.trim())
+        .append("`), Redis and load generator on the same machine. Load average")
         .append(" before `")
         .append(loadBefore)
         .append("`, after `")
