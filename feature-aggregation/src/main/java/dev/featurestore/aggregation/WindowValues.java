@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import org.apache.datasketches.hll.Union;
 
@@ -40,14 +41,43 @@ public record WindowValues(List<Object> values, long[] newestEventMicros) {
    *     absent
    */
   public static WindowValues asOf(TileLayout layout, long asOfMicros, SortedMap<Long, Tile> tiles) {
+    long interval = layout.intervalMicros();
+    long lastTile = Windows.tileOf(asOfMicros, interval);
+    long firstTile = Windows.firstTile(asOfMicros, layout.longestWindowMicros(), interval);
+    SortedMap<Long, Tile> covered = tiles.subMap(firstTile, lastTile + 1);
+    long[] indexes = new long[covered.size()];
+    List<Tile> ascending = new ArrayList<>(covered.size());
+    for (Map.Entry<Long, Tile> tile : covered.entrySet()) {
+      indexes[ascending.size()] = tile.getKey();
+      ascending.add(tile.getValue());
+    }
+    return asOf(layout, asOfMicros, indexes, ascending);
+  }
+
+  /**
+   * {@link #asOf(TileLayout, long, SortedMap)} over tiles in ascending tile order: {@code
+   * indexes[i]} is the tile index of {@code tiles.get(i)}. Every window ends at the tile of {@code
+   * asOfMicros}, so each folds a suffix of the list (no copy, no map lookups: a lookup folds up to
+   * longest window / H tiles for each aggregation).
+   */
+  public static WindowValues asOf(
+      TileLayout layout, long asOfMicros, long[] indexes, List<Tile> tiles) {
     int size = layout.aggregations().size();
     List<Object> values = new ArrayList<>(size);
     long[] newest = new long[size];
-    long lastTile = Windows.tileOf(asOfMicros, layout.intervalMicros());
+    long interval = layout.intervalMicros();
+    long lastTile = Windows.tileOf(asOfMicros, interval);
+    int end = tiles.size();
+    while (end > 0 && indexes[end - 1] > lastTile) {
+      end--;
+    }
     for (int i = 0; i < size; i++) {
-      long firstTile =
-          Windows.firstTile(asOfMicros, layout.windowMicros(i), layout.intervalMicros());
-      Collection<Tile> window = tiles.subMap(firstTile, lastTile + 1).values();
+      long firstTile = Windows.firstTile(asOfMicros, layout.windowMicros(i), interval);
+      int start = end;
+      while (start > 0 && indexes[start - 1] >= firstTile) {
+        start--;
+      }
+      List<Tile> window = tiles.subList(start, end);
       long newestEvent = Long.MIN_VALUE;
       for (Tile tile : window) {
         newestEvent = Math.max(newestEvent, tile.newestEventMicros);
@@ -179,7 +209,7 @@ public record WindowValues(List<Object> values, long[] newestEventMicros) {
         // The composite estimate reads only the merged registers (or coupons), which are the same
         // for the same values in any order; getEstimate may use the HIP accumulator of a sketch
         // updated directly, which depends on the order its values came in.
-        return union == null ? 0L : Math.round(union.getResult().getCompositeEstimate());
+        return union == null ? 0L : Math.round(union.getCompositeEstimate());
       }
     }
     throw new IllegalStateException("Unknown function " + function);

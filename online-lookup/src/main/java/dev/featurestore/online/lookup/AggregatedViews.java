@@ -11,10 +11,9 @@ import dev.featurestore.aggregation.Windows;
 import dev.featurestore.online.OnlineMetrics;
 import dev.featurestore.online.lookup.GetOnlineFeaturesResponse.FieldStatus;
 import dev.featurestore.online.snapshot.ViewReader;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The values of an aggregated view's aggregations as of the request time, from the tiles of each
@@ -53,14 +52,25 @@ final class AggregatedViews {
         statuses[r] = FieldStatus.NOT_FOUND;
         continue;
       }
-      SortedMap<Long, Tile> tiles = new TreeMap<>();
+      // The hash's fields come in no order: placed by tile index, then taken in ascending order.
+      Tile[] slots = new Tile[(int) (last - first + 1)];
+      int present = 0;
       for (Map.Entry<byte[], byte[]> field : hash.entrySet()) {
         long tile = TileCodec.tile(field.getKey());
         if (tile >= first && tile <= last) {
-          tiles.put(tile, TileCodec.decode(layout, field.getValue()));
+          slots[(int) (tile - first)] = TileCodec.decode(layout, field.getValue());
+          present++;
         }
       }
-      WindowValues window = WindowValues.asOf(layout, nowMicros, tiles);
+      long[] indexes = new long[present];
+      List<Tile> tiles = new ArrayList<>(present);
+      for (int i = 0; i < slots.length; i++) {
+        if (slots[i] != null) {
+          indexes[tiles.size()] = first + i;
+          tiles.add(slots[i]);
+        }
+      }
+      WindowValues window = WindowValues.asOf(layout, nowMicros, indexes, tiles);
       values[r] = window.values();
       statuses[r] = FieldStatus.PRESENT;
       long[] newest = window.newestEventMicros();

@@ -43,7 +43,7 @@ public final class AggregationsOnlineBenchmark {
   static final int RATE = Integer.getInteger("bench.rate", 1_000);
 
   /**
-   * The service's JVM options, comma-separated ({@code
+   * The service's JVM options, separated by commas before each option ({@code
    * -Dbench.server-jvm=-Xmx1g,-XX:+UseSerialGC}).
    */
   static final String SERVER_JVM_OPTIONS = System.getProperty("bench.server-jvm", "-Xmx1g");
@@ -77,7 +77,7 @@ public final class AggregationsOnlineBenchmark {
       int httpPort = RedisServerProcess.freePort();
       List<String> command = new ArrayList<>();
       command.add(OnlineBenchmark.javaBinary());
-      command.addAll(List.of(SERVER_JVM_OPTIONS.trim().split("[,\\s]+")));
+      command.addAll(List.of(SERVER_JVM_OPTIONS.trim().split("\\s+|,(?=-)")));
       command.addAll(
           List.of(
               "-jar",
