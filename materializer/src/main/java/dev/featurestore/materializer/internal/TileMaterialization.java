@@ -70,14 +70,6 @@ public final class TileMaterialization {
   }
 
   /**
-   * The oldest tile a run through {@code end} keeps: tiles before it are older than the longest
-   * window + H and are trimmed from every key written (docs/online-store-layout.md, "Tiles").
-   */
-  static long trimBelowTile(TileLayout layout, Instant end) {
-    return layout.trimBelowTile(Windows.micros(end));
-  }
-
-  /**
    * The first microsecond a run reads: {@link #readStartMicros}, but events of tiles the run would
    * trim at once (older than the longest window + H before its end) are not read, so a backfill
    * over a year reads the last week of a 7d view, not the year.
@@ -85,7 +77,7 @@ public final class TileMaterialization {
   public static long firstMicrosRead(TileLayout layout, Optional<Instant> start, Instant end) {
     return Math.max(
         readStartMicros(layout, start, end),
-        Windows.tileStart(trimBelowTile(layout, end), layout.intervalMicros()));
+        Windows.tileStart(layout.trimBelowTile(Windows.micros(end)), layout.intervalMicros()));
   }
 
   /** Reads, tiles and writes one view; returns the rows read with a null key. */
@@ -105,7 +97,7 @@ public final class TileMaterialization {
     Dataset<Row> raw = spark.read().parquet(location);
     check(view, source, raw.schema(), layout, joinKeys);
     long through = Windows.micros(end);
-    long trimBelowTile = trimBelowTile(layout, end);
+    long trimBelowTile = layout.trimBelowTile(through);
     long from = firstMicrosRead(layout, start, end);
     List<Column> columns = new ArrayList<>();
     for (JoinKey key : joinKeys) {

@@ -4,7 +4,6 @@
 package dev.featurestore.onlinestore.writer;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Writes (key, value, removal time) triples with the newer-wins script, pipelined: keys are grouped
@@ -107,29 +105,13 @@ public final class NewerWinsWriter implements AutoCloseable {
   }
 
   private void await(Pending pending) throws InterruptedException {
-    long count;
-    try {
-      count = redis.await(pending.future());
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof RedisNoScriptException)) {
-        throw RedisConnections.writeFailure(redis.target(), e.getCause());
-      }
-      // The script cache is empty (a restarted server, another cluster node): EVAL loads it.
-      RedisFuture<Long> retry =
-          redis
-              .commands()
-              .eval(
-                  NewerWinsScript.SOURCE,
-                  ScriptOutputType.INTEGER,
-                  pending.batch().keys(),
-                  pending.batch().args());
-      redis.flush();
-      try {
-        count = redis.await(retry);
-      } catch (ExecutionException again) {
-        throw RedisConnections.writeFailure(redis.target(), again.getCause());
-      }
-    }
+    long count =
+        redis.awaitScript(
+            pending.future(),
+            NewerWinsScript.SOURCE,
+            ScriptOutputType.INTEGER,
+            pending.batch().keys(),
+            pending.batch().args());
     written += count;
     notNewer += pending.batch().size() - count;
   }

@@ -11,7 +11,10 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
@@ -87,6 +90,32 @@ public final class RedisConnections {
         } catch (TimeoutException e) {
           flush();
         }
+      }
+    }
+
+    /**
+     * Waits for the reply of an {@code EVALSHA} of a script; when the server has not cached it
+     * ({@code NOSCRIPT}: a restarted server, another cluster node), sends it with {@code EVAL},
+     * which loads it, and waits for that reply.
+     *
+     * @throws FeatureStoreException UNAVAILABLE for any other error or no answer in time
+     */
+    public <T> T awaitScript(
+        Future<T> evalsha, String source, ScriptOutputType type, byte[][] keys, byte[][] args)
+        throws InterruptedException {
+      try {
+        return await(evalsha);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RedisNoScriptException)) {
+          throw writeFailure(target, e.getCause());
+        }
+      }
+      RedisFuture<T> retry = commands.eval(source, type, keys, args);
+      flush();
+      try {
+        return await(retry);
+      } catch (ExecutionException again) {
+        throw writeFailure(target, again.getCause());
       }
     }
   }

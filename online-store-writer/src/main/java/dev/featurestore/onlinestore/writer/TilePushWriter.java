@@ -6,13 +6,11 @@ package dev.featurestore.onlinestore.writer;
 import dev.featurestore.registry.ErrorCode;
 import dev.featurestore.registry.FeatureStoreException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Merges pushed events into the stored tiles of aggregated views with {@link TilePushScript}, an
@@ -114,7 +112,13 @@ public final class TilePushWriter {
       List<Attempt> again = new ArrayList<>();
       for (int i = 0; i < pending.size(); i++) {
         Attempt attempt = pending.get(i);
-        List<Object> reply = await(futures.get(i), attempt);
+        List<Object> reply =
+            redis.awaitScript(
+                futures.get(i),
+                TilePushScript.SOURCE,
+                ScriptOutputType.MULTI,
+                new byte[][] {attempt.key},
+                attempt.args(header));
         if ((Long) reply.get(0) == 1L) {
           written += attempt.fields.length;
           trimmed += (Long) reply.get(1);
@@ -130,32 +134,6 @@ public final class TilePushWriter {
       pending = again;
     }
     return new Result(written, trimmed, retried);
-  }
-
-  private List<Object> await(RedisFuture<List<Object>> future, Attempt attempt)
-      throws InterruptedException {
-    try {
-      return redis.await(future);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof RedisNoScriptException)) {
-        throw RedisConnections.writeFailure(redis.target(), e.getCause());
-      }
-      // The script cache is empty (a restarted server, another cluster node): EVAL loads it.
-      RedisFuture<List<Object>> retry =
-          redis
-              .commands()
-              .eval(
-                  TilePushScript.SOURCE,
-                  ScriptOutputType.MULTI,
-                  new byte[][] {attempt.key},
-                  attempt.args(header));
-      redis.flush();
-      try {
-        return redis.await(retry);
-      } catch (ExecutionException again) {
-        throw RedisConnections.writeFailure(redis.target(), again.getCause());
-      }
-    }
   }
 
   private static byte[] ascii(long value) {

@@ -4,7 +4,6 @@
 package dev.featurestore.onlinestore.writer;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Writes the tiles of one aggregated view with {@link TileScript}, pipelined as {@link
@@ -134,25 +132,13 @@ public final class TileWriter implements AutoCloseable {
   }
 
   private void await(Pending pending) throws InterruptedException {
-    List<Long> counts;
-    try {
-      counts = redis.await(pending.future());
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof RedisNoScriptException)) {
-        throw RedisConnections.writeFailure(redis.target(), e.getCause());
-      }
-      // The script cache is empty (a restarted server, another cluster node): EVAL loads it.
-      RedisFuture<List<Long>> retry =
-          redis
-              .commands()
-              .eval(TileScript.SOURCE, ScriptOutputType.MULTI, pending.keys(), pending.args());
-      redis.flush();
-      try {
-        counts = redis.await(retry);
-      } catch (ExecutionException again) {
-        throw RedisConnections.writeFailure(redis.target(), again.getCause());
-      }
-    }
+    List<Long> counts =
+        redis.awaitScript(
+            pending.future(),
+            TileScript.SOURCE,
+            ScriptOutputType.MULTI,
+            pending.keys(),
+            pending.args());
     written += counts.get(0);
     notNewer += counts.get(1);
     trimmed += counts.get(2);
