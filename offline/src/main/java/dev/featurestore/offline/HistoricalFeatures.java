@@ -13,6 +13,7 @@ import dev.featurestore.offline.internal.AsOfJoin;
 import dev.featurestore.offline.internal.AsOfJoin.PreparedView;
 import dev.featurestore.offline.internal.EntityScan;
 import dev.featurestore.offline.internal.EntityTimes;
+import dev.featurestore.offline.internal.IndexedAsOfJoin;
 import dev.featurestore.offline.internal.RowEstimate;
 import dev.featurestore.offline.internal.SourceReduce;
 import dev.featurestore.offline.internal.WindowJoin;
@@ -137,7 +138,16 @@ public final class HistoricalFeatures {
     Map<List<String>, List<FeatureView>> groups = plan.groups();
     Map<List<String>, List<FeatureView>> aggregatedGroups = plan.aggregatedGroups();
     Dataset<Row> result = entities;
-    for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
+    // Shuffled groups first, so that their shuffles carry no features of the indexed groups.
+    List<Map.Entry<List<String>, List<FeatureView>>> ordered = new ArrayList<>();
+    for (boolean indexed : new boolean[] {false, true}) {
+      for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
+        if (plan.indexed().contains(group.getKey()) == indexed) {
+          ordered.add(group);
+        }
+      }
+    }
+    for (Map.Entry<List<String>, List<FeatureView>> group : ordered) {
       Optional<EntityTimes> times = plan.times().getOrDefault(group.getKey(), Optional.empty());
       List<PreparedView> prepared = new ArrayList<>();
       List<String> internalNames = new ArrayList<>();
@@ -152,6 +162,12 @@ public final class HistoricalFeatures {
             JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(times.get());
         int keyCount = group.getKey().size();
         prepared.replaceAll(view -> SourceReduce.reduce(view, broadcast, keyCount));
+      }
+      if (plan.indexed().contains(group.getKey())) {
+        result =
+            IndexedAsOfJoin.join(
+                result, group.getKey(), options.timestampColumn(), prepared, internalNames);
+        continue;
       }
       long maxTtl = prepared.stream().mapToLong(PreparedView::ttlMicros).max().orElse(0);
       long bucketBase = scan.minMicros() - maxTtl;
@@ -236,7 +252,8 @@ public final class HistoricalFeatures {
       Map<List<String>, List<FeatureView>> aggregatedGroups,
       EntityScan.Result scan,
       Map<List<String>, Optional<EntityTimes>> times,
-      Map<FeatureView, PreparedView> prepared) {}
+      Map<FeatureView, PreparedView> prepared,
+      Set<List<String>> indexed) {}
 
   private Plan plan(
       Dataset<Row> entities, List<ResolvedFeature> features, TrainingSetOptions options) {
@@ -296,7 +313,27 @@ public final class HistoricalFeatures {
           .computeIfAbsent(columns, c -> new ArrayList<>())
           .add(view);
     }
-    List<List<String>> reduced = reducedGroups(entities, groups, sources, options);
+    Map<List<String>, OptionalLong> sourceRows = new HashMap<>();
+    for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
+      long rows = 0;
+      boolean known = true;
+      for (FeatureView view : group.getValue()) {
+        OptionalLong estimate =
+            known ? RowEstimate.of(sources.get(view).rows()) : OptionalLong.empty();
+        known &= estimate.isPresent();
+        rows += estimate.orElse(0);
+      }
+      sourceRows.put(group.getKey(), known ? OptionalLong.of(rows) : OptionalLong.empty());
+    }
+    // Groups small enough to index as they are need no entity pairs.
+    Set<List<String>> indexed = new HashSet<>();
+    for (List<String> group : groups.keySet()) {
+      OptionalLong rows = sourceRows.get(group);
+      if (rows.isPresent() && rows.getAsLong() <= options.indexLimit()) {
+        indexed.add(group);
+      }
+    }
+    List<List<String>> reduced = reducedGroups(entities, groups, sourceRows, indexed, options);
     EntityScan.Result scan =
         EntityScan.scan(entities, reduced, options.timestampColumn(), options.broadcastLimit());
     Map<List<String>, Optional<EntityTimes>> times = new HashMap<>();
@@ -308,8 +345,41 @@ public final class HistoricalFeatures {
       prepared.put(
           view, prepare(view, sources.get(view), keys.get(view), featuresOf.get(view), scan));
     }
+    // A reduced group keeps at most one row per entity pair and view: index it when that is few.
+    for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
+      Optional<EntityTimes> pairs = times.getOrDefault(group.getKey(), Optional.empty());
+      if (pairs.isPresent()
+          && (long) pairs.get().pairs() * group.getValue().size() <= options.indexLimit()) {
+        indexed.add(group.getKey());
+      }
+    }
+    // The driver holds the indexes: each group's estimate must fit in an eighth of its heap.
+    long heap = Runtime.getRuntime().maxMemory();
+    indexed.removeIf(
+        group -> {
+          long rows = sourceRows.get(group).orElse(Long.MAX_VALUE);
+          Optional<EntityTimes> pairs = times.getOrDefault(group, Optional.empty());
+          long bytes = 0;
+          for (FeatureView view : groups.get(group)) {
+            long viewRows = rows;
+            if (pairs.isPresent()) {
+              viewRows = Math.min(viewRows, pairs.get().pairs());
+            }
+            bytes += viewRows * IndexedAsOfJoin.rowBytes(prepared.get(view));
+          }
+          return bytes > heap / 8;
+        });
     return new Plan(
-        schema, outputNames, byView, keys, groups, aggregatedGroups, scan, times, prepared);
+        schema,
+        outputNames,
+        byView,
+        keys,
+        groups,
+        aggregatedGroups,
+        scan,
+        times,
+        prepared,
+        indexed);
   }
 
   /**
@@ -323,24 +393,23 @@ public final class HistoricalFeatures {
   private static List<List<String>> reducedGroups(
       Dataset<Row> entities,
       Map<List<String>, List<FeatureView>> groups,
-      Map<FeatureView, SourceRows> sources,
+      Map<List<String>, OptionalLong> sourceRows,
+      Set<List<String>> indexed,
       TrainingSetOptions options) {
     if (options.broadcastLimit() == 0) {
       return List.of();
     }
     OptionalLong entityRows = RowEstimate.of(entities);
     List<List<String>> reduced = new ArrayList<>();
-    for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
-      long sourceRows = 0;
-      boolean known = entityRows.isPresent();
-      for (FeatureView view : group.getValue()) {
-        OptionalLong rows = known ? RowEstimate.of(sources.get(view).rows()) : OptionalLong.empty();
-        known &= rows.isPresent();
-        sourceRows += rows.orElse(0);
+    for (List<String> group : groups.keySet()) {
+      if (indexed.contains(group)) {
+        continue;
       }
-      if (!known
-          || sourceRows >= REDUCE_MIN_ROWS_PER_ENTITY_ROW * (double) entityRows.getAsLong()) {
-        reduced.add(group.getKey());
+      OptionalLong rows = sourceRows.get(group);
+      if (entityRows.isEmpty()
+          || rows.isEmpty()
+          || rows.getAsLong() >= REDUCE_MIN_ROWS_PER_ENTITY_ROW * (double) entityRows.getAsLong()) {
+        reduced.add(group);
       }
     }
     return reduced;

@@ -21,17 +21,26 @@ import java.util.Map;
  *     source row in the time range is shuffled and sorted. Views on the same keys whose sources
  *     hold fewer than 4 rows per entity row (by their Parquet footers) skip this step too, since
  *     there it costs more than it saves (docs/offline.md, "How it works")
+ * @param indexLimit views on the same keys whose sources hold at most this many rows (by their
+ *     Parquet footers; or, once reduced with the entity pairs, at most this many rows can remain)
+ *     are collected, indexed and broadcast, and every entity row finds its features where it is,
+ *     with no shuffle or sort (like a broadcast hash join); 0 never does. The driver also needs the
+ *     estimated index to fit in an eighth of its heap
  */
 public record TrainingSetOptions(
     boolean fullFeatureNames,
     String timestampColumn,
     Map<String, String> joinKeyMap,
-    long broadcastLimit) {
+    long broadcastLimit,
+    long indexLimit) {
   /** The default entity timestamp column. */
   public static final String DEFAULT_TIMESTAMP_COLUMN = "event_timestamp";
 
   /** The default {@link #broadcastLimit()}: 2,000,000 pairs (about 50 MB to broadcast). */
   public static final long DEFAULT_BROADCAST_LIMIT = 2_000_000;
+
+  /** The default {@link #indexLimit()}: 4,000,000 source rows. */
+  public static final long DEFAULT_INDEX_LIMIT = 4_000_000;
 
   public TrainingSetOptions {
     requireNonNull(timestampColumn, "timestampColumn is null");
@@ -39,12 +48,20 @@ public record TrainingSetOptions(
     if (broadcastLimit < 0) {
       throw new IllegalArgumentException("broadcastLimit must be >= 0, got " + broadcastLimit);
     }
+    if (indexLimit < 0) {
+      throw new IllegalArgumentException("indexLimit must be >= 0, got " + indexLimit);
+    }
   }
 
-  /** These options with the default {@link #broadcastLimit()}. */
+  /** These options with the default {@link #broadcastLimit()} and {@link #indexLimit()}. */
   public TrainingSetOptions(
       boolean fullFeatureNames, String timestampColumn, Map<String, String> joinKeyMap) {
-    this(fullFeatureNames, timestampColumn, joinKeyMap, DEFAULT_BROADCAST_LIMIT);
+    this(
+        fullFeatureNames,
+        timestampColumn,
+        joinKeyMap,
+        DEFAULT_BROADCAST_LIMIT,
+        DEFAULT_INDEX_LIMIT);
   }
 
   /** Short feature names, {@value #DEFAULT_TIMESTAMP_COLUMN}, no key renames. */
@@ -54,22 +71,28 @@ public record TrainingSetOptions(
 
   /** Returns a copy with this {@link #broadcastLimit()} (0: never broadcast). */
   public TrainingSetOptions withBroadcastLimit(long pairs) {
-    return new TrainingSetOptions(fullFeatureNames, timestampColumn, joinKeyMap, pairs);
+    return new TrainingSetOptions(fullFeatureNames, timestampColumn, joinKeyMap, pairs, indexLimit);
+  }
+
+  /** Returns a copy with this {@link #indexLimit()} (0: never index a view's rows). */
+  public TrainingSetOptions withIndexLimit(long rows) {
+    return new TrainingSetOptions(
+        fullFeatureNames, timestampColumn, joinKeyMap, broadcastLimit, rows);
   }
 
   /** Returns a copy that names feature columns {@code view__feature}. */
   public TrainingSetOptions withFullFeatureNames() {
-    return new TrainingSetOptions(true, timestampColumn, joinKeyMap, broadcastLimit);
+    return new TrainingSetOptions(true, timestampColumn, joinKeyMap, broadcastLimit, indexLimit);
   }
 
   /** Returns a copy that reads the entity timestamp from {@code column}. */
   public TrainingSetOptions withTimestampColumn(String column) {
-    return new TrainingSetOptions(fullFeatureNames, column, joinKeyMap, broadcastLimit);
+    return new TrainingSetOptions(fullFeatureNames, column, joinKeyMap, broadcastLimit, indexLimit);
   }
 
   /** Returns a copy with these entity column to join key renames. */
   public TrainingSetOptions withJoinKeyMap(Map<String, String> columnToJoinKey) {
     return new TrainingSetOptions(
-        fullFeatureNames, timestampColumn, columnToJoinKey, broadcastLimit);
+        fullFeatureNames, timestampColumn, columnToJoinKey, broadcastLimit, indexLimit);
   }
 }

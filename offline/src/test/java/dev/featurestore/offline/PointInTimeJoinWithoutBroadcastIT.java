@@ -3,10 +3,10 @@
  */
 package dev.featurestore.offline;
 
-/** Every case of {@link PointInTimeJoinIT} with the sort-only plan (no broadcast). */
+/** Every case of {@link PointInTimeJoinIT} with the sort-only plan (nothing broadcast). */
 class PointInTimeJoinWithoutBroadcastIT extends PointInTimeJoinIT {
   @Override
   TrainingSetOptions options() {
-    return TrainingSetOptions.defaults().withBroadcastLimit(0);
+    return TrainingSetOptions.defaults().withBroadcastLimit(0).withIndexLimit(0);
   }
 }

@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -82,14 +83,16 @@ class RandomizedPointInTimeIT {
   @TempDir Path dir;
 
   /**
-   * Odd runs drop source rows on the map side (the entity pairs are broadcast), even runs shuffle
-   * every source row; runs 1 and 2 use the same data, so both plans face it.
+   * Each data set meets the three plans: runs 1, 4, 7 look the entity rows up in broadcast indexes
+   * of the source rows (no shuffle); runs 2, 5, 8 drop source rows on the map side (the entity
+   * pairs are broadcast) and shuffle the rest; runs 3, 6, 9 shuffle every source row.
    */
   @ParameterizedTest
-  @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9})
   void matchesThePlainJavaReference(long run) {
-    long dataRun = (run + 1) / 2;
-    long broadcastLimit = run % 2 == 1 ? TrainingSetOptions.DEFAULT_BROADCAST_LIMIT : 0;
+    long dataRun = (run + 2) / 3;
+    long indexLimit = run % 3 == 1 ? TrainingSetOptions.DEFAULT_INDEX_LIMIT : 0;
+    long broadcastLimit = run % 3 == 0 ? 0 : TrainingSetOptions.DEFAULT_BROADCAST_LIMIT;
     List<EntityRow> entities = new ArrayList<>();
     List<TestView> views =
         List.of(
@@ -124,15 +127,20 @@ class RandomizedPointInTimeIT {
     HistoricalFeatures features =
         HistoricalFeatures.of(spark, definitions(views), p -> dir.resolve(p).toUri());
 
-    List<Row> result =
-        features
-            .historicalFeatures(
-                spark.createDataFrame(entityRows, entitySchema).repartition(3),
-                views.stream().map(v -> v.name() + ":*").toList(),
-                TrainingSetOptions.defaults()
-                    .withFullFeatureNames()
-                    .withBroadcastLimit(broadcastLimit))
-            .collectAsList();
+    Dataset<Row> joined =
+        features.historicalFeatures(
+            spark.createDataFrame(entityRows, entitySchema).repartition(3),
+            views.stream().map(v -> v.name() + ":*").toList(),
+            TrainingSetOptions.defaults()
+                .withFullFeatureNames()
+                .withBroadcastLimit(broadcastLimit)
+                .withIndexLimit(indexLimit));
+    // The plan asked for is the plan run: the indexed join reads the sources in jobs of its own,
+    // so only the shuffled joins' result has file scans in its lineage.
+    assertThat(joined.queryExecution().toRdd().toDebugString().contains("FileScanRDD"))
+        .as("source rows in the result's lineage")
+        .isEqualTo(indexLimit == 0);
+    List<Row> result = joined.collectAsList();
 
     List<String> actual = new ArrayList<>();
     for (Row row : result) {

@@ -88,6 +88,16 @@ public final class TrainingSetCommand implements Callable<Integer> {
               + " 0 never broadcasts (default: ${DEFAULT-VALUE}).")
   long broadcastLimit;
 
+  @Option(
+      names = "--index-limit",
+      paramLabel = "ROWS",
+      defaultValue = "" + TrainingSetOptions.DEFAULT_INDEX_LIMIT,
+      description =
+          "Views on the same keys whose sources hold at most this many rows are collected into"
+              + " an index that is broadcast: the entity rows are joined where they are, with no"
+              + " shuffle; 0 never does (default: ${DEFAULT-VALUE}).")
+  long indexLimit;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
@@ -106,7 +116,8 @@ public final class TrainingSetCommand implements Callable<Integer> {
             fullFeatureNames,
             timestampColumn,
             joinKeyMap,
-            broadcastLimit);
+            broadcastLimit,
+            indexLimit);
     Manifest manifest = TrainingSetRunner.run(request);
     System.out.printf(
         "Wrote %d rows (%d feature columns) to %s in %.1f s%n",

@@ -22,7 +22,8 @@ public record TrainingSetRequest(
     boolean fullFeatureNames,
     String timestampColumn,
     Map<String, String> joinKeyMap,
-    long broadcastLimit) {
+    long broadcastLimit,
+    long indexLimit) {
   public TrainingSetRequest {
     requireNonNull(repo, "repo is null");
     requireNonNull(entities, "entities is null");
@@ -36,6 +37,12 @@ public record TrainingSetRequest(
           ErrorCode.INVALID_ARGUMENT,
           "--broadcast-limit must be 0 (never broadcast) or a number of pairs, got %d",
           broadcastLimit);
+    }
+    if (indexLimit < 0) {
+      throw FeatureStoreException.of(
+          ErrorCode.INVALID_ARGUMENT,
+          "--index-limit must be 0 (never index) or a number of source rows, got %d",
+          indexLimit);
     }
   }
 }

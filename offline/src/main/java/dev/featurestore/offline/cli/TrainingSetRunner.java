@@ -75,7 +75,8 @@ public final class TrainingSetRunner {
             request.fullFeatureNames(),
             request.timestampColumn(),
             columnToKey,
-            request.broadcastLimit());
+            request.broadcastLimit(),
+            request.indexLimit());
     Map<String, String> keyToColumn = new HashMap<>();
     columnToKey.forEach((column, key) -> keyToColumn.put(key, column));
     Map<String, ValueType> columnTypes = new HashMap<>();

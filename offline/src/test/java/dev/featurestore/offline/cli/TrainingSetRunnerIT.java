@@ -117,7 +117,8 @@ class TrainingSetRunnerIT {
         false,
         "event_timestamp",
         Map.of("driver_id", "driver"),
-        TrainingSetOptions.DEFAULT_BROADCAST_LIMIT);
+        TrainingSetOptions.DEFAULT_BROADCAST_LIMIT,
+        TrainingSetOptions.DEFAULT_INDEX_LIMIT);
   }
 
   @Test
@@ -177,7 +178,8 @@ class TrainingSetRunnerIT {
             true,
             "event_timestamp",
             Map.of("driver", "driver_id"),
-            TrainingSetOptions.DEFAULT_BROADCAST_LIMIT);
+            TrainingSetOptions.DEFAULT_BROADCAST_LIMIT,
+            TrainingSetOptions.DEFAULT_INDEX_LIMIT);
 
     Manifest manifest = TrainingSetRunner.run(request, repo);
 
