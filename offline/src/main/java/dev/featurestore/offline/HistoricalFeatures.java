@@ -313,6 +313,7 @@ public final class HistoricalFeatures {
           .computeIfAbsent(columns, c -> new ArrayList<>())
           .add(view);
     }
+    Map<FeatureView, OptionalLong> viewRows = new HashMap<>();
     Map<List<String>, OptionalLong> sourceRows = new HashMap<>();
     for (Map.Entry<List<String>, List<FeatureView>> group : groups.entrySet()) {
       long rows = 0;
@@ -320,6 +321,7 @@ public final class HistoricalFeatures {
       for (FeatureView view : group.getValue()) {
         OptionalLong estimate =
             known ? RowEstimate.of(sources.get(view).rows()) : OptionalLong.empty();
+        viewRows.put(view, estimate);
         known &= estimate.isPresent();
         rows += estimate.orElse(0);
       }
@@ -357,15 +359,19 @@ public final class HistoricalFeatures {
     long heap = Runtime.getRuntime().maxMemory();
     indexed.removeIf(
         group -> {
-          long rows = sourceRows.get(group).orElse(Long.MAX_VALUE);
           Optional<EntityTimes> pairs = times.getOrDefault(group, Optional.empty());
           long bytes = 0;
           for (FeatureView view : groups.get(group)) {
-            long viewRows = rows;
+            long rows = viewRows.getOrDefault(view, OptionalLong.empty()).orElse(Long.MAX_VALUE);
             if (pairs.isPresent()) {
-              viewRows = Math.min(viewRows, pairs.get().pairs());
+              rows = Math.min(rows, pairs.get().pairs());
             }
-            bytes += viewRows * IndexedAsOfJoin.rowBytes(prepared.get(view));
+            bytes =
+                Math.addExact(
+                    bytes,
+                    Math.multiplyExact(
+                        Math.min(rows, Integer.MAX_VALUE),
+                        IndexedAsOfJoin.rowBytes(prepared.get(view))));
           }
           return bytes > heap / 8;
         });

@@ -50,8 +50,12 @@ public final class AsOfIndex implements Serializable {
   private final long[] runHashes;
   private final int[] table;
 
-  /** Part of a view's rows, as one task collects them: the rows' bytes and where each ends. */
-  public record Chunk(byte[] data, int[] ends) implements Serializable {}
+  /**
+   * Part of a view's rows, as one task collects them: the rows' bytes, where each ends, and each
+   * row's {@code h} and {@code ts} (so that the driver sorts without reading the rows).
+   */
+  public record Chunk(byte[] data, int[] ends, long[] hashes, long[] times)
+      implements Serializable {}
 
   private AsOfIndex(
       DataType[] keyTypes,
@@ -80,12 +84,18 @@ public final class AsOfIndex implements Serializable {
     }
   }
 
-  /** The task side: packs a partition's rows (of {@code schema}) into one chunk. */
-  public static FlatMapFunction<Iterator<InternalRow>, Chunk> collector(StructType schema) {
+  /**
+   * The task side: packs a partition's rows (of {@code schema}: {@code h} first, {@code ts} at
+   * {@code tsOrdinal}) into one chunk.
+   */
+  public static FlatMapFunction<Iterator<InternalRow>, Chunk> collector(
+      StructType schema, int tsOrdinal) {
     return rows -> {
       UnsafeProjection project = UnsafeProjection.create(schema);
       byte[] buffer = new byte[1 << 16];
       int[] ends = new int[1024];
+      long[] hashes = new long[1024];
+      long[] times = new long[1024];
       int count = 0;
       int size = 0;
       while (rows.hasNext()) {
@@ -114,10 +124,20 @@ public final class AsOfIndex implements Serializable {
         size += length;
         if (count == ends.length) {
           ends = Arrays.copyOf(ends, 2 * count);
+          hashes = Arrays.copyOf(hashes, 2 * count);
+          times = Arrays.copyOf(times, 2 * count);
         }
+        hashes[count] = row.getLong(0);
+        times[count] = row.getLong(tsOrdinal);
         ends[count++] = size;
       }
-      return List.of(new Chunk(Arrays.copyOf(buffer, size), Arrays.copyOf(ends, count))).iterator();
+      return List.of(
+              new Chunk(
+                  Arrays.copyOf(buffer, size),
+                  Arrays.copyOf(ends, count),
+                  Arrays.copyOf(hashes, count),
+                  Arrays.copyOf(times, count)))
+          .iterator();
     };
   }
 
@@ -144,31 +164,115 @@ public final class AsOfIndex implements Serializable {
       throw new IllegalStateException("Too many rows for a broadcast index: " + total);
     }
     int n = (int) total;
-    UnsafeRow a = new UnsafeRow(fields);
-    UnsafeRow b = new UnsafeRow(fields);
 
-    // Sort (pointer = chunk << 32 | row, prefix) pairs by time, then stably by key hash: rows of
-    // one hash end up in time order. Spark's LSD radix sort skips bytes that never vary.
+    // Sort pointers (chunk << 32 | row) by time, then stably by key hash: rows of one hash end up
+    // in time order. Spark's LSD radix sort on (pointer, prefix) pairs skips bytes that never vary.
     LongArray pairs = new LongArray(MemoryBlock.fromLongArray(new long[Math.max(4, 4 * n)]));
     int at = 0;
+    long chunkBytes = 0;
     for (int c = 0; c < chunks.size(); c++) {
-      for (int r = 0; r < chunks.get(c).ends().length; r++) {
-        long pointer = ((long) c << 32) | r;
-        point(a, chunks, pointer);
-        pairs.set(at++, pointer);
-        pairs.set(at++, a.getLong(tsOrdinal));
+      long[] times = chunks.get(c).times();
+      for (int r = 0; r < times.length; r++) {
+        pairs.set(at++, ((long) c << 32) | r);
+        pairs.set(at++, times[r]);
       }
+      chunkBytes += chunks.get(c).data().length;
     }
     int start = RadixSort.sortKeyPrefixArray(pairs, 0, n, 0, 7, false, true);
     for (int i = 0; i < n; i++) {
       long pointer = pairs.get(start + 2 * i);
-      point(a, chunks, pointer);
       pairs.set(2 * i, pointer);
-      pairs.set(2 * i + 1, a.getLong(0));
+      pairs.set(2 * i + 1, chunks.get((int) (pointer >>> 32)).hashes()[(int) pointer]);
     }
     start = RadixSort.sortKeyPrefixArray(pairs, 0, n, 0, 7, false, true);
+    long[] sorted = new long[n];
+    for (int i = 0; i < n; i++) {
+      sorted[i] = pairs.get(start + 2 * i);
+    }
+    pairs = null;
+    if (chunkBytes <= Integer.MAX_VALUE - 16) {
+      AsOfIndex index = buildInOnePass(chunks, sorted, keyTypes, fields, order, (int) chunkBytes);
+      if (index != null) {
+        return index;
+      }
+    }
+    return buildSplittingKeys(chunks, sorted, keyTypes, fields, order);
+  }
 
-    // Keep the best row of every (key, ts); keys whose hashes collide are separated first.
+  /**
+   * The rows in sorted order, copied once, the best of every (key, ts) kept; null when two keys
+   * share a hash (then {@link #buildSplittingKeys} separates them).
+   */
+  private static AsOfIndex buildInOnePass(
+      List<Chunk> chunks,
+      long[] sorted,
+      DataType[] keyTypes,
+      int fields,
+      RowOrder order,
+      int capacity) {
+    int n = sorted.length;
+    byte[] data = new byte[capacity];
+    int[] offsets = new int[n + 1];
+    long[] times = new long[n];
+    int[] runStarts = new int[n + 1];
+    long[] runHashes = new long[n];
+    int runs = 0;
+    int kept = 0;
+    UnsafeRow row = new UnsafeRow(fields);
+    UnsafeRow first = new UnsafeRow(fields);
+    UnsafeRow last = new UnsafeRow(fields);
+    for (int i = 0; i < n; i++) {
+      long pointer = sorted[i];
+      Chunk chunk = chunks.get((int) (pointer >>> 32));
+      long hash = chunk.hashes()[(int) pointer];
+      long ts = chunk.times()[(int) pointer];
+      point(row, chunks, pointer);
+      if (runs > 0 && runHashes[runs - 1] == hash) {
+        pointAt(first, data, offsets, runStarts[runs - 1]);
+        for (int k = 0; k < keyTypes.length; k++) {
+          if (!sameValue(row, k + 1, first, k + 1, keyTypes[k])) {
+            return null;
+          }
+        }
+        if (times[kept - 1] == ts) {
+          pointAt(last, data, offsets, kept - 1);
+          if (order.compare(row, last) <= 0) {
+            continue;
+          }
+          kept--; // the better row replaces the last one, which is at the end of data
+        }
+      } else {
+        runStarts[runs] = kept;
+        runHashes[runs++] = hash;
+      }
+      row.writeToMemory(data, Platform.BYTE_ARRAY_OFFSET + offsets[kept]);
+      offsets[kept + 1] = offsets[kept] + row.getSizeInBytes();
+      times[kept++] = ts;
+    }
+    runStarts[runs] = kept;
+    int size = offsets[kept];
+    return new AsOfIndex(
+        keyTypes.clone(),
+        fields,
+        size < capacity - capacity / 16 ? Arrays.copyOf(data, size) : data,
+        Arrays.copyOf(offsets, kept + 1),
+        Arrays.copyOf(times, kept),
+        Arrays.copyOf(runStarts, runs + 1),
+        Arrays.copyOf(runHashes, runs));
+  }
+
+  private static void pointAt(UnsafeRow row, byte[] data, int[] offsets, int index) {
+    row.pointTo(
+        data, Platform.BYTE_ARRAY_OFFSET + offsets[index], offsets[index + 1] - offsets[index]);
+  }
+
+  /** The rare case of keys sharing a hash: each hash's rows are split by key first. */
+  private static AsOfIndex buildSplittingKeys(
+      List<Chunk> chunks, long[] sorted, DataType[] keyTypes, int fields, RowOrder order) {
+    int n = sorted.length;
+    int tsOrdinal = 1 + keyTypes.length;
+    UnsafeRow a = new UnsafeRow(fields);
+    UnsafeRow b = new UnsafeRow(fields);
     long[] kept = new long[n];
     int keptCount = 0;
     List<Integer> runs = new ArrayList<>();
@@ -176,12 +280,12 @@ public final class AsOfIndex implements Serializable {
     long bytes = 0;
     int i = 0;
     while (i < n) {
-      long hash = pairs.get(start + 2 * i + 1);
+      long hash = hashOf(chunks, sorted[i]);
       int end = i + 1;
-      while (end < n && pairs.get(start + 2 * end + 1) == hash) {
+      while (end < n && hashOf(chunks, sorted[end]) == hash) {
         end++;
       }
-      for (long[] run : byKey(pairs, start, i, end, chunks, keyTypes, fields)) {
+      for (long[] run : byKey(sorted, i, end, chunks, keyTypes, fields)) {
         runs.add(keptCount);
         hashes.add(hash);
         for (int j = 0; j < run.length; j++) {
@@ -228,34 +332,24 @@ public final class AsOfIndex implements Serializable {
 
   /** The sorted pointers [from, to) of one hash, split by key (in first-seen order). */
   private static List<long[]> byKey(
-      LongArray pairs,
-      int start,
-      int from,
-      int to,
-      List<Chunk> chunks,
-      DataType[] keyTypes,
-      int fields) {
+      long[] sorted, int from, int to, List<Chunk> chunks, DataType[] keyTypes, int fields) {
     UnsafeRow first = new UnsafeRow(fields);
     UnsafeRow other = new UnsafeRow(fields);
-    point(first, chunks, pairs.get(start + 2 * from));
+    point(first, chunks, sorted[from]);
     boolean one = true;
     for (int i = from + 1; i < to && one; i++) {
-      point(other, chunks, pairs.get(start + 2 * i));
+      point(other, chunks, sorted[i]);
       for (int k = 0; k < keyTypes.length && one; k++) {
         one = sameValue(first, k + 1, other, k + 1, keyTypes[k]);
       }
     }
     if (one) {
-      long[] run = new long[to - from];
-      for (int i = from; i < to; i++) {
-        run[i - from] = pairs.get(start + 2 * i);
-      }
-      return List.of(run);
+      return List.of(Arrays.copyOfRange(sorted, from, to));
     }
     // Two keys with one 64-bit hash: rare enough for boxed keys.
     Map<List<Object>, List<Long>> split = new LinkedHashMap<>();
     for (int i = from; i < to; i++) {
-      long pointer = pairs.get(start + 2 * i);
+      long pointer = sorted[i];
       point(other, chunks, pointer);
       List<Object> key = new ArrayList<>();
       for (int k = 0; k < keyTypes.length; k++) {
@@ -267,6 +361,10 @@ public final class AsOfIndex implements Serializable {
     return split.values().stream()
         .map(list -> list.stream().mapToLong(Long::longValue).toArray())
         .toList();
+  }
+
+  private static long hashOf(List<Chunk> chunks, long pointer) {
+    return chunks.get((int) (pointer >>> 32)).hashes()[(int) pointer];
   }
 
   private static void point(UnsafeRow row, List<Chunk> chunks, long pointer) {
@@ -293,7 +391,8 @@ public final class AsOfIndex implements Serializable {
 
   /**
    * Finds the row an entity row picks: the latest one at or before {@code ts} of the same keys, if
-   * it is at most {@code ttlMicros} older (0: any age). Returns its index, or -1.
+   * it is at most {@code ttlMicros} older (0: any age). Returns its index, with {@code cursor}
+   * pointing at it, or -1.
    *
    * @param hash the entity row's key hash (the same {@code xxhash64} as the index's {@code h})
    * @param probe the entity row
@@ -309,9 +408,11 @@ public final class AsOfIndex implements Serializable {
         return -1;
       }
       if (runHashes[run] == hash) {
-        point(cursor, runStarts[run]);
+        // The keys are checked on the row found (read anyway), else on the run's first row.
+        int found = latest(runStarts[run], runStarts[run + 1], ts);
+        point(cursor, found >= 0 ? found : runStarts[run]);
         if (sameKeys(probe, keyOrdinals, cursor)) {
-          return latest(runStarts[run], runStarts[run + 1], ts, ttlMicros);
+          return found < 0 || (ttlMicros > 0 && times[found] < ts - ttlMicros) ? -1 : found;
         }
       }
       slot = (slot + 1) & mask;
@@ -324,8 +425,8 @@ public final class AsOfIndex implements Serializable {
         data, Platform.BYTE_ARRAY_OFFSET + offsets[row], offsets[row + 1] - offsets[row]);
   }
 
-  private int latest(int from, int to, long ts, long ttlMicros) {
-    // The last row with a time at or before ts.
+  /** The last row of [from, to) with a time at or before ts, or -1. */
+  private int latest(int from, int to, long ts) {
     int low = from;
     int high = to - 1;
     int found = -1;
@@ -337,9 +438,6 @@ public final class AsOfIndex implements Serializable {
       } else {
         high = mid - 1;
       }
-    }
-    if (found < 0 || (ttlMicros > 0 && times[found] < ts - ttlMicros)) {
-      return -1;
     }
     return found;
   }

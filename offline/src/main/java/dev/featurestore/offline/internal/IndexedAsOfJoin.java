@@ -47,12 +47,18 @@ public final class IndexedAsOfJoin {
   private IndexedAsOfJoin() {}
 
   /**
-   * The estimated bytes of a view's index row: Spark's default size of its columns plus the row's
-   * null bits and offsets. For planning only.
+   * The estimated bytes of a view's index row: an {@link UnsafeRow} of the hash and the view's
+   * columns (null bits, 8 bytes per field, variable-length values at Spark's default size), plus
+   * the index's offset and time. For planning only.
    */
   public static long rowBytes(PreparedView view) {
-    StructType schema = view.rows().schema();
-    return 8 + 8 + 8L * (schema.size() + 1) + schema.defaultSize() + 8;
+    long bytes = 8 + 8L * (view.rows().schema().size() + 1) + 12;
+    for (StructField field : view.rows().schema().fields()) {
+      if (!UnsafeRow.isFixedLength(field.dataType())) {
+        bytes += (field.dataType().defaultSize() + 7) / 8 * 8;
+      }
+    }
+    return bytes;
   }
 
   /**
@@ -96,7 +102,7 @@ public final class IndexedAsOfJoin {
           rows.queryExecution()
               .toRdd()
               .toJavaRDD()
-              .mapPartitions(AsOfIndex.collector(rows.schema()))
+              .mapPartitions(AsOfIndex.collector(rows.schema(), keyCount + 1))
               .map(chunk -> new Tagged(tag, chunk)));
       featureTypes.add(view.featureTypes().toArray(DataType[]::new));
       ttls[v] = view.ttlMicros();
@@ -235,7 +241,6 @@ public final class IndexedAsOfJoin {
               int found = index.find(hash, row, keyOrdinals, ts, ttls[v], cursors[v]);
               if (found >= 0) {
                 UnsafeRow best = cursors[v];
-                index.point(best, found);
                 for (int j = 0; j < types.length; j++) {
                   int ordinal = firstFeature + j;
                   out[at + j] = best.isNullAt(ordinal) ? null : best.get(ordinal, types[j]);

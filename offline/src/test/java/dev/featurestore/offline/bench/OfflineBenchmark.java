@@ -388,7 +388,9 @@ public final class OfflineBenchmark {
                 .withFullFeatureNames()
                 .withBroadcastLimit(
                     Long.getLong(
-                        "bench.broadcast-limit", TrainingSetOptions.DEFAULT_BROADCAST_LIMIT)));
+                        "bench.broadcast-limit", TrainingSetOptions.DEFAULT_BROADCAST_LIMIT))
+                .withIndexLimit(
+                    Long.getLong("bench.index-limit", TrainingSetOptions.DEFAULT_INDEX_LIMIT)));
     return writeAndCount(result, dir.resolve("out-ours"));
   }
 

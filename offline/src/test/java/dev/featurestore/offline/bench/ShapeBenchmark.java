@@ -186,12 +186,17 @@ final class ShapeBenchmark {
             ShapeData.references(),
             TrainingSetOptions.defaults()
                 .withFullFeatureNames()
-                .withBroadcastLimit(broadcastLimit()));
+                .withBroadcastLimit(broadcastLimit())
+                .withIndexLimit(indexLimit()));
     return ShapeBaselines.writeAndCount(spark, result, dir.resolve("out-ours"));
   }
 
   private static long broadcastLimit() {
     return Long.getLong("bench.broadcast-limit", TrainingSetOptions.DEFAULT_BROADCAST_LIMIT);
+  }
+
+  private static long indexLimit() {
+    return Long.getLong("bench.index-limit", TrainingSetOptions.DEFAULT_INDEX_LIMIT);
   }
 
   private ProcessRun trainingSet(Path dir, Map<String, String> environment) throws Exception {
@@ -210,6 +215,9 @@ final class ShapeBenchmark {
                 dir.resolve("out-cli").toString()));
     if (System.getProperty("bench.broadcast-limit") != null) {
       arguments.addAll(List.of("--broadcast-limit", String.valueOf(broadcastLimit())));
+    }
+    if (System.getProperty("bench.index-limit") != null) {
+      arguments.addAll(List.of("--index-limit", String.valueOf(indexLimit())));
     }
     return cli(dir, arguments, environment, dir.resolve("training-set.log"));
   }

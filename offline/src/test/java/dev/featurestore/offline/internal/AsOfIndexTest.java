@@ -17,6 +17,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The broadcast index on hand-made rows: the latest row at or before the entity time, TTL bounds,
@@ -47,7 +49,7 @@ class AsOfIndexTest {
       Iterator<AsOfIndex.Chunk> chunk;
       try {
         chunk =
-            AsOfIndex.collector(SCHEMA)
+            AsOfIndex.collector(SCHEMA, 2)
                 .call(rows.subList(from, Math.min(rows.size(), from + perChunk)).iterator());
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -65,7 +67,9 @@ class AsOfIndexTest {
     if (found < 0) {
       return null;
     }
-    index.point(cursor, found);
+    UnsafeRow pointed = new UnsafeRow(index.fields());
+    index.point(pointed, found);
+    assertThat(cursor.getLong(2)).isEqualTo(pointed.getLong(2));
     return cursor.isNullAt(4) ? null : cursor.getLong(4);
   }
 
@@ -142,8 +146,13 @@ class AsOfIndexTest {
     assertThat(lookup(index, 5, "c", 100, 0)).isNull();
   }
 
-  @Test
-  void matchesAPlainScanOnRandomRows() {
+  /**
+   * Random rows, probes and TTLs against a plain scan; with hashes of 16 values (many keys collide:
+   * the index splits the hashes by key) and with a hash per key.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {16, Long.MAX_VALUE})
+  void matchesAPlainScanOnRandomRows(long hashes) {
     Random random = new Random(15);
     List<InternalRow> rows = new ArrayList<>();
     List<long[]> plain = new ArrayList<>(); // key, ts, value: distinct (key, ts)
@@ -153,8 +162,7 @@ class AsOfIndexTest {
       long value = i;
       if (plain.stream().noneMatch(p -> p[0] == key && p[1] == ts)) {
         plain.add(new long[] {key, ts, value});
-        // Hashes of 16 values only, so that many keys collide.
-        rows.add(row(key % 16, "k" + key, ts, null, value));
+        rows.add(row(key % hashes, "k" + key, ts, null, value));
       }
     }
     AsOfIndex index = index(333, rows);
@@ -169,7 +177,7 @@ class AsOfIndexTest {
         }
       }
       Long expected = best == null || (ttl > 0 && best[1] < ts - ttl) ? null : best[2];
-      assertThat(lookup(index, key % 16, "k" + key, ts, ttl))
+      assertThat(lookup(index, key % hashes, "k" + key, ts, ttl))
           .as("key %d at %d, ttl %d", key, ts, ttl)
           .isEqualTo(expected);
     }
