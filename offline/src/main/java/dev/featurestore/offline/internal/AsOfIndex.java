@@ -46,9 +46,8 @@ public final class AsOfIndex implements Serializable {
   private final byte[] data;
   private final int[] offsets;
   private final long[] times;
-  private final int[] runStarts;
-  private final long[] runHashes;
-  private final int[] table;
+  private final int keys;
+  private final long[] table;
 
   /**
    * Part of a view's rows, as one task collects them: the rows' bytes, where each ends, and each
@@ -70,17 +69,19 @@ public final class AsOfIndex implements Serializable {
     this.data = data;
     this.offsets = offsets;
     this.times = times;
-    this.runStarts = runStarts;
-    this.runHashes = runHashes;
-    int runs = runHashes.length;
-    this.table = new int[Math.max(2, Integer.highestOneBit(Math.max(1, runs) * 2 - 1) << 1)];
-    int mask = table.length - 1;
-    for (int r = 0; r < runs; r++) {
+    this.keys = runHashes.length;
+    // Open addressing, at most half full; a slot holds a key's hash and its run of rows
+    // (start << 32 | end), so that a lookup reads one cache line before the rows.
+    int slots = Math.max(2, Integer.highestOneBit(Math.max(1, keys) * 2 - 1) << 1);
+    this.table = new long[2 * slots];
+    int mask = slots - 1;
+    for (int r = 0; r < keys; r++) {
       int slot = slot(runHashes[r]) & mask;
-      while (table[slot] != 0) {
+      while (table[2 * slot + 1] != 0) {
         slot = (slot + 1) & mask;
       }
-      table[slot] = r + 1;
+      table[2 * slot] = runHashes[r];
+      table[2 * slot + 1] = ((long) runStarts[r] << 32) | runStarts[r + 1];
     }
   }
 
@@ -165,31 +166,40 @@ public final class AsOfIndex implements Serializable {
     }
     int n = (int) total;
 
-    // Sort pointers (chunk << 32 | row) by time, then stably by key hash: rows of one hash end up
-    // in time order. Spark's LSD radix sort on (pointer, prefix) pairs skips bytes that never vary.
+    // Sort pointers (chunk << 32 | row) by key hash (Spark's LSD radix sort on (pointer, prefix)
+    // pairs), then each hash's few rows by time.
     LongArray pairs = new LongArray(MemoryBlock.fromLongArray(new long[Math.max(4, 4 * n)]));
     int at = 0;
     long chunkBytes = 0;
     for (int c = 0; c < chunks.size(); c++) {
-      long[] times = chunks.get(c).times();
-      for (int r = 0; r < times.length; r++) {
+      long[] hashes = chunks.get(c).hashes();
+      for (int r = 0; r < hashes.length; r++) {
         pairs.set(at++, ((long) c << 32) | r);
-        pairs.set(at++, times[r]);
+        pairs.set(at++, hashes[r]);
       }
       chunkBytes += chunks.get(c).data().length;
     }
     int start = RadixSort.sortKeyPrefixArray(pairs, 0, n, 0, 7, false, true);
-    for (int i = 0; i < n; i++) {
-      long pointer = pairs.get(start + 2 * i);
-      pairs.set(2 * i, pointer);
-      pairs.set(2 * i + 1, chunks.get((int) (pointer >>> 32)).hashes()[(int) pointer]);
-    }
-    start = RadixSort.sortKeyPrefixArray(pairs, 0, n, 0, 7, false, true);
     long[] sorted = new long[n];
     for (int i = 0; i < n; i++) {
       sorted[i] = pairs.get(start + 2 * i);
     }
     pairs = null;
+    long[] times = new long[0];
+    for (int i = 0; i < n; ) {
+      long hash = hashOf(chunks, sorted[i]);
+      int end = i + 1;
+      while (end < n && hashOf(chunks, sorted[end]) == hash) {
+        end++;
+      }
+      if (end - i > 1) {
+        if (times.length < end - i) {
+          times = new long[Math.max(2 * times.length, end - i)];
+        }
+        sortByTime(chunks, sorted, i, end, times);
+      }
+      i = end;
+    }
     if (chunkBytes <= Integer.MAX_VALUE - 16) {
       AsOfIndex index = buildInOnePass(chunks, sorted, keyTypes, fields, order, (int) chunkBytes);
       if (index != null) {
@@ -197,6 +207,44 @@ public final class AsOfIndex implements Serializable {
       }
     }
     return buildSplittingKeys(chunks, sorted, keyTypes, fields, order);
+  }
+
+  /** Sorts {@code sorted[from, to)} by time (insertion sort: a hash has few rows, often sorted). */
+  private static void sortByTime(
+      List<Chunk> chunks, long[] sorted, int from, int to, long[] times) {
+    int m = to - from;
+    for (int j = 0; j < m; j++) {
+      long pointer = sorted[from + j];
+      times[j] = chunks.get((int) (pointer >>> 32)).times()[(int) pointer];
+    }
+    if (m > 64) {
+      // Many rows of one hash (a hot key): index sort by time.
+      Integer[] order = new Integer[m];
+      for (int j = 0; j < m; j++) {
+        order[j] = j;
+      }
+      long[] t = times;
+      Arrays.sort(order, (x, y) -> Long.compare(t[x], t[y]));
+      long[] copy = Arrays.copyOfRange(sorted, from, to);
+      long[] timesCopy = Arrays.copyOf(times, m);
+      for (int j = 0; j < m; j++) {
+        sorted[from + j] = copy[order[j]];
+        times[j] = timesCopy[order[j]];
+      }
+      return;
+    }
+    for (int j = 1; j < m; j++) {
+      long pointer = sorted[from + j];
+      long time = times[j];
+      int k = j - 1;
+      while (k >= 0 && times[k] > time) {
+        sorted[from + k + 1] = sorted[from + k];
+        times[k + 1] = times[k];
+        k--;
+      }
+      sorted[from + k + 1] = pointer;
+      times[k + 1] = time;
+    }
   }
 
   /**
@@ -400,17 +448,18 @@ public final class AsOfIndex implements Serializable {
    */
   public int find(
       long hash, InternalRow probe, int[] keyOrdinals, long ts, long ttlMicros, UnsafeRow cursor) {
-    int mask = table.length - 1;
+    int mask = table.length / 2 - 1;
     int slot = slot(hash) & mask;
     while (true) {
-      int run = table[slot] - 1;
-      if (run < 0) {
-        return -1;
+      long run = table[2 * slot + 1];
+      if (run == 0) {
+        return -1; // runs are never empty, so no run is (0, 0)
       }
-      if (runHashes[run] == hash) {
+      if (table[2 * slot] == hash) {
+        int start = (int) (run >>> 32);
         // The keys are checked on the row found (read anyway), else on the run's first row.
-        int found = latest(runStarts[run], runStarts[run + 1], ts);
-        point(cursor, found >= 0 ? found : runStarts[run]);
+        int found = latest(start, (int) run, ts);
+        point(cursor, found >= 0 ? found : start);
         if (sameKeys(probe, keyOrdinals, cursor)) {
           return found < 0 || (ttlMicros > 0 && times[found] < ts - ttlMicros) ? -1 : found;
         }
@@ -472,12 +521,6 @@ public final class AsOfIndex implements Serializable {
 
   @Override
   public String toString() {
-    return "AsOfIndex[rows="
-        + times.length
-        + ", keys="
-        + runHashes.length
-        + ", bytes="
-        + data.length
-        + "]";
+    return "AsOfIndex[rows=" + times.length + ", keys=" + keys + ", bytes=" + data.length + "]";
   }
 }

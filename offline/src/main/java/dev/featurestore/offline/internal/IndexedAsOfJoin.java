@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -24,13 +25,15 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The as-of join for views whose source rows are small enough to broadcast, like Spark's broadcast
@@ -114,18 +117,22 @@ public final class IndexedAsOfJoin {
       all = all.union(parts.get(v));
     }
     List<Tagged> collected = all.collect();
-    List<AsOfIndex> indexes = new ArrayList<>();
+    List<List<AsOfIndex.Chunk>> chunks = new ArrayList<>();
     for (int v = 0; v < views.size(); v++) {
-      List<AsOfIndex.Chunk> chunks = new ArrayList<>();
-      for (Tagged tagged : collected) {
-        if (tagged.view() == v) {
-          chunks.add(tagged.chunk());
-        }
-      }
-      indexes.add(AsOfIndex.build(chunks, keyTypes, featureTypes.get(v)));
+      chunks.add(new ArrayList<>());
+    }
+    for (Tagged tagged : collected) {
+      chunks.get(tagged.view()).add(tagged.chunk());
     }
     collected = null; // the chunks are garbage once the indexes hold their rows
-    Broadcast<List<AsOfIndex>> broadcast = context.broadcast(List.copyOf(indexes));
+    // The views' indexes build side by side (the executors wait for them).
+    List<AsOfIndex> indexes =
+        IntStream.range(0, views.size())
+            .parallel()
+            .mapToObj(v -> AsOfIndex.build(chunks.get(v), keyTypes, featureTypes.get(v)))
+            .toList();
+    chunks.clear();
+    Broadcast<List<AsOfIndex>> broadcast = context.broadcast(indexes);
 
     StructType entitySchema = entities.schema();
     List<Column> probeColumns = new ArrayList<>();
@@ -145,27 +152,34 @@ public final class IndexedAsOfJoin {
       probeColumns.add(probeKeys[i].as("__fs_index_k" + i));
     }
     Dataset<Row> probe = entities.select(probeColumns.toArray(Column[]::new));
-    StructType outSchema = entitySchema;
+    // Each probe row is emitted joined with a row of its features; a projection then drops the
+    // probe's helper columns (generated code, no boxing of the entity columns).
+    StructType joinedSchema = probe.schema();
+    List<Column> output = new ArrayList<>();
+    for (String name : entitySchema.fieldNames()) {
+      output.add(col(AsOfJoin.quote(name)));
+    }
     int f = 0;
     for (DataType[] types : featureTypes) {
       for (DataType type : types) {
-        outSchema =
-            outSchema.add(new StructField(outputNames.get(f++), type, true, Metadata.empty()));
+        String name = outputNames.get(f++);
+        joinedSchema = joinedSchema.add(new StructField(name, type, true, Metadata.empty()));
+        output.add(col(AsOfJoin.quote(name)));
       }
     }
     Lookup lookup =
         new Lookup(
             broadcast,
-            Arrays.stream(entitySchema.fields())
-                .map(StructField::dataType)
-                .toArray(DataType[]::new),
+            entitySchema.size(),
             keyOrdinals,
             featureTypes.toArray(DataType[][]::new),
             ttls,
             keyCount);
     RDD<InternalRow> joined =
         probe.queryExecution().toRdd().toJavaRDD().mapPartitions(lookup).rdd();
-    return spark.internalCreateDataFrame(joined, outSchema, false);
+    return spark
+        .internalCreateDataFrame(joined, joinedSchema, false)
+        .select(output.toArray(Column[]::new));
   }
 
   /** A chunk of one view's rows. */
@@ -176,7 +190,7 @@ public final class IndexedAsOfJoin {
     @Serial private static final long serialVersionUID = 1L;
 
     private final Broadcast<List<AsOfIndex>> indexes;
-    private final DataType[] entityTypes;
+    private final int entityWidth;
     private final int[] keyOrdinals;
     private final DataType[][] featureTypes;
     private final long[] ttls;
@@ -184,13 +198,13 @@ public final class IndexedAsOfJoin {
 
     Lookup(
         Broadcast<List<AsOfIndex>> indexes,
-        DataType[] entityTypes,
+        int entityWidth,
         int[] keyOrdinals,
         DataType[][] featureTypes,
         long[] ttls,
         int keyCount) {
       this.indexes = indexes;
-      this.entityTypes = entityTypes;
+      this.entityWidth = entityWidth;
       this.keyOrdinals = keyOrdinals;
       this.featureTypes = featureTypes;
       this.ttls = ttls;
@@ -201,15 +215,17 @@ public final class IndexedAsOfJoin {
     public Iterator<InternalRow> call(Iterator<InternalRow> input) {
       List<AsOfIndex> views = indexes.value();
       UnsafeRow[] cursors = new UnsafeRow[views.size()];
-      int features = 0;
+      List<DataType> allTypes = new ArrayList<>();
       for (int v = 0; v < cursors.length; v++) {
         cursors[v] = new UnsafeRow(views.get(v).fields());
-        features += featureTypes[v].length;
+        allTypes.addAll(Arrays.asList(featureTypes[v]));
       }
-      int width = entityTypes.length;
-      int hashOrdinal = width;
-      int microsOrdinal = width + 1;
-      int featureCount = features;
+      // Reused for every row: the rows are projected to Spark's own rows as they come.
+      SpecificInternalRow features =
+          new SpecificInternalRow(CollectionConverters.asScala(allTypes).toSeq());
+      JoinedRow joined = new JoinedRow();
+      int hashOrdinal = entityWidth;
+      int microsOrdinal = entityWidth + 1;
       int firstFeature = keyCount + 3;
       return new Iterator<>() {
         @Override
@@ -223,33 +239,29 @@ public final class IndexedAsOfJoin {
             throw new NoSuchElementException();
           }
           InternalRow row = input.next();
-          Object[] out = new Object[width + featureCount];
-          for (int i = 0; i < width; i++) {
-            out[i] = row.isNullAt(i) ? null : row.get(i, entityTypes[i]);
-          }
           boolean keyed = !row.isNullAt(microsOrdinal);
           for (int ordinal : keyOrdinals) {
             keyed &= !row.isNullAt(ordinal);
           }
-          if (keyed) {
-            long hash = row.getLong(hashOrdinal);
-            long ts = row.getLong(microsOrdinal);
-            int at = width;
-            for (int v = 0; v < cursors.length; v++) {
-              AsOfIndex index = views.get(v);
-              DataType[] types = featureTypes[v];
-              int found = index.find(hash, row, keyOrdinals, ts, ttls[v], cursors[v]);
-              if (found >= 0) {
-                UnsafeRow best = cursors[v];
-                for (int j = 0; j < types.length; j++) {
-                  int ordinal = firstFeature + j;
-                  out[at + j] = best.isNullAt(ordinal) ? null : best.get(ordinal, types[j]);
-                }
+          long hash = keyed ? row.getLong(hashOrdinal) : 0;
+          long ts = keyed ? row.getLong(microsOrdinal) : 0;
+          int at = 0;
+          for (int v = 0; v < cursors.length; v++) {
+            DataType[] types = featureTypes[v];
+            int found =
+                keyed ? views.get(v).find(hash, row, keyOrdinals, ts, ttls[v], cursors[v]) : -1;
+            UnsafeRow best = cursors[v];
+            for (int j = 0; j < types.length; j++) {
+              int ordinal = firstFeature + j;
+              if (found < 0 || best.isNullAt(ordinal)) {
+                features.setNullAt(at + j);
+              } else {
+                features.update(at + j, best.get(ordinal, types[j]));
               }
-              at += types.length;
             }
+            at += types.length;
           }
-          return new GenericInternalRow(out);
+          return joined.apply(row, features);
         }
       };
     }
