@@ -209,7 +209,7 @@ public final class AsOfIndex implements Serializable {
     return buildSplittingKeys(chunks, sorted, keyTypes, fields, order);
   }
 
-  /** Sorts {@code sorted[from, to)} by time (insertion sort: a hash has few rows, often sorted). */
+  /** Sorts {@code sorted[from, to)} by time (insertion sort for the few rows of most hashes). */
   private static void sortByTime(
       List<Chunk> chunks, long[] sorted, int from, int to, long[] times) {
     int m = to - from;
@@ -217,19 +217,16 @@ public final class AsOfIndex implements Serializable {
       long pointer = sorted[from + j];
       times[j] = chunks.get((int) (pointer >>> 32)).times()[(int) pointer];
     }
-    if (m > 64) {
-      // Many rows of one hash (a hot key): index sort by time.
-      Integer[] order = new Integer[m];
+    if (m > 32) {
+      // Many rows of one hash (a hot key): a radix sort of (pointer, time) pairs.
+      LongArray pairs = new LongArray(MemoryBlock.fromLongArray(new long[4 * m]));
       for (int j = 0; j < m; j++) {
-        order[j] = j;
+        pairs.set(2 * j, sorted[from + j]);
+        pairs.set(2 * j + 1, times[j]);
       }
-      long[] t = times;
-      Arrays.sort(order, (x, y) -> Long.compare(t[x], t[y]));
-      long[] copy = Arrays.copyOfRange(sorted, from, to);
-      long[] timesCopy = Arrays.copyOf(times, m);
+      int start = RadixSort.sortKeyPrefixArray(pairs, 0, m, 0, 7, false, true);
       for (int j = 0; j < m; j++) {
-        sorted[from + j] = copy[order[j]];
-        times[j] = timesCopy[order[j]];
+        sorted[from + j] = pairs.get(start + 2 * j);
       }
       return;
     }
