@@ -45,6 +45,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -355,8 +356,15 @@ public final class HistoricalFeatures {
         indexed.add(group.getKey());
       }
     }
-    // The driver holds the indexes: each group's estimate must fit in an eighth of its heap.
-    long heap = Runtime.getRuntime().maxMemory();
+    // The driver holds the indexes: each group's estimate must fit in an eighth of its heap, and
+    // the rows it collects in half of spark.driver.maxResultSize (0: no limit).
+    long budget = Runtime.getRuntime().maxMemory() / 8;
+    long maxResult =
+        JavaUtils.byteStringAsBytes(spark.conf().get("spark.driver.maxResultSize", "1g"));
+    if (maxResult > 0) {
+      budget = Math.min(budget, maxResult / 2);
+    }
+    long indexBudget = budget;
     indexed.removeIf(
         group -> {
           Optional<EntityTimes> pairs = times.getOrDefault(group, Optional.empty());
@@ -373,7 +381,7 @@ public final class HistoricalFeatures {
                         Math.min(rows, Integer.MAX_VALUE),
                         IndexedAsOfJoin.rowBytes(prepared.get(view))));
           }
-          return bytes > heap / 8;
+          return bytes > indexBudget;
         });
     return new Plan(
         schema,
