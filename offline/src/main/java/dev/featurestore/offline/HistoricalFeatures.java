@@ -72,9 +72,11 @@ import org.apache.spark.sql.types.StructType;
  * pushed down to the Parquet scans as a time range, and, per group of views on the same keys, the
  * distinct (keys, timestamp) pairs when there are at most {@link
  * TrainingSetOptions#broadcastLimit()} of them, which are broadcast so that source rows no entity
- * row can pick are dropped before the shuffle. The returned dataset is lazy: feature data is read
- * when it runs, and the training set itself is never collected to the driver. See docs/offline.md
- * for the contract.
+ * row can pick are dropped before the shuffle. Groups small enough to index ({@link
+ * TrainingSetOptions#indexLimit()}) are read by the call too, one job per group, into indexes that
+ * are broadcast. The rest of the returned dataset is lazy: the other feature data is read when it
+ * runs, and the training set itself is never collected to the driver. See docs/offline.md for the
+ * contract.
  */
 public final class HistoricalFeatures {
   private static final String INTERNAL_PREFIX = "__fs_";
