@@ -200,13 +200,14 @@ public final class AsOfIndex implements Serializable {
       }
       i = end;
     }
-    if (chunkBytes <= Integer.MAX_VALUE - 16) {
-      AsOfIndex index = buildInOnePass(chunks, sorted, keyTypes, fields, order, (int) chunkBytes);
-      if (index != null) {
-        return index;
-      }
+    int capacity = (int) Math.min(chunkBytes, Integer.MAX_VALUE - 16);
+    AsOfIndex index = copy(chunks, sorted, keyTypes, fields, order, capacity, false);
+    if (index == null) {
+      // Two keys share a hash (rare): their rows interleave by time; make each key's contiguous.
+      groupKeys(chunks, sorted, keyTypes, fields);
+      index = copy(chunks, sorted, keyTypes, fields, order, capacity, true);
     }
-    return buildSplittingKeys(chunks, sorted, keyTypes, fields, order);
+    return index;
   }
 
   /** Sorts {@code sorted[from, to)} by time (insertion sort for the few rows of most hashes). */
@@ -245,16 +246,19 @@ public final class AsOfIndex implements Serializable {
   }
 
   /**
-   * The rows in sorted order, copied once, the best of every (key, ts) kept; null when two keys
-   * share a hash (then {@link #buildSplittingKeys} separates them).
+   * The rows in sorted order, copied once, the best of every (key, ts) kept. A row whose keys
+   * differ from its run's under the same hash starts a new run when {@code keysContiguous} (each
+   * key's rows follow each other, see {@link #groupKeys}); otherwise it means keys share a hash,
+   * and the result is null.
    */
-  private static AsOfIndex buildInOnePass(
+  private static AsOfIndex copy(
       List<Chunk> chunks,
       long[] sorted,
       DataType[] keyTypes,
       int fields,
       RowOrder order,
-      int capacity) {
+      int capacity,
+      boolean keysContiguous) {
     int n = sorted.length;
     byte[] data = new byte[capacity];
     int[] offsets = new int[n + 1];
@@ -272,23 +276,28 @@ public final class AsOfIndex implements Serializable {
       long hash = chunk.hashes()[(int) pointer];
       long ts = chunk.times()[(int) pointer];
       point(row, chunks, pointer);
-      if (runs > 0 && runHashes[runs - 1] == hash) {
+      boolean sameRun = runs > 0 && runHashes[runs - 1] == hash;
+      if (sameRun) {
         pointAt(first, data, offsets, runStarts[runs - 1]);
-        for (int k = 0; k < keyTypes.length; k++) {
-          if (!sameValue(row, k + 1, first, k + 1, keyTypes[k])) {
-            return null;
-          }
+        for (int k = 0; k < keyTypes.length && sameRun; k++) {
+          sameRun = sameValue(row, k + 1, first, k + 1, keyTypes[k]);
         }
-        if (times[kept - 1] == ts) {
-          pointAt(last, data, offsets, kept - 1);
-          if (order.compare(row, last) <= 0) {
-            continue;
-          }
-          kept--; // the better row replaces the last one, which is at the end of data
+        if (!sameRun && !keysContiguous) {
+          return null;
         }
-      } else {
+      }
+      if (sameRun && times[kept - 1] == ts) {
+        pointAt(last, data, offsets, kept - 1);
+        if (order.compare(row, last) <= 0) {
+          continue;
+        }
+        kept--; // the better row replaces the last one, which is at the end of data
+      } else if (!sameRun) {
         runStarts[runs] = kept;
         runHashes[runs++] = hash;
+      }
+      if ((long) offsets[kept] + row.getSizeInBytes() > capacity) {
+        throw new IllegalStateException("A broadcast index passed 2 GB; lower --index-limit");
       }
       row.writeToMemory(data, Platform.BYTE_ARRAY_OFFSET + offsets[kept]);
       offsets[kept + 1] = offsets[kept] + row.getSizeInBytes();
@@ -311,68 +320,26 @@ public final class AsOfIndex implements Serializable {
         data, Platform.BYTE_ARRAY_OFFSET + offsets[index], offsets[index + 1] - offsets[index]);
   }
 
-  /** The rare case of keys sharing a hash: each hash's rows are split by key first. */
-  private static AsOfIndex buildSplittingKeys(
-      List<Chunk> chunks, long[] sorted, DataType[] keyTypes, int fields, RowOrder order) {
+  /**
+   * Reorders each hash's pointers (in time order) so that each key's rows follow each other, still
+   * in time order.
+   */
+  private static void groupKeys(
+      List<Chunk> chunks, long[] sorted, DataType[] keyTypes, int fields) {
     int n = sorted.length;
-    int tsOrdinal = 1 + keyTypes.length;
-    UnsafeRow a = new UnsafeRow(fields);
-    UnsafeRow b = new UnsafeRow(fields);
-    long[] kept = new long[n];
-    int keptCount = 0;
-    List<Integer> runs = new ArrayList<>();
-    List<Long> hashes = new ArrayList<>();
-    long bytes = 0;
-    int i = 0;
-    while (i < n) {
+    for (int i = 0; i < n; ) {
       long hash = hashOf(chunks, sorted[i]);
       int end = i + 1;
       while (end < n && hashOf(chunks, sorted[end]) == hash) {
         end++;
       }
+      int at = i;
       for (long[] run : byKey(sorted, i, end, chunks, keyTypes, fields)) {
-        runs.add(keptCount);
-        hashes.add(hash);
-        for (int j = 0; j < run.length; j++) {
-          point(a, chunks, run[j]);
-          if (keptCount > runs.get(runs.size() - 1)) {
-            point(b, chunks, kept[keptCount - 1]);
-            if (b.getLong(tsOrdinal) == a.getLong(tsOrdinal)) {
-              if (order.compare(a, b) > 0) {
-                bytes += a.getSizeInBytes() - b.getSizeInBytes();
-                kept[keptCount - 1] = run[j];
-              }
-              continue;
-            }
-          }
-          bytes += a.getSizeInBytes();
-          kept[keptCount++] = run[j];
-        }
+        System.arraycopy(run, 0, sorted, at, run.length);
+        at += run.length;
       }
       i = end;
     }
-    if (bytes > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("A broadcast index passed 2 GB; lower --index-limit");
-    }
-    byte[] data = new byte[(int) bytes];
-    int[] offsets = new int[keptCount + 1];
-    long[] times = new long[keptCount];
-    int size = 0;
-    for (int k = 0; k < keptCount; k++) {
-      point(a, chunks, kept[k]);
-      times[k] = a.getLong(tsOrdinal);
-      a.writeToMemory(data, Platform.BYTE_ARRAY_OFFSET + size);
-      size += a.getSizeInBytes();
-      offsets[k + 1] = size;
-    }
-    int[] runStarts = new int[runs.size() + 1];
-    long[] runHashes = new long[runs.size()];
-    for (int r = 0; r < runs.size(); r++) {
-      runStarts[r] = runs.get(r);
-      runHashes[r] = hashes.get(r);
-    }
-    runStarts[runs.size()] = keptCount;
-    return new AsOfIndex(keyTypes.clone(), fields, data, offsets, times, runStarts, runHashes);
   }
 
   /** The sorted pointers [from, to) of one hash, split by key (in first-seen order). */
